@@ -1,0 +1,68 @@
+# cipherbox-republish. `make demo` runs the main job locally; `make test` installs what is
+# missing and runs every test. CI runs `make test` (.ci/run).
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_RUNS ?= 20000
+CMAKE_FLAGS := -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+.PHONY: all deps build test unit-test asan-test fuzz fuzz-smoke bench demo demo-down e2e e2e-kind clean format
+
+all: build
+
+deps:
+	hack/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+unit-test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DCBX_SANITIZE=ON
+
+# The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (no interop/e2e).
+asan-test: $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) -LE 'interop|e2e|integration'
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCBX_FUZZ=ON
+
+fuzz-build: $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS (default 60 s), corpora kept under $(FUZZ_BUILD)/corpus.
+fuzz: fuzz-build
+	hack/run-fuzzers.sh $(FUZZ_BUILD) -max_total_time=$(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	hack/run-fuzzers.sh $(FUZZ_BUILD) -runs=$(FUZZ_SMOKE_RUNS)
+
+bench: build
+	hack/run-benchmarks.sh $(BUILD)
+
+test: deps
+	$(MAKE) unit-test
+	$(MAKE) asan-test
+	$(MAKE) fuzz-smoke
+
+demo:
+	@echo "make demo: the republish operator is not built yet (issue 5); for now see README."
+
+demo-down:
+	@true
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+format:
+	find common signer operator fuzz bench -name '*.cpp' -o -name '*.h' | xargs clang-format-14 -i
