@@ -3,6 +3,8 @@
 # kube-apiserver, kubectl (Kubernetes), etcd, helm. Cached under $K8S_CACHE (default
 # ~/.cache/cipherbox-k8s); binaries already present are skipped, so a second run takes a second.
 set -euo pipefail
+# usage: hack/build-k8s-bins.sh   (prints the bin dir on stdout; env K8S_VERSION, ETCD_VERSION,
+#        HELM_VERSION, K8S_CACHE override the defaults)
 
 K8S_VERSION=${K8S_VERSION:-1.35.4}
 ETCD_VERSION=${ETCD_VERSION:-3.6.16}
@@ -15,10 +17,12 @@ log() { echo "build-k8s-bins: $*" >&2; }
 
 build_kubernetes() {
   local minor dir ldf
+  [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kubectl" ] && return
   minor=$(echo "$K8S_VERSION" | cut -d. -f2)
   dir="$CACHE/src/k8s-$K8S_VERSION"
   mkdir -p "$dir"
-  if [ ! -f "$dir/go.mod" ]; then
+  # .prepared marks a finished wrapper module: a half-prepared one (interrupted run) is redone.
+  if [ ! -f "$dir/.prepared" ]; then
     log "preparing wrapper module for k8s.io/kubernetes v$K8S_VERSION"
     (cd "$dir" && rm -f go.mod go.sum && go mod init local.invalid/k8s-bins >/dev/null 2>&1)
     local gomod staging
@@ -28,6 +32,7 @@ build_kubernetes() {
     (cd "$dir" && printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kubectl"\n)\n' > tools.go \
       && go mod edit -require="k8s.io/kubernetes@v$K8S_VERSION" && go mod tidy >/dev/null)
     sed -i "s/^go .*/go 1.25.0\n\ngodebug default=go1.25/" "$dir/go.mod"
+    touch "$dir/.prepared"
   fi
   ldf="-s -w"
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -48,7 +53,7 @@ build_etcd() {
   log "building etcd v$ETCD_VERSION"
   (cd "$dir" && { [ -f go.mod ] || go mod init local.invalid/etcd-bin >/dev/null 2>&1; } \
     && printf '//go:build tools\n\npackage tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' > tools.go \
-    && go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >/dev/null 2>&1 && go mod tidy >/dev/null 2>&1 \
+    && go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" && go mod tidy \
     && go build -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3)
   mv "$BIN/etcd.tmp" "$BIN/etcd"
 }
