@@ -1,5 +1,16 @@
-#include <cstdio>
-int main() {
-  std::fputs("cipherbox-republish: not built yet\n", stderr);
-  return 2;
+// cipherbox-republish: dispatches to the subcommands in src/cli/. To add a command, write
+// src/cli/<command>.{h,cpp} with `void register_<command>(Cli&)` and call it below.
+#include "cli/cli.h"
+#include "cli/keygen.h"
+#include "cli/record.h"
+#include "cli/seal.h"
+
+int main(int argc, char** argv) {
+  cbx::cli::Cli cli("cipherbox-republish",
+                    "Keeps CipherBox IPNS records re-signed (TEE signer) and republished");
+  cbx::cli::register_keygen(cli);
+  cbx::cli::register_record(cli);
+  cbx::cli::register_seal(cli);
+  // Further commands (run, status, republish-now, approve-epoch) register here, one line each.
+  return cli.run(argc, argv);
 }
