@@ -1,0 +1,76 @@
+#pragma once
+// Client of the signer API v1 (DESIGN §5): POST /v1/sign, GET /v1/epochs/{n}/public-key,
+// GET /v1/info. Bearer token on every /v1 call. Per-entry errors come back in the results; only
+// a failed exchange (transport, non-200) is an Error.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cbx/base/result.h"
+#include "cbx/base/secret_bytes.h"
+#include "cbx/http/client.h"
+
+namespace cbx::op {
+
+struct SignEntry {
+  std::string id;
+  std::string ipns_name;
+  std::string encrypted_key;  // base64
+  std::uint64_t key_epoch = 0;
+  std::string value;
+  std::string proof_record;   // base64
+  std::uint64_t sequence = 0;
+  std::string validity;       // RFC 3339 with nanoseconds
+  std::uint64_t ttl_seconds = 300;
+};
+
+struct SignResult {
+  std::string id;
+  bool ok = false;
+  std::string record;  // base64
+  std::uint64_t sequence = 0;
+  std::string validity;
+  std::optional<std::uint64_t> rewrapped_epoch;
+  std::string rewrapped_key;  // base64
+  std::string error_code;
+  std::string error_message;
+};
+
+struct EpochPublicKey {
+  std::uint64_t epoch = 0;
+  std::string public_key_hex;  // 65-byte uncompressed SEC1
+  std::string report_data_hex;
+  std::string quote_hex;
+  std::string event_log;
+  std::string compose_hash;
+  std::string app_id;
+  bool simulated = false;
+};
+
+class SignerClient {
+ public:
+  // Error codes: UNAUTHORIZED (401/403), UNAVAILABLE (transport, 5xx), BAD_RESPONSE,
+  // REJECTED (other 4xx, with the signer's error code in the message).
+  SignerClient(http::HttpTransport& transport, std::string base_url, SecretBytes token,
+               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  Result<std::vector<SignResult>> sign(std::uint64_t current_epoch,
+                                       const std::vector<SignEntry>& entries);
+  Result<EpochPublicKey> epoch_public_key(std::uint64_t epoch, const std::string& nonce_hex);
+  Result<nlohmann::json> info();
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  Result<nlohmann::json> call(const std::string& method, const std::string& path,
+                              const std::string& body);
+
+  http::HttpTransport& transport_;
+  std::string base_url_;
+  SecretBytes token_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace cbx::op
