@@ -40,7 +40,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
 Response json_response(unsigned status, const nlohmann::json& body) {
   Response res;
   res.status = status;
-  res.body = body.dump();
+  // Invalid UTF-8 in a string must not throw here: it is replaced (U+FFFD).
+  res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return res;
 }
 
