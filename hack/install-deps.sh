@@ -11,7 +11,7 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git curl ca-certificates openssl
   libboost-dev libssl-dev libsecp256k1-dev libsodium-dev libprotobuf-dev protobuf-compiler
   libcbor-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libbenchmark-dev libgtest-dev libgmock-dev
-  prometheus-cpp-dev libyaml-cpp-dev clang-14 libclang-rt-14-dev
+  prometheus-cpp-dev libyaml-cpp-dev clang-14 libclang-rt-14-dev clang-format-14
   golang-go nodejs npm
 )
 
