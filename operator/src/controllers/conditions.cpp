@@ -1,0 +1,59 @@
+#include "controllers/conditions.h"
+
+#include <algorithm>
+
+namespace cbx::op {
+
+void set_condition(std::vector<Condition>& conditions, const std::string& type, bool status,
+                   const std::string& reason, const std::string& message,
+                   std::int64_t generation, SysTime now) {
+  Condition next{type, status ? "True" : "False", reason, message, generation, format_rfc3339(now)};
+  auto it = std::find_if(conditions.begin(), conditions.end(),
+                         [&](const Condition& c) { return c.type == type; });
+  if (it == conditions.end()) {
+    conditions.push_back(std::move(next));
+    return;
+  }
+  if (it->status == next.status) next.last_transition_time = it->last_transition_time;
+  *it = std::move(next);
+}
+
+const Condition* find_condition(const std::vector<Condition>& conditions, const std::string& type) {
+  for (const auto& c : conditions) {
+    if (c.type == type) return &c;
+  }
+  return nullptr;
+}
+
+bool condition_is_true(const std::vector<Condition>& conditions, const std::string& type) {
+  const auto* c = find_condition(conditions, type);
+  return c && c->status == "True";
+}
+
+nlohmann::json to_json(const std::vector<Condition>& conditions) {
+  auto out = nlohmann::json::array();
+  for (const auto& c : conditions) {
+    out.push_back({{"type", c.type},
+                   {"status", c.status},
+                   {"reason", c.reason},
+                   {"message", c.message},
+                   {"observedGeneration", c.observed_generation},
+                   {"lastTransitionTime", c.last_transition_time}});
+  }
+  return out;
+}
+
+std::vector<Condition> conditions_from_json(const nlohmann::json& value) {
+  std::vector<Condition> out;
+  if (!value.is_array()) return out;
+  for (const auto& item : value) {
+    if (!item.is_object()) continue;
+    out.push_back(Condition{item.value("type", ""), item.value("status", "Unknown"),
+                            item.value("reason", ""), item.value("message", ""),
+                            item.value("observedGeneration", std::int64_t{0}),
+                            item.value("lastTransitionTime", "")});
+  }
+  return out;
+}
+
+}  // namespace cbx::op

@@ -1,0 +1,48 @@
+#pragma once
+// "Is this folder due?" as a chain of pure policies over the object and the time: the first
+// policy that fires decides (cert-manager's trigger chain). No I/O, no clock reads.
+#include <optional>
+#include <string>
+
+#include "cbx/base/duration.h"
+#include "controllers/republish/ipns_republish.h"
+
+namespace cbx::op {
+
+namespace reason {
+inline constexpr char kSuspended[] = "Suspended";
+inline constexpr char kBackingOff[] = "BackingOff";
+inline constexpr char kPendingUnpublished[] = "PendingUnpublished";
+inline constexpr char kPendingNearExpiry[] = "PendingNearExpiry";
+inline constexpr char kSpecChanged[] = "SpecChanged";
+inline constexpr char kManualTrigger[] = "ManualTrigger";
+inline constexpr char kInitial[] = "Initial";
+inline constexpr char kScheduled[] = "Scheduled";
+inline constexpr char kNotDue[] = "NotDue";
+}  // namespace reason
+
+enum class DueAction { kNone, kPublishPending, kSign };
+
+struct DueVerdict {
+  DueAction action = DueAction::kNone;
+  std::string reason;
+  std::optional<SysTime> recheck_at;  // kNone: when to look again (nullopt: only on change)
+};
+
+struct BackoffPolicy {
+  Nanos base = std::chrono::seconds(5);
+  Nanos max = std::chrono::minutes(5);
+  double jitter = 0.2;  // up to this fraction is taken off each delay
+};
+
+// Delay after `failures` consecutive failures, jittered deterministically by `key` so a
+// restart computes the same time and tests can predict it.
+Nanos failure_backoff(std::uint32_t failures, const std::string& key, const BackoffPolicy& policy);
+
+DueVerdict evaluate_due(const IpnsRepublish& obj, SysTime now, const BackoffPolicy& backoff);
+
+// nextRepublishAt = publishedAt + interval - jitter, jitter 0-10 % of interval, fixed per key
+// and publication so every replica agrees.
+SysTime next_republish_at(const std::string& key, SysTime published_at, Nanos interval);
+
+}  // namespace cbx::op

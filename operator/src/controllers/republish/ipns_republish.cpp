@@ -1,0 +1,192 @@
+#include "controllers/republish/ipns_republish.h"
+
+#include <charconv>
+
+namespace cbx::op {
+namespace {
+
+using nlohmann::json;
+
+Error spec_error(const std::string& field, const std::string& why) {
+  return make_error("INVALID_SPEC", "spec." + field + ": " + why);
+}
+
+std::optional<SysTime> time_field(const json& obj, const char* key) {
+  if (!obj.contains(key) || !obj[key].is_string()) return std::nullopt;
+  return parse_rfc3339(obj[key].get<std::string>());
+}
+
+std::string string_field(const json& obj, const char* key) {
+  return obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : std::string{};
+}
+
+Status parse_duration_field(const json& spec, const char* key, Nanos& out) {
+  if (!spec.contains(key)) return ok_status();
+  if (!spec[key].is_string()) return spec_error(key, "must be a duration string such as 6h");
+  auto d = parse_duration(spec[key].get<std::string>());
+  if (!d || d->count() <= 0) return spec_error(key, "must be a positive duration such as 6h");
+  out = *d;
+  return ok_status();
+}
+
+Result<IpnsRepublishSpec> parse_spec(const json& spec) {
+  if (!spec.is_object()) return spec_error("", "missing");
+  IpnsRepublishSpec out;
+  out.ipns_name = string_field(spec, "ipnsName");
+  if (out.ipns_name.empty()) return spec_error("ipnsName", "required");
+  out.cid = string_field(spec, "cid");
+  if (out.cid.empty()) return spec_error("cid", "required");
+  out.encrypted_key = string_field(spec, "encryptedKey");
+  if (out.encrypted_key.empty()) return spec_error("encryptedKey", "required");
+  if (spec.contains("ownerRecord") && !string_field(spec, "ownerRecord").empty()) {
+    auto bytes = base64_decode(string_field(spec, "ownerRecord"));
+    if (!bytes) return spec_error("ownerRecord", "not valid base64");
+    out.owner_record = std::move(*bytes);
+  }
+  if (spec.contains("keyEpoch")) {
+    auto epoch = sequence_from_json(spec["keyEpoch"]);
+    if (!epoch || *epoch == 0) return spec_error("keyEpoch", "must be an integer >= 1");
+    out.key_epoch = *epoch;
+  }
+  if (spec.contains("sequence") && !spec["sequence"].is_null()) {
+    out.sequence = sequence_from_json(spec["sequence"]);
+    if (!out.sequence) return spec_error("sequence", "must be a non-negative 64-bit integer");
+  }
+  CBX_TRY_STATUS(parse_duration_field(spec, "interval", out.interval));
+  CBX_TRY_STATUS(parse_duration_field(spec, "lifetime", out.lifetime));
+  CBX_TRY_STATUS(parse_duration_field(spec, "ttl", out.ttl));
+  if (spec.contains("suspend") && spec["suspend"].is_boolean()) out.suspend = spec["suspend"].get<bool>();
+  return out;
+}
+
+IpnsRepublishStatus parse_status(const json& st) {
+  IpnsRepublishStatus out;
+  if (!st.is_object()) return out;
+  if (st.contains("sequence")) out.sequence = sequence_from_json(st["sequence"]);
+  if (st.contains("publishedSequence")) out.published_sequence = sequence_from_json(st["publishedSequence"]);
+  out.published_cid = string_field(st, "publishedCid");
+  out.last_published_at = time_field(st, "lastPublishedAt");
+  out.valid_until = time_field(st, "validUntil");
+  out.next_republish_at = time_field(st, "nextRepublishAt");
+  if (st.contains("keyEpoch")) out.key_epoch = sequence_from_json(st["keyEpoch"]);
+  if (st.contains("migratedKey") && st["migratedKey"].is_object()) {
+    const auto& m = st["migratedKey"];
+    auto epoch = m.contains("epoch") ? sequence_from_json(m["epoch"]) : std::nullopt;
+    if (epoch && !string_field(m, "encryptedKey").empty()) {
+      out.migrated_key = EncryptedKeyRef{*epoch, string_field(m, "encryptedKey")};
+    }
+  }
+  if (st.contains("pending") && st["pending"].is_object()) {
+    const auto& p = st["pending"];
+    auto seq = p.contains("sequence") ? sequence_from_json(p["sequence"]) : std::nullopt;
+    auto valid_until = time_field(p, "validUntil");
+    if (seq && valid_until && !string_field(p, "record").empty()) {
+      out.pending = PendingRecord{*seq, string_field(p, "record"), *valid_until,
+                                  time_field(p, "signedAt").value_or(SysTime{}),
+                                  string_field(p, "value")};
+    }
+  }
+  out.last_record = string_field(st, "lastRecord");
+  out.last_handled_request = string_field(st, "lastHandledRequestAt");
+  if (st.contains("failures") && st["failures"].is_object()) {
+    const auto& f = st["failures"];
+    out.failures.count = f.value("count", 0u);
+    out.failures.reason = string_field(f, "reason");
+    out.failures.message = string_field(f, "message");
+    out.failures.last_attempt_at = time_field(f, "lastAttemptAt");
+  }
+  out.observed_generation = st.value("observedGeneration", std::int64_t{0});
+  if (st.contains("conditions")) out.conditions = conditions_from_json(st["conditions"]);
+  return out;
+}
+
+void put_time(json& obj, const char* key, const std::optional<SysTime>& t) {
+  obj[key] = t ? json(format_rfc3339(*t)) : json(nullptr);
+}
+
+void put_sequence(json& obj, const char* key, const std::optional<std::uint64_t>& v) {
+  obj[key] = v ? json(sequence_to_string(*v)) : json(nullptr);
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> sequence_from_json(const json& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
+  if (value.is_number_integer()) {
+    auto v = value.get<std::int64_t>();
+    if (v < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(v);
+  }
+  if (!value.is_string()) return std::nullopt;
+  const auto& s = value.get_ref<const std::string&>();
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  std::uint64_t out = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
+  return out;
+}
+
+std::string sequence_to_string(std::uint64_t value) { return std::to_string(value); }
+
+Result<IpnsRepublish> parse_ipns_republish(const json& object) {
+  if (!object.is_object() || !object.contains("metadata")) {
+    return make_error("INVALID_OBJECT", "not a Kubernetes object");
+  }
+  const auto& meta = object["metadata"];
+  IpnsRepublish out;
+  out.ns = string_field(meta, "namespace");
+  out.name = string_field(meta, "name");
+  out.uid = string_field(meta, "uid");
+  out.resource_version = string_field(meta, "resourceVersion");
+  out.generation = meta.value("generation", std::int64_t{0});
+  if (meta.contains("annotations") && meta["annotations"].is_object()) {
+    out.requested_at = string_field(meta["annotations"], kRepublishRequestedAnnotation);
+  }
+  if (object.contains("status")) out.status = parse_status(object["status"]);
+  auto spec = parse_spec(object.value("spec", json::object()));
+  if (!spec) return spec.error();
+  out.spec = std::move(*spec);
+  return out;
+}
+
+json status_to_json(const IpnsRepublishStatus& st) {
+  json out = json::object();
+  put_sequence(out, "sequence", st.sequence);
+  put_sequence(out, "publishedSequence", st.published_sequence);
+  out["publishedCid"] = st.published_cid.empty() ? json(nullptr) : json(st.published_cid);
+  put_time(out, "lastPublishedAt", st.last_published_at);
+  put_time(out, "validUntil", st.valid_until);
+  put_time(out, "nextRepublishAt", st.next_republish_at);
+  put_sequence(out, "keyEpoch", st.key_epoch);
+  out["migratedKey"] = st.migrated_key ? json{{"epoch", st.migrated_key->epoch},
+                                              {"encryptedKey", st.migrated_key->encrypted_key}}
+                                       : json(nullptr);
+  if (st.pending) {
+    out["pending"] = {{"sequence", sequence_to_string(st.pending->sequence)},
+                      {"record", st.pending->record},
+                      {"value", st.pending->value},
+                      {"validUntil", format_rfc3339(st.pending->valid_until)},
+                      {"signedAt", format_rfc3339(st.pending->signed_at)}};
+  } else {
+    out["pending"] = nullptr;
+  }
+  out["lastRecord"] = st.last_record.empty() ? json(nullptr) : json(st.last_record);
+  out["lastHandledRequestAt"] =
+      st.last_handled_request.empty() ? json(nullptr) : json(st.last_handled_request);
+  json failures = {{"count", st.failures.count}};
+  if (!st.failures.reason.empty()) failures["reason"] = st.failures.reason;
+  if (!st.failures.message.empty()) failures["message"] = st.failures.message;
+  if (st.failures.last_attempt_at) failures["lastAttemptAt"] = format_rfc3339(*st.failures.last_attempt_at);
+  out["failures"] = failures;
+  out["observedGeneration"] = st.observed_generation;
+  out["conditions"] = to_json(st.conditions);
+  return out;
+}
+
+EncryptedKeyRef effective_key(const IpnsRepublish& obj) {
+  const auto& migrated = obj.status.migrated_key;
+  if (migrated && migrated->epoch > obj.spec.key_epoch) return *migrated;
+  return EncryptedKeyRef{obj.spec.key_epoch, obj.spec.encrypted_key};
+}
+
+}  // namespace cbx::op

@@ -1,0 +1,97 @@
+#pragma once
+// The IpnsRepublish custom resource as the controller sees it: spec (the user's, never written by
+// the operator) and status (the operator's), parsed from and written back to JSON.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cbx/base/duration.h"
+#include "cbx/base/encoding.h"
+#include "cbx/base/result.h"
+#include "controllers/conditions.h"
+
+namespace cbx::op {
+
+inline constexpr char kRepublishRequestedAnnotation[] =
+    "republish.cipherbox.io/republish-requested-at";
+
+struct IpnsRepublishSpec {
+  std::string ipns_name;
+  std::string cid;
+  std::optional<Bytes> owner_record;
+  std::string encrypted_key;  // base64, kept as text: it travels to the signer as is
+  std::uint64_t key_epoch = 1;
+  std::optional<std::uint64_t> sequence;
+  Nanos interval = std::chrono::hours(6);
+  Nanos lifetime = std::chrono::hours(48);
+  Nanos ttl = std::chrono::minutes(5);
+  bool suspend = false;
+};
+
+struct EncryptedKeyRef {
+  std::uint64_t epoch = 0;
+  std::string encrypted_key;  // base64 eciesjs ciphertext
+};
+
+struct PendingRecord {
+  std::uint64_t sequence = 0;
+  std::string record;  // base64
+  SysTime valid_until{};
+  SysTime signed_at{};
+  std::string value;   // the signed value, so publishedCid follows without re-parsing
+};
+
+struct Failures {
+  std::uint32_t count = 0;
+  std::string reason;
+  std::string message;
+  std::optional<SysTime> last_attempt_at;
+};
+
+struct IpnsRepublishStatus {
+  std::optional<std::uint64_t> sequence;
+  std::optional<std::uint64_t> published_sequence;
+  std::string published_cid;
+  std::optional<SysTime> last_published_at;
+  std::optional<SysTime> valid_until;
+  std::optional<SysTime> next_republish_at;
+  std::optional<std::uint64_t> key_epoch;
+  std::optional<EncryptedKeyRef> migrated_key;
+  std::optional<PendingRecord> pending;
+  std::string last_record;  // base64 of the last record published
+  std::string last_handled_request;  // the manual-trigger annotation value last acted on
+  Failures failures;
+  std::int64_t observed_generation = 0;
+  std::vector<Condition> conditions;
+};
+
+struct IpnsRepublish {
+  std::string ns;
+  std::string name;
+  std::string uid;
+  std::string resource_version;
+  std::int64_t generation = 0;
+  std::string requested_at;  // annotation value, empty when absent
+  IpnsRepublishSpec spec;
+  IpnsRepublishStatus status;
+
+  std::string key() const { return ns + "/" + name; }
+};
+
+// Parses a whole object (metadata, spec, status). Spec errors come back as Error{"INVALID_SPEC"}
+// naming the field; status fields the operator cannot read are treated as absent.
+Result<IpnsRepublish> parse_ipns_republish(const nlohmann::json& object);
+nlohmann::json status_to_json(const IpnsRepublishStatus& status);
+
+// The key the signer should use: a migrated key on a newer epoch than the user's wins.
+EncryptedKeyRef effective_key(const IpnsRepublish& obj);
+
+// Sequences travel as decimal strings (64-bit values do not survive every JSON client); plain
+// JSON integers are accepted too.
+std::optional<std::uint64_t> sequence_from_json(const nlohmann::json& value);
+std::string sequence_to_string(std::uint64_t value);
+
+}  // namespace cbx::op

@@ -1,0 +1,57 @@
+#pragma once
+// What the republish reconciler needs from the outside world, as small interfaces: the real
+// implementations talk to kube-apiserver, the signer (through the batcher) and routing; unit tests
+// use in-memory ones.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cbx/base/encoding.h"
+#include "cbx/base/result.h"
+#include "clients/signer_client.h"
+#include "controllers/republish/ipns_republish.h"
+
+namespace cbx::op {
+
+class StatusWriter {
+ public:
+  virtual ~StatusWriter() = default;
+  // Writes status with obj.resource_version as precondition; returns the object as stored (new
+  // resourceVersion). Error CONFLICT when someone else wrote first, NOT_FOUND when deleted.
+  virtual Result<IpnsRepublish> write_status(const IpnsRepublish& obj,
+                                             const IpnsRepublishStatus& status) = 0;
+};
+
+class RecordSigner {
+ public:
+  virtual ~RecordSigner() = default;
+  // Blocks until the entry's batch came back. Error: the exchange failed (signer unreachable,
+  // token refused); a per-entry refusal is a SignResult with ok == false.
+  virtual Result<SignResult> sign(const std::string& signer_url, std::uint64_t current_epoch,
+                                  const SignEntry& entry) = 0;
+};
+
+struct EndpointResult {
+  std::string url;
+  bool ok = false;
+  std::string code;  // REJECTED | RATE_LIMITED | UNAVAILABLE when !ok
+  std::string message;
+};
+
+class RecordPublisher {
+ public:
+  virtual ~RecordPublisher() = default;
+  // The highest-sequence valid record any endpoint holds for the name (nullopt: none). Endpoints
+  // that fail are skipped; Error only when every endpoint failed.
+  virtual Result<std::optional<Bytes>> resolve(const std::string& name) = 0;
+  virtual std::vector<EndpointResult> publish(const std::string& name, ByteView record) = 0;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void emit(const IpnsRepublish& obj, bool warning, const std::string& reason,
+                    const std::string& message) = 0;
+};
+
+}  // namespace cbx::op

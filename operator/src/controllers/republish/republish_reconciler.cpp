@@ -1,0 +1,140 @@
+#include "controllers/republish/republish_reconciler.h"
+
+#include "cbx/base/log.h"
+#include "controllers/republish/signing_plan.h"
+#include "controllers/republish/status_transitions.h"
+
+namespace cbx::op {
+namespace {
+
+SignEntry entry_for(const IpnsRepublish& obj, const SigningPlan& plan) {
+  return SignEntry{obj.key(),
+                   obj.spec.ipns_name,
+                   plan.key.encrypted_key,
+                   plan.key.epoch,
+                   plan.value,
+                   base64_encode(plan.proof_record),
+                   plan.sequence,
+                   plan.validity,
+                   static_cast<std::uint64_t>(
+                       std::chrono::duration_cast<std::chrono::seconds>(plan.ttl).count())};
+}
+
+std::string summarize(const std::vector<EndpointResult>& results) {
+  std::string out;
+  for (const auto& r : results) {
+    if (r.ok) continue;
+    if (!out.empty()) out += "; ";
+    out += r.url + ": " + r.code + " " + r.message;
+  }
+  return out;
+}
+
+bool any_ok(const std::vector<EndpointResult>& results) {
+  for (const auto& r : results) {
+    if (r.ok) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+RepublishReconciler::RepublishReconciler(RepublishDeps deps, BackoffPolicy backoff)
+    : deps_(deps), backoff_(backoff) {}
+
+Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
+                                                       const std::optional<ActiveEpoch>& epoch,
+                                                       SysTime now) {
+  auto verdict = evaluate_due(obj, now, backoff_);
+  switch (verdict.action) {
+    case DueAction::kPublishPending:
+      return publish_pending(std::move(obj), now);
+    case DueAction::kSign:
+      if (!epoch) return fail(std::move(obj), "NoActiveEpoch", "no TeeEpoch is Ready", now);
+      return sign_and_publish(std::move(obj), *epoch, now);
+    case DueAction::kNone:
+      break;
+  }
+  auto st = refresh_conditions(obj, epoch ? epoch->epoch : 0, now);
+  return write_if_changed(obj, st, ReconcileResult{verdict.recheck_at, verdict.reason});
+}
+
+Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
+                                                              const ActiveEpoch& epoch,
+                                                              SysTime now) {
+  auto network = deps_.publisher.resolve(obj.spec.ipns_name);
+  if (!network) {
+    log::warn("resolve failed; planning without the network record",
+              {{"key", obj.key()}, {"error", network.error().message}});
+  }
+  auto plan = plan_signing(obj, network ? *network : std::nullopt, now);
+  if (!plan) {
+    bool no_record = plan.error().code == "NO_OWNER_RECORD";
+    return fail(std::move(obj), no_record ? reason::kNoOwnerRecord : plan.error().code,
+                plan.error().message, now);
+  }
+  auto reserved = deps_.status.write_status(obj, reserve_sequence(obj, *plan, now));
+  if (!reserved) return reserved.error();
+  obj = std::move(*reserved);
+
+  auto signed_result = deps_.signer.sign(epoch.signer, epoch.epoch, entry_for(obj, *plan));
+  if (!signed_result) {
+    return fail(std::move(obj), "SignerUnavailable", signed_result.error().message, now);
+  }
+  if (!signed_result->ok) {
+    deps_.events.emit(obj, true, signed_result->error_code, signed_result->error_message);
+    return fail(std::move(obj), signed_result->error_code, signed_result->error_message, now);
+  }
+  SignedRecord record{signed_result->record, std::nullopt};
+  if (signed_result->rewrapped_epoch) {
+    record.rewrapped = EncryptedKeyRef{*signed_result->rewrapped_epoch, signed_result->rewrapped_key};
+  }
+  auto stored = deps_.status.write_status(obj, store_signed(obj, *plan, record, now));
+  if (!stored) return stored.error();
+  if (record.rewrapped) {
+    deps_.events.emit(*stored, false, "KeyMigrated",
+                      "key re-encrypted to epoch " + std::to_string(record.rewrapped->epoch));
+  }
+  return publish_pending(std::move(*stored), now);
+}
+
+Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, SysTime now) {
+  auto bytes = base64_decode(obj.status.pending->record);
+  if (!bytes) {
+    auto st = obj.status;
+    st.pending.reset();  // unreadable: drop it, the next cycle signs afresh
+    return write_if_changed(obj, st, ReconcileResult{now, "PendingDropped"});
+  }
+  auto results = deps_.publisher.publish(obj.spec.ipns_name, *bytes);
+  if (!any_ok(results)) return fail(std::move(obj), "PublishFailed", summarize(results), now);
+  auto sequence = obj.status.pending->sequence;
+  auto published = deps_.status.write_status(obj, mark_published(obj, now));
+  if (!published) return published.error();
+  deps_.events.emit(*published, false, "Published",
+                    "sequence " + std::to_string(sequence) + " valid until " +
+                        format_rfc3339(*published->status.valid_until));
+  log::info("published", {{"key", published->key()},
+                          {"sequence", std::to_string(sequence)},
+                          {"failedEndpoints", summarize(results)}});
+  return ReconcileResult{published->status.next_republish_at, "Published"};
+}
+
+Result<ReconcileResult> RepublishReconciler::fail(IpnsRepublish obj, const std::string& reason,
+                                                  const std::string& message, SysTime now) {
+  log::warn("republish failed", {{"key", obj.key()}, {"reason", reason}, {"message", message}});
+  auto st = mark_failed(obj, reason, message, now);
+  auto retry_at = now + failure_backoff(st.failures.count, obj.key(), backoff_);
+  bool terminal = reason == "INVALID_SPEC";
+  return write_if_changed(obj, st, ReconcileResult{terminal ? std::nullopt : std::optional(retry_at), reason});
+}
+
+Result<ReconcileResult> RepublishReconciler::write_if_changed(const IpnsRepublish& obj,
+                                                              const IpnsRepublishStatus& st,
+                                                              ReconcileResult result) {
+  if (status_to_json(st) == status_to_json(obj.status)) return result;
+  auto written = deps_.status.write_status(obj, st);
+  if (!written) return written.error();
+  return result;
+}
+
+}  // namespace cbx::op

@@ -1,0 +1,53 @@
+#pragma once
+// One republish cycle for one folder: observe (the cached object, the time, the active epoch) ->
+// decide (due policy, signing plan: pure) -> act (reserve, sign, store pending, publish,
+// mark published), writing status between steps so that a crash anywhere resumes from status.
+#include <optional>
+#include <string>
+
+#include "cbx/base/duration.h"
+#include "cbx/base/result.h"
+#include "controllers/republish/due_policy.h"
+#include "controllers/republish/ipns_republish.h"
+#include "controllers/republish/ports.h"
+
+namespace cbx::op {
+
+struct ActiveEpoch {
+  std::uint64_t epoch = 0;
+  std::string signer;  // identifies the signer serving it (its URL)
+};
+
+struct ReconcileResult {
+  std::optional<SysTime> requeue_at;  // nullopt: wait for the next change
+  std::string outcome;                // Published, NotDue, … (for metrics and logs)
+};
+
+struct RepublishDeps {
+  StatusWriter& status;
+  RecordSigner& signer;
+  RecordPublisher& publisher;
+  EventSink& events;
+};
+
+class RepublishReconciler {
+ public:
+  RepublishReconciler(RepublishDeps deps, BackoffPolicy backoff = {});
+  // Error only for conditions the work queue should retry at once with its rate limiter
+  // (CONFLICT: re-read the object and try again); everything else is recorded in status.
+  Result<ReconcileResult> reconcile(IpnsRepublish obj, const std::optional<ActiveEpoch>& epoch,
+                                    SysTime now);
+
+ private:
+  Result<ReconcileResult> sign_and_publish(IpnsRepublish obj, const ActiveEpoch& epoch, SysTime now);
+  Result<ReconcileResult> publish_pending(IpnsRepublish obj, SysTime now);
+  Result<ReconcileResult> fail(IpnsRepublish obj, const std::string& reason,
+                               const std::string& message, SysTime now);
+  Result<ReconcileResult> write_if_changed(const IpnsRepublish& obj, const IpnsRepublishStatus& st,
+                                           ReconcileResult result);
+
+  RepublishDeps deps_;
+  BackoffPolicy backoff_;
+};
+
+}  // namespace cbx::op

@@ -1,0 +1,110 @@
+#include "controllers/republish/status_transitions.h"
+
+namespace cbx::op {
+namespace {
+
+void set_deviation_conditions(IpnsRepublishStatus& st, const IpnsRepublish& obj,
+                              const SigningPlan& plan, SysTime now) {
+  bool network_ahead = plan.deviation_reason == reason::kNetworkAhead;
+  set_condition(st.conditions, condition::kNetworkAhead, network_ahead,
+                network_ahead ? reason::kNetworkAhead : "InSync",
+                network_ahead ? plan.deviation_message : "", obj.generation, now);
+}
+
+}  // namespace
+
+IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan& plan, SysTime now) {
+  IpnsRepublishStatus st = obj.status;
+  st.sequence = plan.sequence;
+  st.key_epoch = plan.key.epoch;
+  st.observed_generation = obj.generation;
+  st.last_handled_request = obj.requested_at;
+  st.pending.reset();
+  st.failures.last_attempt_at = now;
+  set_deviation_conditions(st, obj, plan, now);
+  return st;
+}
+
+IpnsRepublishStatus store_signed(const IpnsRepublish& obj, const SigningPlan& plan,
+                                 const SignedRecord& signed_record, SysTime now) {
+  IpnsRepublishStatus st = obj.status;
+  st.pending = PendingRecord{plan.sequence, signed_record.record_base64, plan.valid_until, now,
+                             plan.value};
+  if (signed_record.rewrapped) {
+    st.migrated_key = signed_record.rewrapped;
+    st.key_epoch = signed_record.rewrapped->epoch;
+  }
+  bool awaiting = plan.deviation_reason == reason::kAwaitingOwnerRecord;
+  bool ahead = plan.deviation_reason == reason::kNetworkAhead;
+  set_condition(st.conditions, condition::kReady, !awaiting && !ahead,
+                awaiting || ahead ? plan.deviation_reason : "Signed",
+                awaiting || ahead ? plan.deviation_message : "record signed, publishing",
+                obj.generation, now);
+  return st;
+}
+
+IpnsRepublishStatus mark_published(const IpnsRepublish& obj, SysTime now) {
+  IpnsRepublishStatus st = obj.status;
+  if (!st.pending) return st;
+  const auto& p = *st.pending;
+  st.published_sequence = p.sequence;
+  st.published_cid = cid_of_value(p.value);
+  st.last_record = p.record;
+  st.last_published_at = std::chrono::floor<std::chrono::seconds>(now);
+  st.valid_until = p.valid_until;
+  st.next_republish_at = next_republish_at(obj.key(), *st.last_published_at, obj.spec.interval);
+  st.pending.reset();
+  st.failures = Failures{};
+  const auto* ready = find_condition(st.conditions, condition::kReady);
+  bool deviating = ready && (ready->reason == reason::kAwaitingOwnerRecord ||
+                             ready->reason == reason::kNetworkAhead);
+  if (!deviating) {
+    set_condition(st.conditions, condition::kReady, true, "Published",
+                  "sequence " + std::to_string(p.sequence) + " valid until " +
+                      format_rfc3339(p.valid_until),
+                  obj.generation, now);
+  }
+  set_condition(st.conditions, condition::kPublished, true, "Published",
+                "sequence " + std::to_string(p.sequence) + " published", obj.generation, now);
+  set_condition(st.conditions, condition::kStalled, false, "Progressing", "", obj.generation, now);
+  return st;
+}
+
+IpnsRepublishStatus mark_failed(const IpnsRepublish& obj, const std::string& reason,
+                                const std::string& message, SysTime now) {
+  IpnsRepublishStatus st = obj.status;
+  st.failures.count += 1;
+  st.failures.reason = reason;
+  st.failures.message = message;
+  st.failures.last_attempt_at = std::chrono::floor<std::chrono::seconds>(now);
+  bool stalled = st.failures.count >= kStalledAfterFailures;
+  set_condition(st.conditions, condition::kStalled, stalled, stalled ? reason : "Retrying",
+                stalled ? std::to_string(st.failures.count) + " consecutive failures: " + message
+                        : message,
+                obj.generation, now);
+  if (reason == reason::kNoOwnerRecord || reason == "INVALID_SPEC") {
+    set_condition(st.conditions, condition::kReady, false, reason, message, obj.generation, now);
+  }
+  return st;
+}
+
+IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, std::uint64_t active_epoch,
+                                       SysTime now) {
+  IpnsRepublishStatus st = obj.status;
+  auto key = effective_key(obj);
+  if (active_epoch == 0) {
+    set_condition(st.conditions, condition::kKeyCurrent, false, "NoActiveEpoch",
+                  "no TeeEpoch is Ready", obj.generation, now);
+  } else if (key.epoch < active_epoch) {
+    set_condition(st.conditions, condition::kKeyCurrent, false, "KeyOnOlderEpoch",
+                  "key sealed to epoch " + std::to_string(key.epoch) + ", active epoch is " +
+                      std::to_string(active_epoch),
+                  obj.generation, now);
+  } else {
+    set_condition(st.conditions, condition::kKeyCurrent, true, "KeyCurrent",
+                  "key on epoch " + std::to_string(key.epoch), obj.generation, now);
+  }
+  return st;
+}
+
+}  // namespace cbx::op

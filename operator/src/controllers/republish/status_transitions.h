@@ -1,0 +1,43 @@
+#pragma once
+// The status changes of one republish cycle, as pure functions on a copy of the status:
+// reserve (before the signer is called, invariant 1) -> signed (pending stored before publishing,
+// invariant 3) -> published; or a failure. The reconciler writes each result with a
+// resourceVersion precondition, so a crash between any two steps resumes from status (invariant 4).
+#include <optional>
+#include <string>
+
+#include "cbx/base/duration.h"
+#include "controllers/republish/due_policy.h"
+#include "controllers/republish/ipns_republish.h"
+#include "controllers/republish/signing_plan.h"
+
+namespace cbx::op {
+
+namespace condition {
+inline constexpr char kReady[] = "Ready";
+inline constexpr char kPublished[] = "Published";
+inline constexpr char kKeyCurrent[] = "KeyCurrent";
+inline constexpr char kStalled[] = "Stalled";
+inline constexpr char kNetworkAhead[] = "NetworkAhead";
+}  // namespace condition
+
+inline constexpr std::uint32_t kStalledAfterFailures = 5;
+
+struct SignedRecord {
+  std::string record_base64;
+  std::optional<EncryptedKeyRef> rewrapped;  // key re-encrypted to a newer epoch by the signer
+};
+
+// Reserve plan.sequence and mark the generation / manual trigger as handled.
+IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan& plan, SysTime now);
+IpnsRepublishStatus store_signed(const IpnsRepublish& obj, const SigningPlan& plan,
+                                 const SignedRecord& signed_record, SysTime now);
+IpnsRepublishStatus mark_published(const IpnsRepublish& obj, SysTime now);
+IpnsRepublishStatus mark_failed(const IpnsRepublish& obj, const std::string& reason,
+                                const std::string& message, SysTime now);
+// Keeps Ready/KeyCurrent/NetworkAhead current when nothing is due (e.g. after a spec edit that
+// changed nothing to sign, or an epoch change). active_epoch: 0 when no epoch is Ready.
+IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, std::uint64_t active_epoch,
+                                       SysTime now);
+
+}  // namespace cbx::op
