@@ -12,6 +12,9 @@ HELM_VERSION=${HELM_VERSION:-3.21.4}
 CACHE=${K8S_CACHE:-$HOME/.cache/cipherbox-k8s}
 BIN="$CACHE/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-helm-$HELM_VERSION"
 mkdir -p "$BIN" "$CACHE/src"
+# One build at a time per cache (ctest may start several users of the binaries at once).
+exec 9>"$CACHE/.build-k8s-bins.lock"
+flock 9
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 log() { echo "build-k8s-bins: $*" >&2; }
 

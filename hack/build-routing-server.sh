@@ -8,6 +8,8 @@ set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/routing-server" && pwd)
 OUT=${K8S_CACHE:-$HOME/.cache/cipherbox-k8s}/bin/routing-server
 mkdir -p "$(dirname "$OUT")"
+exec 9>"$OUT.lock"
+flock 9
 
 if [ -x "$OUT" ] && [ -z "$(find "$SRC" -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) -newer "$OUT")" ]; then
   echo "$OUT"

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 STATE_DIR" >&2; exit 2; }
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+REPO=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 eval "$("$REPO/hack/local-cp.sh" env "$1")"
 VECTORS=${CBX_VECTORS_DIR:-$REPO/tests/vectors}
 
@@ -30,7 +30,8 @@ fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
 check() { # check NAME CMD...: passes when CMD succeeds
   local name=$1
   shift
-  if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name"; fi
+  local out
+  if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(tail -5 <<<"$out")"; fi
 }
 
 created=()
