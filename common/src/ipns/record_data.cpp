@@ -66,6 +66,34 @@ bool acceptable(const cbor_item_t* item, int depth) {
   }
 }
 
+// libcbor allocates a definite array or map for its declared size before reading any element,
+// so 9 bytes could ask for gigabytes. Every element takes at least one byte, so a declared size
+// larger than the bytes left cannot be genuine: such input is refused before cbor_load sees it.
+struct SizeBound {
+  std::size_t remaining = 0;
+  bool plausible = true;
+};
+
+bool plausible_sizes(ByteView cbor) {
+  struct cbor_callbacks callbacks = cbor_empty_callbacks;
+  callbacks.array_start = [](void* context, std::size_t size) {
+    auto* bound = static_cast<SizeBound*>(context);
+    if (size > bound->remaining) bound->plausible = false;
+  };
+  callbacks.map_start = [](void* context, std::size_t size) {
+    auto* bound = static_cast<SizeBound*>(context);
+    if (size > bound->remaining / 2) bound->plausible = false;
+  };
+  SizeBound bound;
+  for (std::size_t pos = 0; pos < cbor.size() && bound.plausible;) {
+    bound.remaining = cbor.size() - pos;
+    const auto result = cbor_stream_decode(cbor.data() + pos, cbor.size() - pos, &callbacks, &bound);
+    if (result.status != CBOR_DECODER_FINISHED) break;  // cbor_load reports it as malformed
+    pos += result.read;
+  }
+  return bound.plausible;
+}
+
 std::optional<Bytes> as_byte_string(const cbor_item_t* item) {
   if (!cbor_isa_bytestring(item)) return std::nullopt;
   return string_bytes(item);
@@ -132,6 +160,7 @@ Bytes encode_record_data(ByteView value, ByteView validity, std::uint64_t sequen
 }
 
 Result<RecordData> decode_record_data(ByteView cbor) {
+  if (!plausible_sizes(cbor)) return invalid_cbor("collection larger than its input");
   struct cbor_load_result result;
   ItemPtr root(cbor_load(cbor.data(), cbor.size(), &result));
   if (!root || result.error.code != CBOR_ERR_NONE) return invalid_cbor("malformed");

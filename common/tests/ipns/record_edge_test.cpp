@@ -233,6 +233,19 @@ TEST_F(HandBuiltRecordTest, MalformedDataIsRejectedWithTheRightCode) {
   }
 }
 
+TEST_F(HandBuiltRecordTest, HugeDeclaredCollectionsAreRefusedWithoutAllocating) {
+  // Found by ipns_record_fuzz: an array header claiming 2^32-1 elements made libcbor allocate
+  // 32 GiB before reading any of them.
+  for (const Bytes& data : {Bytes{0xa1, 0x61, 'x', 0x9a, 0xff, 0xff, 0xff, 0xff, 0x00},
+                            Bytes{0xbb, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00}}) {
+    pb::IpnsEntry entry;
+    sign_data(entry, data);
+    auto result = validate(entry);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, "INVALID_RECORD");
+  }
+}
+
 TEST_F(HandBuiltRecordTest, TrailingBytesAfterTheMapAreRejected) {
   pb::IpnsEntry entry;
   Bytes data = encode_record_data(as_bytes(kValue), as_bytes(kValidity), 1, 5);
