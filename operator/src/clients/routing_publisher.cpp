@@ -1,0 +1,75 @@
+#include "clients/routing_publisher.h"
+
+#include "cbx/ipns/name.h"
+#include "cbx/ipns/record.h"
+
+namespace cbx::op {
+
+RoutingPublisher::RoutingPublisher(std::vector<std::unique_ptr<RoutingClient>> endpoints, Now now)
+    : endpoints_(std::move(endpoints)),
+      now_(now ? std::move(now) : Now([] { return std::chrono::steady_clock::now(); })),
+      blocked_until_(endpoints_.size()) {}
+
+bool RoutingPublisher::blocked(std::size_t index) {
+  std::lock_guard lock(mutex_);
+  return now_() < blocked_until_[index];
+}
+
+void RoutingPublisher::note_rate_limit(std::size_t index) {
+  auto wait = endpoints_[index]->last_retry_after().value_or(std::chrono::seconds(30));
+  std::lock_guard lock(mutex_);
+  blocked_until_[index] = now_() + wait;
+}
+
+Result<std::optional<Bytes>> RoutingPublisher::resolve(const std::string& name_text) {
+  auto name = ipns::parse_name(name_text);
+  if (!name) return name.error();
+  std::optional<Bytes> best;
+  std::uint64_t best_sequence = 0;
+  std::size_t failures = 0;
+  std::string last_error;
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    if (blocked(i)) {
+      ++failures;
+      continue;
+    }
+    auto answer = endpoints_[i]->resolve(name_text);
+    if (!answer) {
+      if (answer.error().code == "RATE_LIMITED") note_rate_limit(i);
+      ++failures;
+      last_error = answer.error().message;
+      continue;
+    }
+    if (!*answer) continue;
+    auto record = ipns::verify_record_signature(*name, **answer);
+    if (record && (!best || record->sequence > best_sequence)) {
+      best = std::move(**answer);
+      best_sequence = record->sequence;
+    }
+  }
+  if (failures == endpoints_.size() && !endpoints_.empty()) {
+    return make_error("UNAVAILABLE", "no routing endpoint answered: " + last_error);
+  }
+  return best;
+}
+
+std::vector<EndpointResult> RoutingPublisher::publish(const std::string& name, ByteView record) {
+  std::vector<EndpointResult> results;
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    const auto& url = endpoints_[i]->base_url();
+    if (blocked(i)) {
+      results.push_back({url, false, "RATE_LIMITED", "waiting for Retry-After"});
+      continue;
+    }
+    auto published = endpoints_[i]->publish(name, record);
+    if (published) {
+      results.push_back({url, true, "", ""});
+      continue;
+    }
+    if (published.error().code == "RATE_LIMITED") note_rate_limit(i);
+    results.push_back({url, false, published.error().code, published.error().message});
+  }
+  return results;
+}
+
+}  // namespace cbx::op

@@ -1,0 +1,33 @@
+#pragma once
+// Publishes to every configured routing endpoint and resolves from all of them, keeping the best
+// record (highest sequence, validly signed for the name). An endpoint that answered 429 is left
+// alone until its Retry-After has passed (DESIGN §3).
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "clients/routing_client.h"
+#include "controllers/republish/ports.h"
+
+namespace cbx::op {
+
+class RoutingPublisher : public RecordPublisher {
+ public:
+  using Now = std::function<std::chrono::steady_clock::time_point()>;
+  explicit RoutingPublisher(std::vector<std::unique_ptr<RoutingClient>> endpoints, Now now = nullptr);
+
+  Result<std::optional<Bytes>> resolve(const std::string& name) override;
+  std::vector<EndpointResult> publish(const std::string& name, ByteView record) override;
+
+ private:
+  bool blocked(std::size_t index);
+  void note_rate_limit(std::size_t index);
+
+  std::vector<std::unique_ptr<RoutingClient>> endpoints_;
+  Now now_;
+  std::mutex mutex_;
+  std::vector<std::chrono::steady_clock::time_point> blocked_until_;
+};
+
+}  // namespace cbx::op
