@@ -89,15 +89,15 @@ is_running() {
 }
 
 stop_proc() {
-  local name=$1 pid i
+  local name=$1 pid
   pid=$(pid_of "$name")
   if is_running "$name"; then
     kill -TERM "$pid"
-    for i in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
+    for _ in $(seq 1 100); do
+      is_running "$name" || break # (a zombie counts as stopped: its /proc/PID/exe is gone)
       sleep 0.2
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if is_running "$name"; then
       log "$name ($pid) ignored SIGTERM for 20 s, sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi
@@ -107,6 +107,7 @@ stop_proc() {
 
 load_ports() {
   [ -f "$RUN/ports" ] || die "$RUN/ports missing (not up?)"
+  # shellcheck disable=SC1091 # written by start_once
   . "$RUN/ports"
 }
 
