@@ -8,14 +8,23 @@
 # ca.crt, env (sourceable), kubecache/ (kubectl discovery cache), helm/ (Helm state).
 #
 # Environment: CBX_K8S_BIN (bin dir; default: output of hack/build-k8s-bins.sh),
-# APISERVER_EXTRA_ARGS (extra kube-apiserver flags, remembered for restart-apiserver; set it
-# there to change them, e.g. --watch-cache=false so that watches reach etcd and see compaction),
-# KEEP_DATA=1 (down keeps etcd's data), CP_TIMEOUT (readiness timeout, default 90 s).
+# APISERVER_EXTRA_ARGS (extra kube-apiserver flags given to up, remembered; set it for
+# start-/restart-apiserver to change them), KEEP_DATA=1 (down keeps etcd's data),
+# CP_TIMEOUT (readiness timeout, default 90 s).
+#
+# 410 Gone for watches: `compact` compacts etcd, but kube-apiserver serves watches from its watch
+# cache, which still holds recent events. A watch from an old resourceVersion gets 410 after
+# `compact` + `restart-apiserver` (the cache restarts at the current revision), or right after
+# `compact` when the API server runs with APISERVER_EXTRA_ARGS=--watch-cache=false.
+#
+# Without kube-controller-manager: no garbage collection of ownerReferences, deleted namespaces
+# stay Terminating, no default ServiceAccount per namespace (ServiceAccount admission is off).
 set -euo pipefail
 
 usage() {
   cat >&2 <<'EOF'
-usage: local-cp.sh up|down|restart-apiserver|compact|env|status STATE_DIR
+usage: local-cp.sh up|down|env|status|compact STATE_DIR
+       local-cp.sh restart-apiserver|stop-apiserver|start-apiserver STATE_DIR
        local-cp.sh token STATE_DIR NAMESPACE SERVICEACCOUNT [OUT_KUBECONFIG]
 EOF
   exit 2
@@ -260,7 +269,13 @@ cmd_down() {
   log "down"
 }
 
-cmd_restart_apiserver() {
+cmd_stop_apiserver() {
+  stop_proc kube-apiserver
+  log "kube-apiserver stopped"
+}
+
+# Starts kube-apiserver again on its previous port (the kubeconfigs stay valid).
+cmd_start_apiserver() {
   START=$SECONDS
   BIN=$(bin_dir)
   is_running etcd || die "etcd is not running (use up)"
@@ -268,9 +283,9 @@ cmd_restart_apiserver() {
   if [ -n "${APISERVER_EXTRA_ARGS+set}" ]; then
     printf '%s\n' "$APISERVER_EXTRA_ARGS" >"$RUN/apiserver-extra-args"
   fi
-  stop_proc kube-apiserver
+  is_running kube-apiserver && { log "kube-apiserver already running"; return; }
   start_apiserver "$BIN"
-  wait_ready kube-apiserver "kube-apiserver /readyz ok again on :$API_PORT" apiserver_ready \
+  wait_ready kube-apiserver "kube-apiserver /readyz ok on :$API_PORT" apiserver_ready \
     || die "kube-apiserver did not come back (see $LOGS/kube-apiserver.log)"
 }
 
@@ -327,7 +342,9 @@ shift 2
 case $CMD in
   up) cmd_up ;;
   down) cmd_down ;;
-  restart-apiserver) cmd_restart_apiserver ;;
+  restart-apiserver) cmd_stop_apiserver && cmd_start_apiserver ;;
+  stop-apiserver) cmd_stop_apiserver ;;
+  start-apiserver) cmd_start_apiserver ;;
   compact) cmd_compact ;;
   env) cmd_env ;;
   status) cmd_status ;;

@@ -63,8 +63,14 @@ check "data survives the API server restart" equals "$(kubectl -n cp-test get co
 WATCH=$(timeout 10 kubectl get --raw "/api/v1/namespaces/cp-test/configmaps?watch=1&resourceVersion=$OLD_RV" | head -1 || true)
 check "watch from a compacted resourceVersion gets 410 Expired" equals "$(jq -c '[.type, .object.code]' <<<"$WATCH")" '["ERROR",410]'
 
+check "stop-apiserver" "$CP" stop-apiserver "$STATE"
+check "API unreachable while stopped" bash -c "! kubectl get namespace default"
+check "start-apiserver on the same port" "$CP" start-apiserver "$STATE"
+check "API reachable again with the same kubeconfig" kubectl get namespace default
+
 check "down" "$CP" down "$STATE"
-all_dead() { local p; for p in "$@"; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
+alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; } # zombies are dead
+all_dead() { local p; for p in "$@"; do ! alive "$p" || return 1; done; }
 # shellcheck disable=SC2086 # two PIDs
 check "down stopped both processes" all_dead $PIDS
 check "status reports stopped" bash -c "! '$CP' status '$STATE'"
