@@ -45,9 +45,8 @@ bool run_encrypt(EVP_CIPHER_CTX* ctx, ByteView key, ByteView nonce, ByteView pla
                  std::uint8_t* ciphertext_out, std::uint8_t* tag_out) {
   int written = 0;
   if (EVP_CipherInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data(), 1) != 1) return false;
-  if (!plaintext.empty() &&
-      EVP_EncryptUpdate(ctx, ciphertext_out, &written, plaintext.data(),
-                        static_cast<int>(plaintext.size())) != 1) {
+  if (!plaintext.empty() && EVP_EncryptUpdate(ctx, ciphertext_out, &written, plaintext.data(),
+                                              static_cast<int>(plaintext.size())) != 1) {
     return false;
   }
   int final_written = 0;
@@ -59,9 +58,8 @@ bool run_decrypt(EVP_CIPHER_CTX* ctx, ByteView key, ByteView nonce, ByteView cip
                  ByteView tag, std::uint8_t* plaintext_out) {
   int written = 0;
   if (EVP_CipherInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data(), 0) != 1) return false;
-  if (!ciphertext.empty() &&
-      EVP_DecryptUpdate(ctx, plaintext_out, &written, ciphertext.data(),
-                        static_cast<int>(ciphertext.size())) != 1) {
+  if (!ciphertext.empty() && EVP_DecryptUpdate(ctx, plaintext_out, &written, ciphertext.data(),
+                                               static_cast<int>(ciphertext.size())) != 1) {
     return false;
   }
   int final_written = 0;

@@ -23,7 +23,9 @@ constexpr std::size_t kMaxPlaintextSize = std::size_t{1} << 30;
 constexpr std::size_t kNonceOffset = kEphemeralKeySize;
 constexpr std::size_t kTagOffset = kNonceOffset + kNonceSize;
 
-Error decrypt_failed() { return make_error("DECRYPT_FAILED", kDecryptFailedMessage); }
+Error decrypt_failed() {
+  return make_error("DECRYPT_FAILED", kDecryptFailedMessage);
+}
 
 // AES key = HKDF-SHA256(ephemeral_pk(65) || scalar·point (65), no salt, no info, 32).
 // Empty on failure (invalid scalar).

@@ -64,9 +64,13 @@ void* param_data(ByteView bytes) {
 
 }  // namespace
 
-std::array<std::uint8_t, 32> sha256(ByteView data) { return digest<32>(EVP_sha256(), data); }
+std::array<std::uint8_t, 32> sha256(ByteView data) {
+  return digest<32>(EVP_sha256(), data);
+}
 
-std::array<std::uint8_t, 48> sha384(ByteView data) { return digest<48>(EVP_sha384(), data); }
+std::array<std::uint8_t, 48> sha384(ByteView data) {
+  return digest<48>(EVP_sha384(), data);
+}
 
 SecretBytes hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t length) {
   if (length == 0 || length > kHkdfMaxLength) return {};
@@ -85,8 +89,8 @@ SecretBytes hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t 
   EVP_KDF_CTX* ctx = thread_hkdf_context();
   KdfCtx with_info;
   if (!info.empty()) {
-    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, param_data(info),
-                                                  info.size());
+    params[2] =
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, param_data(info), info.size());
     with_info = new_hkdf_sha256_context();
     ctx = with_info.get();
   }

@@ -21,9 +21,9 @@ TEST(HashTest, Sha256AndSha384OfAbc) {
 
 // RFC 5869 A.1
 TEST(HkdfTest, Rfc5869TestCase1) {
-  const SecretBytes okm = hkdf_sha256(unhex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"),
-                                      unhex("000102030405060708090a0b0c"),
-                                      unhex("f0f1f2f3f4f5f6f7f8f9"), 42);
+  const SecretBytes okm =
+      hkdf_sha256(unhex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"),
+                  unhex("000102030405060708090a0b0c"), unhex("f0f1f2f3f4f5f6f7f8f9"), 42);
   EXPECT_EQ(hex_encode(okm.span()),
             "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
             "34007208d5b887185865");

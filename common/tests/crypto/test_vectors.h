@@ -28,6 +28,8 @@ inline SecretBytes secret_from_hex(const std::string& text) {
   return SecretBytes(bytes.data(), bytes.size());
 }
 
-inline Bytes to_bytes(ByteView view) { return Bytes(view.begin(), view.end()); }
+inline Bytes to_bytes(ByteView view) {
+  return Bytes(view.begin(), view.end());
+}
 
 }  // namespace cbx::test
