@@ -136,6 +136,27 @@ check "CRDs become Established" kubectl wait --for=condition=Established --timeo
 check "CRD names accepted" kubectl wait --for=condition=NamesAccepted --timeout=60s \
   crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io
 
+# Every field and list item (metadata aside: the API server forbids describing it) has a
+# description, so kubectl explain documents it.
+undocumented() { # prints the schema paths without a description; fails if the CRD is missing
+  local json
+  json=$(kubectl get crd "$1" -o json) || return 1
+  jq -r '
+    def nodes(p): (if has("description") then empty else p end),
+      ((.properties // {}) | to_entries[] | select(p != "" or .key != "metadata")
+        | . as $e | $e.value | nodes(p + "." + $e.key)),
+      (if has("items") then .items | nodes(p + "[]") else empty end);
+    .spec.versions[0].schema.openAPIV3Schema | nodes("")' <<<"$json"
+}
+every_field_described() { local missing; missing=$(undocumented "$1") && equals "$missing" ""; }
+for crd in ipnsrepublishes.republish.cipherbox.io teeepochs.republish.cipherbox.io; do
+  check "every field of $crd is described" every_field_described "$crd"
+done
+if [ "$failed" -ne 0 ]; then
+  echo "$passed passed, $failed failed (CRDs not installed: later checks skipped)"
+  exit 1
+fi
+
 # --- valid samples ----------------------------------------------------------------------------
 R1=r1-$RUN R2=r2-$RUN R3=r3-$RUN E1=e1-$RUN E2=e2-$RUN
 accepts "minimal IpnsRepublish accepted" "ipnsrepublish/$R1" < <(ipnsr "$R1")
