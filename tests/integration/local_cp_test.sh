@@ -51,6 +51,17 @@ forbidden() { local out; ! out=$(kubectl --kubeconfig="$1" get configmaps 2>&1) 
 check "ServiceAccount has no rights by default (RBAC on)" forbidden "$OUT"
 check "token for an existing ServiceAccount works again" "$CP" token "$STATE" cp-test op "$STATE/op2.kubeconfig"
 
+# helm (built with the server) installs a chart whose kubeVersion constraint needs the stamped
+# server version
+CHART=$STATE/test-chart
+mkdir -p "$CHART/templates"
+printf 'apiVersion: v2\nname: cp-test\nversion: 0.1.0\nkubeVersion: ">=1.35.0-0"\n' >"$CHART/Chart.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-helm\ndata:\n  k: v\n' >"$CHART/templates/cm.yaml"
+check "helm is v3.21.4" equals "$(helm version --template '{{.Version}}')" v3.21.4
+check "helm install (kubeVersion >= 1.35)" helm install cp-test "$CHART" -n cp-test
+check "helm created the ConfigMap" kubectl -n cp-test get configmap from-helm
+check "helm uninstall" helm uninstall cp-test -n cp-test
+
 # compact + restart: a watch from an old resourceVersion gets 410 Gone, data survives
 kubectl -n cp-test create configmap c1 --from-literal=k=v0 >/dev/null
 OLD_RV=$(kubectl -n cp-test get configmap c1 -o jsonpath='{.metadata.resourceVersion}')
