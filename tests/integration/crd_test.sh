@@ -255,6 +255,21 @@ fi
 check "TeeEpoch status patch accepted" kubectl patch "teeepoch/$E1" --subresource=status --type=merge \
   -p "{\"status\":{\"phase\":\"Active\",\"entries\":3,\"publicKey\":\"$PUBKEY\",\"safeToDecommission\":false}}"
 
+# The operator writes absent status fields as JSON null, by merge patch and by PUT of /status:
+# nulls are pruned (merge patch: removed), never rejected.
+NULLS='{"pending":null,"migratedKey":null,"lastRecord":null,"publishedCid":null,"validUntil":null}'
+check "status merge patch with nulls accepted" kubectl patch "ipnsrepublish/$R2" --subresource=status \
+  --type=merge -p "{\"status\":$(jq -c '. + {sequence: "7", lastHandledRequestAt: "2026-01-01T00:00:00Z"}' <<<"$NULLS")}"
+check "lastHandledRequestAt kept" equals "$(field "ipnsrepublish/$R2" .status.lastHandledRequestAt)" 2026-01-01T00:00:00Z
+put_status_with_nulls() {
+  kubectl get "ipnsrepublish/$R2" -o json \
+    | jq --argjson nulls "$NULLS" '.status += ($nulls + {sequence: "8", keyEpoch: null})' \
+    | kubectl replace --subresource=status -f -
+}
+check "status PUT with nulls accepted" put_status_with_nulls
+check "status PUT stored the sequence, nulls pruned" equals \
+  "$(kubectl get "ipnsrepublish/$R2" -o json | jq -c '[.status.sequence, (.status | has("pending"))]')" '["8",false]'
+
 # --- printer columns, short names, categories -------------------------------------------------
 header() { kubectl get "$1" 2>/dev/null | head -1 | tr -s ' '; }
 row() { kubectl get "$1" --no-headers 2>/dev/null | tr -s ' '; }
