@@ -1,0 +1,46 @@
+#pragma once
+// The informer's local cache: objects keyed "namespace/name". replace() (after a re-list) and
+// apply() (a watch event) return exactly the changes the handlers must see: nothing for an
+// object whose resourceVersion did not change, so a re-list after 410 neither misses nor
+// repeats work.
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kube/client.h"
+
+namespace cbx::kube {
+
+struct Delta {
+  enum class Type { added, updated, deleted };
+  Type type;
+  std::string key;
+  json old_object;  // updated, deleted
+  json object;      // added, updated (the new state); deleted (the last known state)
+};
+
+std::string key_of(const json& object);
+std::string resource_version_of(const json& object);
+
+class Store {
+ public:
+  std::vector<Delta> replace(std::vector<json> items);
+  std::optional<Delta> apply(const WatchEvent& event);
+
+  std::optional<json> get(const std::string& key) const;
+  std::vector<json> list() const;
+  void for_each(const std::function<void(const json&)>& fn) const;
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, json> objects_;
+};
+
+}  // namespace cbx::kube
