@@ -1,0 +1,37 @@
+#pragma once
+// POST /v1/rewrap (DESIGN §6): re-encrypt sealed seeds without signing, either to an epoch this
+// CVM derives (targetEpoch) or to an external epoch key approved by the rotation authority.
+#include <optional>
+
+#include "cbx/crypto/ed25519.h"
+#include "signer/sign_entry.h"
+
+namespace cbx::signer {
+
+struct RewrapEntryRequest {
+  std::string id;
+  std::optional<std::string> ipns_name;  // checked against the key when present
+  Bytes encrypted_key;
+  std::uint64_t key_epoch = 0;
+};
+
+struct RewrapTarget {
+  std::uint64_t epoch = 0;
+  Bytes public_key;  // 65-byte uncompressed
+  bool external = false;
+};
+
+Result<RewrapEntryRequest> parse_rewrap_entry(const json& entry, std::string& id);
+
+// Request-level target resolution. Errors (with the HTTP status the handler uses):
+//   BAD_REQUEST 400, UNKNOWN_EPOCH 400, APPROVAL_REQUIRED 403, APPROVAL_INVALID 403,
+//   KEY_PROVIDER_FAILED 503.
+Result<RewrapTarget> resolve_rewrap_target(const json& body, EpochKeyCache& keys,
+                                           const std::optional<ed25519::PublicKey>& authority);
+
+// Per-entry codes: BAD_REQUEST, UNKNOWN_EPOCH, DECRYPT_FAILED, BAD_KEY, KEY_NAME_MISMATCH,
+// REWRAP_FAILED.
+Result<Bytes> rewrap_entry(const RewrapEntryRequest& req, EpochKeyCache& keys,
+                           const RewrapTarget& target);
+
+}  // namespace cbx::signer

@@ -1,0 +1,291 @@
+#include "signer/signer_service.h"
+
+#include <atomic>
+
+#include "cbx/base/log.h"
+#include "cbx/crypto/hash.h"
+#include "cbx/epoch/report_data.h"
+#include "signer/rewrap.h"
+
+namespace cbx::signer {
+namespace {
+
+using http::error_response;
+using http::json_response;
+
+constexpr std::string_view kBearer = "Bearer ";
+constexpr std::string_view kEpochsPrefix = "/v1/epochs/";
+constexpr std::string_view kPublicKeySuffix = "/public-key";
+
+std::atomic<std::uint64_t> g_request_counter{0};
+
+http::Response no_store(http::Response res) {
+  res.headers.emplace_back("Cache-Control", "no-store");
+  return res;
+}
+
+unsigned status_for(const std::string& code) {
+  if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID") return 403;
+  if (code == "KEY_PROVIDER_FAILED" || code == "QUOTE_FAILED") return 503;
+  return 400;
+}
+
+http::Response error_of(const Error& e) { return error_response(status_for(e.code), e.code, e.message); }
+
+json error_json(const Error& e) { return {{"code", e.code}, {"message", e.message}}; }
+
+// {entries: [...]} within the batch limit, else the 4xx to answer.
+std::optional<http::Response> check_entries(const json& body, std::size_t max_batch) {
+  if (!has(body, "entries") || !body["entries"].is_array()) {
+    return error_response(400, "BAD_REQUEST", "field \"entries\" must be an array");
+  }
+  if (body["entries"].size() > max_batch) {
+    return error_response(413, "BATCH_TOO_LARGE",
+                          "at most " + std::to_string(max_batch) + " entries per request");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_epoch_segment(std::string_view text) {
+  auto n = parse_decimal_u64(text);
+  if (!n || *n == 0 || *n > kMaxEpoch) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+SignerService::SignerService(KeyProvider& provider, SignerConfig config, Metrics& metrics,
+                             Clock clock)
+    : provider_(provider),
+      config_(std::move(config)),
+      metrics_(metrics),
+      clock_(clock ? std::move(clock)
+                   : Clock([] { return ipns::TimePoint(ipns::Clock::now().time_since_epoch()); })),
+      keys_(provider) {
+  token_digest_ = sha256(config_.token.span());
+}
+
+bool SignerService::authorized(const http::Request& req) const {
+  auto header = req.header("Authorization");
+  if (!header || !header->starts_with(kBearer)) return false;
+  // Compare digests: equal length always, so neither length nor content leaks through timing.
+  auto presented = sha256(as_bytes(header->substr(kBearer.size())));
+  return constant_time_equal(presented, token_digest_);
+}
+
+http::Response SignerService::handle(const http::Request& req) {
+  auto started = std::chrono::steady_clock::now();
+  std::string_view route_label = "other";
+  http::Response res;
+  try {
+    res = route(req, route_label);
+  } catch (const std::exception& e) {
+    // Not expected: every parser here is exception-free. Never let it reach the io thread.
+    log::error("signer handler failed", {{"route", route_label}, {"error", "exception"}});
+    res = error_response(500, "INTERNAL", "internal error");
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.request(route_label, res.status, seconds);
+  return res;
+}
+
+http::Response SignerService::route(const http::Request& req, std::string_view& route_label) {
+  std::string_view path = req.path();
+  const bool get = req.method == "GET", post = req.method == "POST";
+  if (path == "/healthz") {
+    route_label = "/healthz";
+    return json_response(200, {{"status", "ok"}});
+  }
+  if (path == "/readyz") {
+    route_label = "/readyz";
+    return ready();
+  }
+  if (path == "/metrics") {
+    route_label = "/metrics";
+    metrics_.epoch_keys_cached(keys_.size());
+    auto text = metrics_.exposition();
+    if (!text) return error_response(404, "NOT_FOUND", "metrics are not collected");
+    return http::text_response(200, std::move(*text), "text/plain; version=0.0.4");
+  }
+  if (!path.starts_with("/v1/")) return error_response(404, "NOT_FOUND", "no such path");
+  if (!authorized(req)) {
+    route_label = "unauthorized";
+    auto res = error_response(401, "UNAUTHORIZED", "missing or wrong bearer token");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return res;
+  }
+  auto method_not_allowed = [] { return error_response(405, "METHOD_NOT_ALLOWED", "method not allowed"); };
+  if (path == "/v1/sign") {
+    route_label = "/v1/sign";
+    return post ? no_store(sign(req)) : method_not_allowed();
+  }
+  if (path == "/v1/rewrap") {
+    route_label = "/v1/rewrap";
+    return post ? no_store(rewrap(req)) : method_not_allowed();
+  }
+  if (path == "/v1/info") {
+    route_label = "/v1/info";
+    return get ? no_store(info()) : method_not_allowed();
+  }
+  if (path.starts_with(kEpochsPrefix) && path.ends_with(kPublicKeySuffix) &&
+      path.size() > kEpochsPrefix.size() + kPublicKeySuffix.size()) {
+    route_label = "/v1/epochs/{n}/public-key";
+    auto n = path.substr(kEpochsPrefix.size(),
+                         path.size() - kEpochsPrefix.size() - kPublicKeySuffix.size());
+    return get ? no_store(public_key(req, n)) : method_not_allowed();
+  }
+  return error_response(404, "NOT_FOUND", "no such path");
+}
+
+http::Response SignerService::sign(const http::Request& req) {
+  auto body = parse_json_object(req.body);
+  if (!body) return error_response(400, body.error().code, body.error().message);
+  if (auto bad = check_entries(*body, config_.max_batch)) return *bad;
+  auto current_epoch = get_uint(*body, "currentEpoch");
+  if (!current_epoch) return error_of(current_epoch.error());
+  auto current = keys_.get(*current_epoch);
+  if (!current) return error_of(current.error());
+
+  const auto request_id = ++g_request_counter;
+  const auto& entries = (*body)["entries"];
+  metrics_.batch("sign", entries.size());
+  SignContext ctx{keys_, verified_, **current, SignLimits{config_.max_lifetime}, clock_()};
+  json results = json::array();
+  std::size_t failed = 0;
+  for (const auto& entry : entries) {
+    std::string id;
+    auto parsed = parse_sign_entry(entry, id);
+    auto signed_entry = parsed ? sign_entry(*parsed, ctx) : Result<SignedEntry>(parsed.error());
+    json r = {{"id", id}, {"ok", signed_entry.ok()}};
+    if (signed_entry) {
+      r["record"] = base64_encode(signed_entry->record);
+      r["sequence"] = std::to_string(signed_entry->sequence);
+      r["validity"] = signed_entry->validity;
+      if (signed_entry->rewrapped) {
+        r["rewrapped"] = {{"epoch", signed_entry->rewrapped->epoch},
+                          {"encryptedKey", base64_encode(signed_entry->rewrapped->encrypted_key)}};
+      }
+      metrics_.entry("sign", "ok");
+    } else {
+      ++failed;
+      r["error"] = error_json(signed_entry.error());
+      metrics_.entry("sign", signed_entry.error().code);
+      log::info("sign entry refused", {{"request_id", request_id},
+                                        {"entry_id", id},
+                                        {"epoch", *current_epoch},
+                                        {"code", signed_entry.error().code}});
+    }
+    results.push_back(std::move(r));
+  }
+  log::info("sign", {{"request_id", request_id},
+                     {"epoch", *current_epoch},
+                     {"entries", entries.size()},
+                     {"failed", failed}});
+  return json_response(200, {{"results", std::move(results)}});
+}
+
+http::Response SignerService::rewrap(const http::Request& req) {
+  auto body = parse_json_object(req.body);
+  if (!body) return error_response(400, body.error().code, body.error().message);
+  if (auto bad = check_entries(*body, config_.max_batch)) return *bad;
+  auto target = resolve_rewrap_target(*body, keys_, config_.authority_public_key);
+  if (!target) return error_of(target.error());
+
+  const auto request_id = ++g_request_counter;
+  const auto& entries = (*body)["entries"];
+  metrics_.batch("rewrap", entries.size());
+  json results = json::array();
+  std::size_t failed = 0;
+  for (const auto& entry : entries) {
+    std::string id;
+    auto parsed = parse_rewrap_entry(entry, id);
+    auto resealed = parsed ? rewrap_entry(*parsed, keys_, *target) : Result<Bytes>(parsed.error());
+    json r = {{"id", id}, {"ok", resealed.ok()}};
+    if (resealed) {
+      r["epoch"] = target->epoch;
+      r["encryptedKey"] = base64_encode(*resealed);
+      metrics_.entry("rewrap", "ok");
+    } else {
+      ++failed;
+      r["error"] = error_json(resealed.error());
+      metrics_.entry("rewrap", resealed.error().code);
+    }
+    results.push_back(std::move(r));
+  }
+  log::info("rewrap", {{"request_id", request_id},
+                       {"target_epoch", target->epoch},
+                       {"external", target->external},
+                       {"entries", entries.size()},
+                       {"failed", failed}});
+  return json_response(200, {{"results", std::move(results)}});
+}
+
+http::Response SignerService::public_key(const http::Request& req, std::string_view epoch_text) {
+  auto epoch = parse_epoch_segment(epoch_text);
+  if (!epoch) return error_response(400, "UNKNOWN_EPOCH", "epoch must be 1..4294967295 in decimal");
+  Bytes nonce;
+  if (auto nonce_text = req.query_param("nonce")) {
+    auto decoded = hex_decode(*nonce_text);
+    if (!decoded || decoded->size() > epoch::kMaxNonceSize) {
+      return error_response(400, "BAD_NONCE", "nonce must be hex of at most 64 bytes");
+    }
+    nonce = std::move(*decoded);
+  }
+  auto key = keys_.get(*epoch);
+  if (!key) return error_of(key.error());
+  auto report_data = epoch::epoch_report_data(*epoch, (*key)->public_key, nonce);
+  auto quote = provider_.quote(report_data);
+  if (!quote) return error_response(503, "QUOTE_FAILED", "attestation quote failed: " + quote.error().message);
+  auto info = provider_info();
+  return json_response(200, {{"epoch", *epoch},
+                             {"publicKey", hex_encode((*key)->public_key)},
+                             {"reportData", hex_encode(report_data)},
+                             {"quote", quote->quote_hex},
+                             {"eventLog", quote->event_log},
+                             {"composeHash", info ? info->compose_hash : ""},
+                             {"appId", info ? info->app_id : ""},
+                             {"simulated", provider_.simulated()}});
+}
+
+http::Response SignerService::info() {
+  auto info = provider_info();
+  json authority = nullptr;
+  if (config_.authority_public_key) authority = hex_encode(*config_.authority_public_key);
+  return json_response(
+      200, {{"service", "cipherbox-signer"},
+            {"version", kSignerVersion},
+            {"apiVersion", "v1"},
+            {"simulated", provider_.simulated()},
+            {"appId", info ? info->app_id : ""},
+            {"composeHash", info ? info->compose_hash : ""},
+            {"instanceId", info ? info->instance_id : ""},
+            {"agentVersion", info ? info->agent_version : ""},
+            {"maxBatch", config_.max_batch},
+            {"maxLifetimeSeconds", config_.max_lifetime.count()},
+            {"authorityPublicKey", authority},
+            {"externalRewrap", config_.authority_public_key.has_value()}});
+}
+
+http::Response SignerService::ready() {
+  if (provider_info()) return json_response(200, {{"status", "ready"}});
+  return error_response(503, "NOT_READY", "the key provider is not reachable yet");
+}
+
+bool SignerService::warm_up() { return provider_info().has_value(); }
+
+std::optional<ProviderInfo> SignerService::provider_info() {
+  std::lock_guard lock(info_mu_);
+  if (info_) return info_;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_info_attempt_ < std::chrono::seconds(2)) return std::nullopt;
+  last_info_attempt_ = now;
+  auto fetched = provider_.info();
+  if (!fetched) {
+    log::warn("key provider info failed", {{"code", fetched.error().code}, {"error", fetched.error().message}});
+    return std::nullopt;
+  }
+  info_ = std::move(*fetched);
+  return info_;
+}
+
+}  // namespace cbx::signer
