@@ -130,7 +130,7 @@ start_etcd() {
     --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster="local=http://127.0.0.1:$ETCD_PEER_PORT" \
     --unsafe-no-fsync --log-level=warn \
-    </dev/null >>"$LOGS/etcd.log" 2>&1 &
+    </dev/null >>"$LOGS/etcd.log" 2>&1 8>&- &
   echo $! >"$RUN/etcd.pid"
 }
 
@@ -155,7 +155,7 @@ start_apiserver() {
     --allow-privileged=true \
     --cert-dir="$STATE/apiserver-certs" \
     $extra \
-    </dev/null >>"$LOGS/kube-apiserver.log" 2>&1 &
+    </dev/null >>"$LOGS/kube-apiserver.log" 2>&1 8>&- &
   echo $! >"$RUN/kube-apiserver.pid"
 }
 
@@ -339,6 +339,13 @@ cmd_token() {
 }
 
 shift 2
+# One state-changing command at a time per STATE_DIR (fd 8 is closed for the started servers).
+case $CMD in
+  up | down | restart-apiserver | stop-apiserver | start-apiserver | token)
+    exec 8>"$STATE/.lock"
+    flock 8
+    ;;
+esac
 case $CMD in
   up) cmd_up ;;
   down) cmd_down ;;
