@@ -164,7 +164,8 @@ accepts "full IpnsRepublish (CIDv0, ownerRecord, uint64 max sequence) accepted" 
   < <(ipnsr "$R2" "cid: $CID_V0" "ipnsName: $NAME_B" "ownerRecord: \"$OWNER_RECORD\"" \
     'sequence: "18446744073709551615"' "interval: 1h30m" "lifetime: 24h" "ttl: 0s" "suspend: true")
 accepts "IpnsRepublish with base36 CID accepted" "ipnsrepublish/$R3" < <(ipnsr "$R3" "cid: $CID_B36" "keyEpoch: 7")
-accepts "TeeEpoch accepted" "teeepoch/$E1" < <(teeepoch "$E1" 1 https://signer.example:8443 "rotateAfter: 720h")
+accepts "TeeEpoch accepted" "teeepoch/$E1" < <(teeepoch "$E1" 1 https://signer.example:8443 "rotateAfter: 720h" \
+  "approval: \"$(head -c 64 /dev/zero | base64 -w0)\"")
 accepts "TeeEpoch with http:// simulator signer accepted" "teeepoch/$E2" \
   < <(teeepoch "$E2" 2 http://127.0.0.1:9999 "  insecureSimulator: true")
 
@@ -204,8 +205,8 @@ rejects "http:// signer without insecureSimulator rejected" "signer.url must be 
 rejects "bad composeHash rejected" "spec.signer.composeHash" \
   < <(teeepoch bad-hash-$RUN 3 https://s.example | sed 's/composeHash: .*/composeHash: "ABC"/')
 rejects "gracePeriod 4w rejected" "spec.gracePeriod" < <(teeepoch bad-grace-$RUN 3 https://s.example "gracePeriod: 4w")
-rejects "approval with a compressed public key rejected" "spec.approval.publicKey" \
-  < <(teeepoch bad-appr-$RUN 3 https://s.example "approval: {publicKey: \"02ab\", signature: \"AA==\"}")
+rejects "approval that is not a 64-byte signature rejected" "spec.approval" \
+  < <(teeepoch bad-appr-$RUN 3 https://s.example "approval: \"$(head -c 32 /dev/zero | base64 -w0)\"")
 
 # --- immutability and updates -----------------------------------------------------------------
 patch_rejected "ipnsName is immutable" "ipnsrepublish/$R1" "{\"spec\":{\"ipnsName\":\"$NAME_B\"}}" "ipnsName is immutable"
