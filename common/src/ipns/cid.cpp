@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::size_t kCidV0Size = 34;  // 12 20 <sha2-256 digest>
 
-Error bad_cid(std::string message) { return make_error("BAD_CID", std::move(message)); }
+Error bad_cid(std::string message) {
+  return make_error("BAD_CID", std::move(message));
+}
 
 bool is_v0_multihash(ByteView bytes) {
   return bytes.size() == kCidV0Size && bytes[0] == kMultihashSha2_256 && bytes[1] == 32;
@@ -24,7 +26,9 @@ std::optional<std::uint64_t> multihash_code(ByteView multihash) {
   return code;
 }
 
-bool is_multihash(ByteView bytes) { return multihash_code(bytes).has_value(); }
+bool is_multihash(ByteView bytes) {
+  return multihash_code(bytes).has_value();
+}
 
 Bytes Cid::bytes() const {
   if (version == 0) return multihash;
@@ -41,7 +45,9 @@ std::string Cid::to_string() const {
   return "b" + base32_encode(bytes());
 }
 
-std::string Cid::to_base36() const { return "k" + base36_encode(to_v1().bytes()); }
+std::string Cid::to_base36() const {
+  return "k" + base36_encode(to_v1().bytes());
+}
 
 Cid Cid::to_v1() const {
   Cid v1 = *this;

@@ -50,9 +50,12 @@ std::uint32_t decode_at(std::string_view text, std::size_t pos, std::size_t len)
     if ((b(i) & 0xC0) != 0x80) return kInvalid;
   }
   switch (len) {
-    case 1: return b(0);
-    case 2: return ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
-    case 3: return ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
+    case 1:
+      return b(0);
+    case 2:
+      return ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
+    case 3:
+      return ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
     default:
       return ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) |
              (b(3) & 0x3Fu);

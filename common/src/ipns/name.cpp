@@ -10,9 +10,13 @@ namespace {
 
 constexpr std::string_view kIpnsPrefix = "/ipns/";
 
-Error bad_name(std::string message) { return make_error("BAD_NAME", std::move(message)); }
+Error bad_name(std::string message) {
+  return make_error("BAD_NAME", std::move(message));
+}
 
-Cid name_cid(const Name& name) { return Cid{1, kCodecLibp2pKey, name.multihash}; }
+Cid name_cid(const Name& name) {
+  return Cid{1, kCodecLibp2pKey, name.multihash};
+}
 
 // The identity multihash's digest (the PublicKey protobuf), or nullopt for a hash multihash.
 std::optional<ByteView> identity_digest(ByteView multihash) {
@@ -24,9 +28,15 @@ std::optional<ByteView> identity_digest(ByteView multihash) {
 
 }  // namespace
 
-std::string Name::text() const { return name_cid(*this).to_base36(); }
-std::string Name::text_base32() const { return name_cid(*this).to_string(); }
-std::string Name::peer_id() const { return base58btc_encode(multihash); }
+std::string Name::text() const {
+  return name_cid(*this).to_base36();
+}
+std::string Name::text_base32() const {
+  return name_cid(*this).to_string();
+}
+std::string Name::peer_id() const {
+  return base58btc_encode(multihash);
+}
 
 Bytes Name::routing_key() const {
   Bytes out(kIpnsPrefix.size() + multihash.size());

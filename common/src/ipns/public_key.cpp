@@ -23,8 +23,7 @@ Result<PublicKey> parse_public_key_proto(ByteView proto) {
   if (!message.has_type() || type < 0 || type > static_cast<int>(KeyType::kEcdsa)) {
     return make_error("UNSUPPORTED_KEY_TYPE", "Unsupported key type");
   }
-  PublicKey key{static_cast<KeyType>(type),
-                Bytes(message.data().begin(), message.data().end())};
+  PublicKey key{static_cast<KeyType>(type), Bytes(message.data().begin(), message.data().end())};
   if (key.type == KeyType::kEd25519 && key.data.size() != kEd25519KeySize) {
     return make_error("INVALID_EMBEDDED_PUBLIC_KEY", "Ed25519 public key must be 32 bytes");
   }

@@ -28,9 +28,13 @@ Bytes concat(std::initializer_list<ByteView> parts) {
   return out;
 }
 
-ByteView view(const std::string& s) { return as_bytes(s); }
+ByteView view(const std::string& s) {
+  return as_bytes(s);
+}
 
-bool equal(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+bool equal(ByteView a, ByteView b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
 
 struct ParsedRecord {
   pb::IpnsEntry entry;

@@ -31,7 +31,8 @@ Bytes string_bytes(const cbor_item_t* item) {
     return data == nullptr ? Bytes{} : Bytes(data, data + size);
   }
   Bytes out;
-  cbor_item_t** chunks = text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
+  cbor_item_t** chunks =
+      text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
   const std::size_t count =
       text ? cbor_string_chunk_count(item) : cbor_bytestring_chunk_count(item);
   for (std::size_t i = 0; i < count; ++i) {
@@ -87,7 +88,8 @@ bool plausible_sizes(ByteView cbor) {
   SizeBound bound;
   for (std::size_t pos = 0; pos < cbor.size() && bound.plausible;) {
     bound.remaining = cbor.size() - pos;
-    const auto result = cbor_stream_decode(cbor.data() + pos, cbor.size() - pos, &callbacks, &bound);
+    const auto result =
+        cbor_stream_decode(cbor.data() + pos, cbor.size() - pos, &callbacks, &bound);
     if (result.status != CBOR_DECODER_FINISHED) break;  // cbor_load reports it as malformed
     pos += result.read;
   }
@@ -105,11 +107,16 @@ std::optional<std::uint64_t> as_uint(const cbor_item_t* item) {
 }
 
 void assign_field(RecordData& out, std::string_view key, const cbor_item_t* value) {
-  if (key == "Value") out.value = as_byte_string(value);
-  else if (key == "Validity") out.validity = as_byte_string(value);
-  else if (key == "ValidityType") out.validity_type = as_uint(value);
-  else if (key == "Sequence") out.sequence = as_uint(value);
-  else if (key == "TTL") out.ttl_ns = as_uint(value);
+  if (key == "Value")
+    out.value = as_byte_string(value);
+  else if (key == "Validity")
+    out.validity = as_byte_string(value);
+  else if (key == "ValidityType")
+    out.validity_type = as_uint(value);
+  else if (key == "Sequence")
+    out.sequence = as_uint(value);
+  else if (key == "TTL")
+    out.ttl_ns = as_uint(value);
 }
 
 // Appends one libcbor encoder call's output; the buffer is sized so that it always fits.
@@ -121,7 +128,8 @@ void put(Bytes& out, Encode encode) {
 }
 
 void put_key(Bytes& out, std::string_view key) {
-  put(out, [&](std::uint8_t* b, std::size_t n) { return cbor_encode_string_start(key.size(), b, n); });
+  put(out,
+      [&](std::uint8_t* b, std::size_t n) { return cbor_encode_string_start(key.size(), b, n); });
   out.insert(out.end(), key.begin(), key.end());
 }
 

@@ -136,8 +136,8 @@ TimePoint saturated_time_point(Instant i) {
 }
 
 std::string format_instant(Instant i) {
-  const std::int64_t days = (i.seconds >= 0 ? i.seconds : i.seconds - (kSecondsPerDay - 1)) /
-                            kSecondsPerDay;
+  const std::int64_t days =
+      (i.seconds >= 0 ? i.seconds : i.seconds - (kSecondsPerDay - 1)) / kSecondsPerDay;
   const std::int64_t secs_of_day = i.seconds - days * kSecondsPerDay;
   const Civil c = civil_from_days(days);
   char buf[64];
@@ -150,7 +150,9 @@ std::string format_instant(Instant i) {
 }
 
 // Milliseconds since the epoch, floored (as Date#getTime of a NanoDate and Date.now()).
-std::int64_t floor_millis(Instant i) { return i.seconds * 1000 + i.nanos / 1'000'000; }
+std::int64_t floor_millis(Instant i) {
+  return i.seconds * 1000 + i.nanos / 1'000'000;
+}
 
 Error bad_validity() {
   return make_error("BAD_VALIDITY", "validity is not an RFC3339 date-time");
@@ -158,7 +160,9 @@ Error bad_validity() {
 
 }  // namespace
 
-std::string format_validity(TimePoint t) { return format_instant(instant_from(t)); }
+std::string format_validity(TimePoint t) {
+  return format_instant(instant_from(t));
+}
 
 Result<TimePoint> parse_validity(std::string_view text) {
   auto instant = parse_instant(text);

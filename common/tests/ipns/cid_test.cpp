@@ -55,9 +55,16 @@ TEST(CidTest, AnyMultibaseBoxoAcceptsIsRead) {
   std::replace(b64url.begin(), b64url.end(), '+', '-');
   std::replace(b64url.begin(), b64url.end(), '/', '_');
   const std::string inputs[] = {
-      "f" + hex_encode(bytes), "F" + upper_hex,  "b" + b32,     "B" + b32_upper,
-      "c" + b32 + "====",      "k" + base36_encode(bytes),       "z" + base58btc_encode(bytes),
-      "m" + b64_raw,           "M" + b64,        "u" + b64url,
+      "f" + hex_encode(bytes),
+      "F" + upper_hex,
+      "b" + b32,
+      "B" + b32_upper,
+      "c" + b32 + "====",
+      "k" + base36_encode(bytes),
+      "z" + base58btc_encode(bytes),
+      "m" + b64_raw,
+      "M" + b64,
+      "u" + b64url,
   };
   for (const auto& text : inputs) {
     SCOPED_TRACE(text);
@@ -76,13 +83,16 @@ TEST(CidTest, Base32HexIsRead) {
 
 TEST(CidTest, MalformedCidsAreRejected) {
   for (const char* text : {
-           "", "b", "x" "afkqaaa", "bafkqaab!", "QmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV52",
-           "QmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV520",  // '0' is not base58
-           "bafkqaay",                                           // digest longer than declared
-           "f02550000",                                          // CID version 2
-           "f0155",                                              // no multihash
-           "f015500",                                            // truncated multihash
-           "zQmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV52U",   // v0 inside multibase
+           "", "b",
+           "x"
+           "afkqaaa",
+           "bafkqaab!", "QmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV52",
+           "QmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV520",   // '0' is not base58
+           "bafkqaay",                                         // digest longer than declared
+           "f02550000",                                        // CID version 2
+           "f0155",                                            // no multihash
+           "f015500",                                          // truncated multihash
+           "zQmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV52U",  // v0 inside multibase
        }) {
     SCOPED_TRACE(text);
     auto cid = parse_cid(text);
@@ -92,7 +102,8 @@ TEST(CidTest, MalformedCidsAreRejected) {
 }
 
 TEST(CidTest, BinaryV0IsExactlyASha256Multihash) {
-  auto v0 = cid_from_bytes(unhex("122040e23652ff4f9649b2d8c8146d81f907d40eb512312489e193d1c721c7c60b15"));
+  auto v0 =
+      cid_from_bytes(unhex("122040e23652ff4f9649b2d8c8146d81f907d40eb512312489e193d1c721c7c60b15"));
   ASSERT_TRUE(v0.ok());
   EXPECT_EQ(v0->version, 0u);
   EXPECT_EQ(v0->to_string(), "QmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV52U");

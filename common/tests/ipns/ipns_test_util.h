@@ -38,7 +38,8 @@ inline ed25519::KeyPair key_from_seed_hex(const std::string& seed_hex) {
   return std::move(key.value());
 }
 
-// 2026-01-01T00:00:00Z: every vector's expected outcome holds then (validities are 2020 or >= 2100).
+// 2026-01-01T00:00:00Z: every vector's expected outcome holds then (validities are 2020 or >=
+// 2100).
 inline TimePoint fixed_now() {
   using namespace std::chrono;
   return TimePoint(sys_days(year(2026) / January / 1).time_since_epoch());

@@ -115,9 +115,10 @@ TEST(NameTest, OtherMultibasesOfTheNameCidAreAccepted) {
 }
 
 TEST(NameTest, GarbageIsRejected) {
-  for (const char* text : {"", "/ipns/", "k", "k51qzi5uqu5dg9ufswxt229ntzdy7p4125xzv5rtyjso89ajdujg6csfxcj26",
-                           "hello", "/ipfs/bafkqaaa", "bafkqaaa", "12D3KooW", "1", "Qm",
-                           "k51qzi5uqu5dg9ufswxt229ntzdy7p4125xzv5rtyjso89ajdujg6csfxcj260 "}) {
+  for (const char* text :
+       {"", "/ipns/", "k", "k51qzi5uqu5dg9ufswxt229ntzdy7p4125xzv5rtyjso89ajdujg6csfxcj26", "hello",
+        "/ipfs/bafkqaaa", "bafkqaaa", "12D3KooW", "1", "Qm",
+        "k51qzi5uqu5dg9ufswxt229ntzdy7p4125xzv5rtyjso89ajdujg6csfxcj260 "}) {
     SCOPED_TRACE(text);
     auto name = parse_name(text);
     ASSERT_FALSE(name.ok());

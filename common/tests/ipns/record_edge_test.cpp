@@ -66,7 +66,8 @@ class HandBuiltRecordTest : public ::testing::Test {
             "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")),
         name_(name_from_ed25519(key_.public_key)) {}
 
-  static constexpr const char* kValue = "/ipfs/bafkreie4r2aefg6etq2u6z2lwrusdn273lcfz4jrant5nzrqt4gvqlapd4";
+  static constexpr const char* kValue =
+      "/ipfs/bafkreie4r2aefg6etq2u6z2lwrusdn273lcfz4jrant5nzrqt4gvqlapd4";
   static constexpr const char* kValidity = "2999-12-31T23:59:59.999999999Z";
 
   pb::IpnsEntry v1_v2_entry(std::uint64_t sequence = 9) {
@@ -142,7 +143,8 @@ TEST_F(HandBuiltRecordTest, SequenceAboveInt64IsKept) {
 
 TEST_F(HandBuiltRecordTest, StoredValueMayBeBinaryCidBytes) {
   pb::IpnsEntry entry;
-  const Bytes cid = test::unhex("015512209c8e80429bc49c354f674bb46921b75fdac45cf1310367d6e6309f0d582c0f1f");
+  const Bytes cid =
+      test::unhex("015512209c8e80429bc49c354f674bb46921b75fdac45cf1310367d6e6309f0d582c0f1f");
   sign_data(entry, encode_record_data(cid, as_bytes(kValidity), 1, 5));
   auto result = validate(entry);
   ASSERT_TRUE(result.ok()) << result.error().message;
@@ -151,7 +153,8 @@ TEST_F(HandBuiltRecordTest, StoredValueMayBeBinaryCidBytes) {
 
 TEST_F(HandBuiltRecordTest, StoredValueIsTrimmedAndABareCidBecomesAPath) {
   pb::IpnsEntry entry;
-  sign_data(entry, encode_record_data(as_bytes(" \t/ipns/example.com\n"), as_bytes(kValidity), 1, 5));
+  sign_data(entry,
+            encode_record_data(as_bytes(" \t/ipns/example.com\n"), as_bytes(kValidity), 1, 5));
   auto result = validate(entry);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->value, "/ipns/example.com");
@@ -203,22 +206,34 @@ TEST_F(HandBuiltRecordTest, MalformedDataIsRejectedWithTheRightCode) {
     const char* code;
   };
   const Probe probes[] = {
-      {"missing ValidityType", cbor_map({{"TTL", {0x05}}, {"Value", value}, {"Sequence", {0x01}},
-                                         {"Validity", validity}}),
+      {"missing ValidityType",
+       cbor_map({{"TTL", {0x05}}, {"Value", value}, {"Sequence", {0x01}}, {"Validity", validity}}),
        "UNSUPPORTED_VALIDITY"},
-      {"Sequence missing", cbor_map({{"TTL", {0x05}}, {"Value", value}, {"Validity", validity},
-                                     {"ValidityType", {0x00}}}),
+      {"Sequence missing",
+       cbor_map(
+           {{"TTL", {0x05}}, {"Value", value}, {"Validity", validity}, {"ValidityType", {0x00}}}),
        "INVALID_RECORD"},
-      {"negative Sequence", cbor_map({{"TTL", {0x05}}, {"Value", value}, {"Sequence", {0x20}},
-                                      {"Validity", validity}, {"ValidityType", {0x00}}}),
+      {"negative Sequence",
+       cbor_map({{"TTL", {0x05}},
+                 {"Value", value},
+                 {"Sequence", {0x20}},
+                 {"Validity", validity},
+                 {"ValidityType", {0x00}}}),
        "INVALID_RECORD"},
-      {"Value as text", cbor_map({{"TTL", {0x05}}, {"Value", {0x63, '/', 'a', 'b'}},
-                                  {"Sequence", {0x01}}, {"Validity", validity},
-                                  {"ValidityType", {0x00}}}),
+      {"Value as text",
+       cbor_map({{"TTL", {0x05}},
+                 {"Value", {0x63, '/', 'a', 'b'}},
+                 {"Sequence", {0x01}},
+                 {"Validity", validity},
+                 {"ValidityType", {0x00}}}),
        "INVALID_RECORD"},
-      {"tag inside", cbor_map({{"TTL", {0x05}}, {"Value", value}, {"Sequence", {0x01}},
-                               {"Validity", validity}, {"ValidityType", {0x00}},
-                               {"x", {0xd8, 0x2a, 0x41, 0x00}}}),
+      {"tag inside",
+       cbor_map({{"TTL", {0x05}},
+                 {"Value", value},
+                 {"Sequence", {0x01}},
+                 {"Validity", validity},
+                 {"ValidityType", {0x00}},
+                 {"x", {0xd8, 0x2a, 0x41, 0x00}}}),
        "INVALID_RECORD"},
       {"not a map", {0x83, 0x01, 0x02, 0x03}, "INVALID_RECORD"},
       {"truncated", {0xa5, 0x63, 'T', 'T'}, "INVALID_RECORD"},
@@ -311,7 +326,7 @@ TEST_F(HandBuiltRecordTest, NameWithAHashMultihashNeedsAnEmbeddedKey) {
 
 TEST_F(HandBuiltRecordTest, NameMultihashOtherThanIdentityOrSha256IsRejected) {
   Name odd = name_;
-  odd.multihash = test::unhex("1114") ;  // sha1, 20 bytes
+  odd.multihash = test::unhex("1114");  // sha1, 20 bytes
   odd.multihash.resize(22, 0xab);
   const std::string bytes = v1_v2_entry().SerializeAsString();
   auto result = validate_record(odd, as_bytes(bytes), fixed_now());

@@ -24,7 +24,9 @@ RecordFields fields_of(const nlohmann::json& c) {
                       to_u64(c.at("sequence")), to_u64(c.at("ttlNs"))};
 }
 
-TEST(RecordVectorsTest, EveryCaseIsPresent) { EXPECT_EQ(cases().size(), 12u); }
+TEST(RecordVectorsTest, EveryCaseIsPresent) {
+  EXPECT_EQ(cases().size(), 12u);
+}
 
 TEST(RecordVectorsTest, MakeRecordReproducesEveryCaseByteForByte) {
   for (const auto& c : cases()) {
@@ -77,7 +79,8 @@ TEST(RecordVectorsTest, ValueInputIsNormalizedLikeTheLibrary) {
     SCOPED_TRACE(c.at("id").get<std::string>());
     const auto& input = c.at("valueInput");
     RecordFields fields = fields_of(c);
-    fields.value = input.is_string() ? input.get<std::string>() : input.at("string").get<std::string>();
+    fields.value =
+        input.is_string() ? input.get<std::string>() : input.at("string").get<std::string>();
     const auto key = test::key_from_seed_hex(c.at("seedHex"));
     auto record = make_record(key, fields, c.at("v1Compatible").get<bool>());
     ASSERT_TRUE(record.ok());

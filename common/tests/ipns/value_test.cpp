@@ -51,7 +51,8 @@ TEST(ValueTest, StoredValuesAreReadLikeNormalizeByteValue) {
   auto slash = normalize_stored_value(as_bytes("/"));  // only creation refuses a lone "/"
   ASSERT_TRUE(slash.ok());
   EXPECT_EQ(*slash, "/");
-  auto bare = normalize_stored_value(as_bytes("bafkreie4r2aefg6etq2u6z2lwrusdn273lcfz4jrant5nzrqt4gvqlapd4"));
+  auto bare = normalize_stored_value(
+      as_bytes("bafkreie4r2aefg6etq2u6z2lwrusdn273lcfz4jrant5nzrqt4gvqlapd4"));
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(*bare, "/ipfs/bafkreie4r2aefg6etq2u6z2lwrusdn273lcfz4jrant5nzrqt4gvqlapd4");
   // A libp2p-key CID read back is still an /ipfs/ path, as in the JS library.
@@ -69,7 +70,9 @@ TEST(ValueTest, InvalidUtf8IsReplacedAsNodeDoes) {
   const Bytes bytes = {'/', 'a', 0xff, 'b', 0xe2, 0x82, '/'};
   auto value = normalize_stored_value(bytes);
   ASSERT_TRUE(value.ok());
-  EXPECT_EQ(*value, "/a\xEF\xBF\xBD" "b\xEF\xBF\xBD/");
+  EXPECT_EQ(*value,
+            "/a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD/");
 }
 
 }  // namespace
