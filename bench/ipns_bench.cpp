@@ -58,6 +58,17 @@ void BM_RecordValidate(benchmark::State& state) {
 }
 BENCHMARK(BM_RecordValidate);
 
+// The floor of BM_RecordValidate: one Ed25519 verification of "ipns-signature:" || 152-byte CBOR.
+void BM_Floor_Ed25519Verify167(benchmark::State& state) {
+  const auto key = cbx::ed25519::key_pair_from_seed(seed());
+  const cbx::Bytes message(167, 0x42);
+  const auto signature = cbx::ed25519::sign(*key, message);
+  for (auto _ : state) {
+    if (!cbx::ed25519::verify(key->public_key, message, signature)) std::abort();
+  }
+}
+BENCHMARK(BM_Floor_Ed25519Verify167);
+
 void BM_NameParse(benchmark::State& state) {
   for (auto _ : state) {
     auto name =

@@ -11,12 +11,14 @@ namespace {
 
 constexpr std::size_t kMaxInlineKeySize = 42;  // libp2p peer id rule for identity multihashes
 constexpr std::size_t kEd25519KeySize = 32;
+constexpr std::size_t kMaxPublicKeyProtoSize = 1 << 20;  // far above any RSA key, below INT_MAX
 
 }  // namespace
 
 Result<PublicKey> parse_public_key_proto(ByteView proto) {
   pb::PublicKey message;
-  if (!message.ParseFromArray(proto.data(), static_cast<int>(proto.size()))) {
+  if (proto.size() > kMaxPublicKeyProtoSize ||
+      !message.ParseFromArray(proto.data(), static_cast<int>(proto.size()))) {
     return make_error("INVALID_EMBEDDED_PUBLIC_KEY", "Could not parse public key protobuf");
   }
   const int type = static_cast<int>(message.type());

@@ -1,6 +1,7 @@
 #include "cbx/ipns/record.h"
 
 #include <algorithm>
+#include <limits>
 #include <string_view>
 
 #include "cbx/ipns/cid.h"
@@ -65,7 +66,8 @@ Status check_v1_fields(const pb::IpnsEntry& entry, const RecordData& data) {
 // unmarshalIPNSRecord, in the JS library's order of checks.
 Result<ParsedRecord> parse_record(ByteView bytes) {
   ParsedRecord parsed;
-  if (!parsed.entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      !parsed.entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return error("INVALID_RECORD", "Invalid protobuf IpnsEntry");
   }
   const pb::IpnsEntry& entry = parsed.entry;
