@@ -1,0 +1,133 @@
+#pragma once
+// Manager: wires informers, per-controller work queues and workers, leader election, graceful
+// shutdown and the operator's /healthz, /readyz (all caches synced) and /metrics endpoint.
+//
+// Followers keep their informers warm and do nothing else; workers run only while this process
+// leads (DESIGN §8 invariant 7). Losing the Lease stops the workers and makes run() return
+// kLostLeadership: the process should exit (and be restarted) as client-go operators do.
+//
+//   Manager mgr(client, options);
+//   auto& epochs = mgr.add_informer(resources::kTeeEpoch);
+//   auto& ctl = mgr.add_controller("republish", reconcile_fn);
+//   mgr.watch(epochs, ctl);                // object events enqueue the object's key
+//   return mgr.run_until_signal();         // SIGTERM/SIGINT: graceful shutdown
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "kube/client.h"
+#include "kube/informer.h"
+#include "kube/leader_election.h"
+#include "kube/probe_server.h"
+#include "kube/work_queue.h"
+
+namespace cbx::kube {
+
+struct ReconcileOutcome {
+  std::optional<Duration> requeue_after;  // "reconcile again at now + d" (level-based timer)
+};
+// An error is retried with the queue's per-key backoff; success forgets the key's failures.
+using Reconciler = std::function<Result<ReconcileOutcome>(const std::string& key)>;
+
+struct ManagerOptions {
+  LeaderElectionConfig leader_election;  // namespace_name and identity filled in if empty
+  bool leader_elect = true;
+  std::string probe_address = "0.0.0.0:8080";  // /healthz /readyz /metrics; empty: none
+  int workers_per_controller = 2;
+  BackoffPolicy backoff;
+};
+
+class Controller {
+ public:
+  Controller(std::string name, Reconciler reconciler, const Clock& clock, Random& random,
+             BackoffPolicy backoff)
+      : name_(std::move(name)), reconciler_(std::move(reconciler)), queue_(clock, random, backoff) {}
+  const std::string& name() const { return name_; }
+  WorkQueue& queue() { return queue_; }
+  // Takes one key from the queue and reconciles it; false once the queue is shut down.
+  bool process_next();
+  std::function<void(const std::string& result)> on_result;  // "success" | "error" | "requeue"
+
+ private:
+  std::string name_;
+  Reconciler reconciler_;
+  WorkQueue queue_;
+};
+
+class Manager {
+ public:
+  static constexpr int kLostLeadership = 3;
+
+  Manager(KubeClient& client, ManagerOptions options,
+          std::shared_ptr<prometheus::Registry> registry = nullptr,
+          const Clock& clock = system_clock(), Random* random = nullptr);
+  ~Manager();
+
+  Informer& add_informer(const Resource& resource, InformerOptions options = {});
+  Controller& add_controller(const std::string& name, Reconciler reconciler);
+  // Enqueues keys for every change the informer sees; map turns an object into keys of the
+  // controller (default: the object's own key).
+  void watch(Informer& informer, Controller& controller,
+             std::function<std::vector<std::string>(const json&)> map = nullptr);
+
+  // Blocks until stop() (returns 0) or lost leadership (kLostLeadership).
+  int run();
+  void stop();
+  // Blocks SIGTERM/SIGINT, runs, and stops gracefully on the first of them. Call it before any
+  // other thread is started, so that every thread inherits the signal mask.
+  int run_until_signal();
+
+  bool ready() const;  // all informers synced
+  bool is_leader() const { return leader_.load(); }
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+  // The port the probe server listens on (after run() started it), 0 if none.
+  std::uint16_t probe_port() const { return probe_port_; }
+  bool wait_until_serving(Duration timeout) const;
+
+ private:
+  void start_workers();
+  void stop_workers();
+  std::string metrics_text();
+  bool start_probe_server();
+
+  KubeClient& client_;
+  ManagerOptions options_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  const Clock& clock_;
+  std::unique_ptr<Random> owned_random_;
+  Random* random_;
+  std::vector<std::unique_ptr<Informer>> informers_;
+  std::vector<std::unique_ptr<Controller>> controllers_;
+  std::vector<std::thread> informer_threads_;
+  std::vector<std::thread> worker_threads_;
+  std::unique_ptr<LeaderElector> elector_;
+  std::unique_ptr<ProbeServer> probe_server_;
+  std::atomic<std::uint16_t> probe_port_{0};
+  std::atomic<bool> leader_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> serving_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+
+  prometheus::Family<prometheus::Gauge>* depth_family_;
+  prometheus::Gauge* leader_gauge_;
+  prometheus::Family<prometheus::Counter>* requests_family_;
+  prometheus::Family<prometheus::Counter>* reconcile_family_;
+};
+
+// A unique identity for leader election: $POD_NAME or the host name, plus pid.
+std::string default_identity();
+
+}  // namespace cbx::kube
