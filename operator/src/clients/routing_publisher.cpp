@@ -58,16 +58,20 @@ std::vector<EndpointResult> RoutingPublisher::publish(const std::string& name, B
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     const auto& url = endpoints_[i]->base_url();
     if (blocked(i)) {
-      results.push_back({url, false, "RATE_LIMITED", "waiting for Retry-After"});
+      results.push_back({url, false, "RATE_LIMITED", "waiting for Retry-After", std::nullopt});
       continue;
     }
     auto published = endpoints_[i]->publish(name, record);
     if (published) {
-      results.push_back({url, true, "", ""});
+      results.push_back({url, true, "", "", std::nullopt});
       continue;
     }
-    if (published.error().code == "RATE_LIMITED") note_rate_limit(i);
-    results.push_back({url, false, published.error().code, published.error().message});
+    EndpointResult failed{url, false, published.error().code, published.error().message, std::nullopt};
+    if (published.error().code == "RATE_LIMITED") {
+      note_rate_limit(i);
+      failed.retry_after = endpoints_[i]->last_retry_after().value_or(std::chrono::seconds(30));
+    }
+    results.push_back(std::move(failed));
   }
   return results;
 }

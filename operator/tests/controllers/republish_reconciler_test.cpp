@@ -76,10 +76,10 @@ class MemoryPublisher : public RecordPublisher {
 
   Result<std::optional<Bytes>> resolve(const std::string&) override { return network; }
   std::vector<EndpointResult> publish(const std::string&, ByteView record) override {
-    if (failing) return {{"http://routing", false, "UNAVAILABLE", "503"}};
+    if (failing) return {{"http://routing", false, "UNAVAILABLE", "503", std::nullopt}};
     published.emplace_back(record.begin(), record.end());
     network = published.back();
-    return {{"http://routing", true, "", ""}};
+    return {{"http://routing", true, "", "", std::nullopt}};
   }
 };
 
@@ -121,6 +121,9 @@ TEST(RepublishReconcilerTest, FirstCycleSignsOncePublishesAndSchedulesTheNext) {
   EXPECT_EQ(record->sequence, 3u);
   EXPECT_EQ(w.store.writes, 3);  // reserve, pending, published
   EXPECT_EQ(w.store.stored.status.published_sequence, 3u);
+  EXPECT_EQ(w.store.stored.status.published_cid, kCidA);
+  ASSERT_EQ(w.store.stored.status.endpoints.size(), 1u);
+  EXPECT_EQ(w.store.stored.status.endpoints[0].published_sequence, 3u);
   EXPECT_GT(*r->requeue_at, now + 5h);
   auto idle = w.run(now + 1h);
   ASSERT_TRUE(idle);

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "cbx/ipns/record.h"
+
 namespace cbx::op {
 namespace {
 
@@ -18,6 +20,44 @@ std::optional<SysTime> time_field(const json& obj, const char* key) {
 
 std::string string_field(const json& obj, const char* key) {
   return obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : std::string{};
+}
+
+std::string value_of_record(const std::string& record_base64) {
+  auto bytes = base64_decode(record_base64);
+  if (!bytes) return "";
+  auto record = ipns::unmarshal_record(*bytes);
+  return record ? record->value : "";
+}
+
+std::vector<EndpointStatus> parse_endpoints(const json& list) {
+  std::vector<EndpointStatus> out;
+  if (!list.is_array()) return out;
+  for (const auto& e : list) {
+    if (!e.is_object() || string_field(e, "url").empty()) continue;
+    EndpointStatus s;
+    s.url = string_field(e, "url");
+    if (e.contains("publishedSequence")) s.published_sequence = sequence_from_json(e["publishedSequence"]);
+    s.last_attempt_at = time_field(e, "lastAttemptAt");
+    s.last_success_at = time_field(e, "lastSuccessAt");
+    s.retry_after = time_field(e, "retryAfter");
+    s.message = string_field(e, "message");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+json endpoints_to_json(const std::vector<EndpointStatus>& endpoints) {
+  auto out = json::array();
+  for (const auto& e : endpoints) {
+    json item = {{"url", e.url}};
+    if (e.published_sequence) item["publishedSequence"] = sequence_to_string(*e.published_sequence);
+    if (e.last_attempt_at) item["lastAttemptAt"] = format_rfc3339(*e.last_attempt_at);
+    if (e.last_success_at) item["lastSuccessAt"] = format_rfc3339(*e.last_success_at);
+    if (e.retry_after) item["retryAfter"] = format_rfc3339(*e.retry_after);
+    if (!e.message.empty()) item["message"] = e.message;
+    out.push_back(std::move(item));
+  }
+  return out;
 }
 
 Status parse_duration_field(const json& spec, const char* key, Nanos& out) {
@@ -83,10 +123,11 @@ IpnsRepublishStatus parse_status(const json& st) {
     if (seq && valid_until && !string_field(p, "record").empty()) {
       out.pending = PendingRecord{*seq, string_field(p, "record"), *valid_until,
                                   time_field(p, "signedAt").value_or(SysTime{}),
-                                  string_field(p, "value")};
+                                  value_of_record(string_field(p, "record"))};
     }
   }
   out.last_record = string_field(st, "lastRecord");
+  if (st.contains("endpoints")) out.endpoints = parse_endpoints(st["endpoints"]);
   out.last_handled_request = string_field(st, "lastHandledRequestAt");
   if (st.contains("failures") && st["failures"].is_object()) {
     const auto& f = st["failures"];
@@ -157,14 +198,13 @@ json status_to_json(const IpnsRepublishStatus& st) {
   put_time(out, "lastPublishedAt", st.last_published_at);
   put_time(out, "validUntil", st.valid_until);
   put_time(out, "nextRepublishAt", st.next_republish_at);
-  put_sequence(out, "keyEpoch", st.key_epoch);
+  out["keyEpoch"] = st.key_epoch ? json(*st.key_epoch) : json(nullptr);
   out["migratedKey"] = st.migrated_key ? json{{"epoch", st.migrated_key->epoch},
                                               {"encryptedKey", st.migrated_key->encrypted_key}}
                                        : json(nullptr);
   if (st.pending) {
     out["pending"] = {{"sequence", sequence_to_string(st.pending->sequence)},
                       {"record", st.pending->record},
-                      {"value", st.pending->value},
                       {"validUntil", format_rfc3339(st.pending->valid_until)},
                       {"signedAt", format_rfc3339(st.pending->signed_at)}};
   } else {
@@ -173,6 +213,7 @@ json status_to_json(const IpnsRepublishStatus& st) {
   out["lastRecord"] = st.last_record.empty() ? json(nullptr) : json(st.last_record);
   out["lastHandledRequestAt"] =
       st.last_handled_request.empty() ? json(nullptr) : json(st.last_handled_request);
+  out["endpoints"] = endpoints_to_json(st.endpoints);
   json failures = {{"count", st.failures.count}};
   if (!st.failures.reason.empty()) failures["reason"] = st.failures.reason;
   if (!st.failures.message.empty()) failures["message"] = st.failures.message;

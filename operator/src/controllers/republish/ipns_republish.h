@@ -41,7 +41,16 @@ struct PendingRecord {
   std::string record;  // base64
   SysTime valid_until{};
   SysTime signed_at{};
-  std::string value;   // the signed value, so publishedCid follows without re-parsing
+  std::string value;   // the signed value (read from the record, not stored separately)
+};
+
+struct EndpointStatus {
+  std::string url;
+  std::optional<std::uint64_t> published_sequence;
+  std::optional<SysTime> last_attempt_at;
+  std::optional<SysTime> last_success_at;
+  std::optional<SysTime> retry_after;
+  std::string message;
 };
 
 struct Failures {
@@ -63,6 +72,7 @@ struct IpnsRepublishStatus {
   std::optional<PendingRecord> pending;
   std::string last_record;  // base64 of the last record published
   std::string last_handled_request;  // the manual-trigger annotation value last acted on
+  std::vector<EndpointStatus> endpoints;
   Failures failures;
   std::int64_t observed_generation = 0;
   std::vector<Condition> conditions;

@@ -2,6 +2,7 @@
 // What the republish reconciler needs from the outside world, as small interfaces: the real
 // implementations talk to kube-apiserver, the signer (through the batcher) and routing; unit tests
 // use in-memory ones.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct EndpointResult {
   bool ok = false;
   std::string code;  // REJECTED | RATE_LIMITED | UNAVAILABLE when !ok
   std::string message;
+  std::optional<std::chrono::seconds> retry_after;  // RATE_LIMITED: the endpoint's Retry-After
 };
 
 class RecordPublisher {

@@ -30,6 +30,12 @@ std::string summarize(const std::vector<EndpointResult>& results) {
   return out;
 }
 
+IpnsRepublishStatus with_endpoints(IpnsRepublishStatus st, const std::vector<EndpointResult>& results,
+                                   std::uint64_t sequence, SysTime now) {
+  apply_endpoint_results(st, results, sequence, now);
+  return st;
+}
+
 bool any_ok(const std::vector<EndpointResult>& results) {
   for (const auto& r : results) {
     if (r.ok) return true;
@@ -106,9 +112,14 @@ Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, 
     return write_if_changed(obj, st, ReconcileResult{now, "PendingDropped"});
   }
   auto results = deps_.publisher.publish(obj.spec.ipns_name, *bytes);
-  if (!any_ok(results)) return fail(std::move(obj), "PublishFailed", summarize(results), now);
   auto sequence = obj.status.pending->sequence;
-  auto published = deps_.status.write_status(obj, mark_published(obj, now));
+  if (!any_ok(results)) {
+    obj.status = with_endpoints(obj.status, results, sequence, now);  // kept by fail()'s copy
+    return fail(std::move(obj), "PublishFailed", summarize(results), now);
+  }
+  auto st = mark_published(obj, now);
+  apply_endpoint_results(st, results, sequence, now);
+  auto published = deps_.status.write_status(obj, st);
   if (!published) return published.error();
   deps_.events.emit(*published, false, "Published",
                     "sequence " + std::to_string(sequence) + " valid until " +

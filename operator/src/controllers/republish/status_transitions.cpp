@@ -1,5 +1,7 @@
 #include "controllers/republish/status_transitions.h"
 
+#include <algorithm>
+
 namespace cbx::op {
 namespace {
 
@@ -86,6 +88,30 @@ IpnsRepublishStatus mark_failed(const IpnsRepublish& obj, const std::string& rea
     set_condition(st.conditions, condition::kReady, false, reason, message, obj.generation, now);
   }
   return st;
+}
+
+void apply_endpoint_results(IpnsRepublishStatus& st, const std::vector<EndpointResult>& results,
+                            std::uint64_t sequence, SysTime now) {
+  auto seconds_now = std::chrono::floor<std::chrono::seconds>(now);
+  for (const auto& r : results) {
+    auto it = std::find_if(st.endpoints.begin(), st.endpoints.end(),
+                           [&](const EndpointStatus& e) { return e.url == r.url; });
+    if (it == st.endpoints.end()) {
+      EndpointStatus added;
+      added.url = r.url;
+      it = st.endpoints.insert(st.endpoints.end(), std::move(added));
+    }
+    it->last_attempt_at = seconds_now;
+    if (r.ok) {
+      it->published_sequence = sequence;
+      it->last_success_at = seconds_now;
+      it->retry_after.reset();
+      it->message.clear();
+    } else {
+      it->message = (r.code + " " + r.message).substr(0, 1024);
+      if (r.retry_after) it->retry_after = seconds_now + *r.retry_after;
+    }
+  }
 }
 
 IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, std::uint64_t active_epoch,

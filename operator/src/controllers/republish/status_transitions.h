@@ -9,6 +9,7 @@
 #include "cbx/base/duration.h"
 #include "controllers/republish/due_policy.h"
 #include "controllers/republish/ipns_republish.h"
+#include "controllers/republish/ports.h"
 #include "controllers/republish/signing_plan.h"
 
 namespace cbx::op {
@@ -35,6 +36,9 @@ IpnsRepublishStatus store_signed(const IpnsRepublish& obj, const SigningPlan& pl
 IpnsRepublishStatus mark_published(const IpnsRepublish& obj, SysTime now);
 IpnsRepublishStatus mark_failed(const IpnsRepublish& obj, const std::string& reason,
                                 const std::string& message, SysTime now);
+// Records each endpoint's answer to publishing `sequence` in status.endpoints.
+void apply_endpoint_results(IpnsRepublishStatus& st, const std::vector<EndpointResult>& results,
+                            std::uint64_t sequence, SysTime now);
 // Keeps Ready/KeyCurrent/NetworkAhead current when nothing is due (e.g. after a spec edit that
 // changed nothing to sign, or an epoch change). active_epoch: 0 when no epoch is Ready.
 IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, std::uint64_t active_epoch,
