@@ -21,33 +21,26 @@ struct ItemDeleter {
 };
 using ItemPtr = std::unique_ptr<cbor_item_t, ItemDeleter>;
 
-// Bytes of a (possibly chunked, indefinite-length) byte or text string.
+// Bytes of a definite-length byte or text string.
 Bytes string_bytes(const cbor_item_t* item) {
   const bool text = cbor_isa_string(item);
-  const bool definite = text ? cbor_string_is_definite(item) : cbor_bytestring_is_definite(item);
-  if (definite) {
-    const std::uint8_t* data = text ? cbor_string_handle(item) : cbor_bytestring_handle(item);
-    const std::size_t size = text ? cbor_string_length(item) : cbor_bytestring_length(item);
-    return data == nullptr ? Bytes{} : Bytes(data, data + size);
-  }
-  Bytes out;
-  cbor_item_t** chunks =
-      text ? cbor_string_chunks_handle(item) : cbor_bytestring_chunks_handle(item);
-  const std::size_t count =
-      text ? cbor_string_chunk_count(item) : cbor_bytestring_chunk_count(item);
-  for (std::size_t i = 0; i < count; ++i) {
-    Bytes chunk = string_bytes(chunks[i]);
-    out.insert(out.end(), chunk.begin(), chunk.end());
-  }
-  return out;
+  const std::uint8_t* data = text ? cbor_string_handle(item) : cbor_bytestring_handle(item);
+  const std::size_t size = text ? cbor_string_length(item) : cbor_bytestring_length(item);
+  return data == nullptr ? Bytes{} : Bytes(data, data + size);
 }
 
-// What cborg (default options, no tag decoders, plain-object maps) refuses anywhere in the tree.
+// What cborg (default options, no tag decoders, plain-object maps) refuses anywhere in the tree:
+// tags, indefinite-length byte/text strings (indefinite arrays and maps are fine) and map keys
+// that are not text strings.
 bool acceptable(const cbor_item_t* item, int depth) {
   if (depth > kMaxNesting) return false;
   switch (cbor_typeof(item)) {
     case CBOR_TYPE_TAG:
       return false;
+    case CBOR_TYPE_BYTESTRING:
+      return cbor_bytestring_is_definite(item);
+    case CBOR_TYPE_STRING:
+      return cbor_string_is_definite(item);
     case CBOR_TYPE_ARRAY: {
       cbor_item_t** items = cbor_array_handle(item);
       for (std::size_t i = 0; i < cbor_array_size(item); ++i) {
@@ -58,7 +51,10 @@ bool acceptable(const cbor_item_t* item, int depth) {
     case CBOR_TYPE_MAP: {
       struct cbor_pair* pairs = cbor_map_handle(item);
       for (std::size_t i = 0; i < cbor_map_size(item); ++i) {
-        if (!cbor_isa_string(pairs[i].key) || !acceptable(pairs[i].value, depth + 1)) return false;
+        if (!cbor_isa_string(pairs[i].key) || !cbor_string_is_definite(pairs[i].key) ||
+            !acceptable(pairs[i].value, depth + 1)) {
+          return false;
+        }
       }
       return true;
     }

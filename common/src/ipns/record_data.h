@@ -25,8 +25,9 @@ struct RecordData {
 };
 
 // As cborg.decode with its default options: any key order, duplicate keys (the last one wins),
-// indefinite lengths and non-shortest integers accepted; tags, non-string map keys, trailing
-// bytes, a top level other than a map, or malformed CBOR -> INVALID_RECORD.
+// indefinite-length maps/arrays, non-shortest integers, floats and simple values false/true/null/
+// undefined accepted anywhere; tags, indefinite-length byte/text strings, non-string map keys,
+// trailing bytes, a top level other than a map, or malformed CBOR -> INVALID_RECORD.
 Result<RecordData> decode_record_data(ByteView cbor);
 
 }  // namespace cbx::ipns

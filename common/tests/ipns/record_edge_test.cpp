@@ -271,9 +271,9 @@ TEST_F(HandBuiltRecordTest, TrailingBytesAfterTheMapAreRejected) {
   EXPECT_EQ(result.error().code, "INVALID_RECORD");
 }
 
-TEST_F(HandBuiltRecordTest, DuplicateKeysLastOneWinsAndIndefiniteLengthsAreRead) {
-  // {_ "Sequence": 1, "Sequence": 7, "TTL": 5, "Value": (_ h'…', h'…'), "Validity": …,
-  //   "ValidityType": 0 }
+// {_ "Sequence": 1, "Sequence": 7, "TTL": 5, "Value": <value>, "Validity": …, "ValidityType": 0,
+//    "x": [_ 1.0, undefined] }: an indefinite-length map, as cborg reads it.
+Bytes indefinite_map_with(const Bytes& value_item) {
   Bytes data{0xbf};
   auto key = [&](std::string_view k) {
     data.push_back(static_cast<std::uint8_t>(0x60 + k.size()));
@@ -282,25 +282,39 @@ TEST_F(HandBuiltRecordTest, DuplicateKeysLastOneWinsAndIndefiniteLengthsAreRead)
   key("Sequence"), data.push_back(0x01);
   key("Sequence"), data.push_back(0x07);
   key("TTL"), data.push_back(0x05);
-  key("Value");
-  const std::string_view v = kValue;
-  data.push_back(0x5f);
-  for (auto part : {v.substr(0, 10), v.substr(10)}) {
-    const Bytes chunk = cbor_bytes(part);
-    data.insert(data.end(), chunk.begin(), chunk.end());
-  }
-  data.push_back(0xff);
+  key("Value"), data.insert(data.end(), value_item.begin(), value_item.end());
   key("Validity");
-  const Bytes validity = cbor_bytes(kValidity);
+  const Bytes validity = cbor_bytes("2999-12-31T23:59:59.999999999Z");
   data.insert(data.end(), validity.begin(), validity.end());
   key("ValidityType"), data.push_back(0x00);
+  key("x"), data.insert(data.end(), {0x9f, 0xf9, 0x3c, 0x00, 0xf7, 0xff});
   data.push_back(0xff);
+  return data;
+}
+
+TEST_F(HandBuiltRecordTest, DuplicateKeysLastOneWinsAndIndefiniteMapsAreRead) {
   pb::IpnsEntry entry;
-  sign_data(entry, data);
+  sign_data(entry, indefinite_map_with(cbor_bytes(kValue)));
   auto result = validate(entry);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->sequence, 7u);
   EXPECT_EQ(result->value, kValue);
+}
+
+TEST_F(HandBuiltRecordTest, IndefiniteLengthStringsAreRejectedLikeCborg) {
+  // cborg: "indefinite length bytes/strings are not supported".
+  const std::string_view v = kValue;
+  Bytes chunked{0x5f};
+  for (auto part : {v.substr(0, 10), v.substr(10)}) {
+    const Bytes chunk = cbor_bytes(part);
+    chunked.insert(chunked.end(), chunk.begin(), chunk.end());
+  }
+  chunked.push_back(0xff);
+  pb::IpnsEntry entry;
+  sign_data(entry, indefinite_map_with(chunked));
+  auto result = validate(entry);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "INVALID_RECORD");
 }
 
 TEST_F(HandBuiltRecordTest, SizeLimitAppliesToTheSignatureCheckToo) {
