@@ -1,0 +1,137 @@
+#pragma once
+// A stand-in for the dstack guest agent speaking its HTTP/JSON protocol on a Unix socket
+// (wire-formats.md §3): POST /GetKey, /GetQuote, /Info, /Version. Keys are derived as the agent
+// derives them (HKDF-SHA256, salt "RATLS", ikm = the app key, info = path); quotes have the TDX
+// v4 layout with a dummy signature; the event log replays to the quote's RTMRs. The real
+// @phala/dstack-sdk is pointed at it in tests/interop/signer to prove the protocol right.
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cbx/base/encoding.h"
+#include "cbx/crypto/hash.h"
+#include "cbx/epoch/tdx_quote.h"
+#include "cbx/http/message.h"
+
+namespace cbx::signer::test {
+
+class FakeGuestAgent {
+ public:
+  explicit FakeGuestAgent(Bytes app_key, bool has_version = true)
+      : app_key_(std::move(app_key)), has_version_(has_version) {}
+
+  http::Response handle(const http::Request& req) {
+    {
+      std::lock_guard lock(mu_);
+      requests_.emplace_back(std::string(req.path()), req.body);
+    }
+    auto body = nlohmann::json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+    if (req.method != "POST" || body.is_discarded() || !body.is_object()) {
+      return http::json_response(400, {{"error", "bad request"}});
+    }
+    std::string_view path = req.path();
+    if (path == "/GetKey") return get_key(body);
+    if (path == "/GetQuote") return get_quote(body);
+    if (path == "/Info") return info();
+    if (path == "/Version" && has_version_) {
+      return http::json_response(200, {{"version", "0.5.8"}, {"rev", "fake"}});
+    }
+    return http::json_response(404, {{"error", "not found"}});
+  }
+
+  std::vector<std::pair<std::string, std::string>> requests() {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+
+  static constexpr const char* kComposeHash =
+      "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+
+ private:
+  static std::string str(const nlohmann::json& body, const char* key) {
+    return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : "";
+  }
+
+  http::Response get_key(const nlohmann::json& body) {
+    std::string algorithm = str(body, "algorithm");
+    if (algorithm != "secp256k1" && algorithm != "k256" && algorithm != "" && algorithm != "ed25519") {
+      return http::json_response(400, {{"error", "Unsupported algorithm"}});
+    }
+    std::string path = str(body, "path");
+    auto key = hkdf_sha256(app_key_, as_bytes("RATLS"), as_bytes(path), 32);
+    Bytes sig1(65, 0x01), sig2(65, 0x02);  // placeholders: no KMS here to sign the chain
+    return http::json_response(200, {{"key", hex_encode(key.span())},
+                                     {"signature_chain", {hex_encode(sig1), hex_encode(sig2)}}});
+  }
+
+  http::Response get_quote(const nlohmann::json& body) {
+    auto data = hex_decode(str(body, "report_data"));
+    if (!data) return http::json_response(400, {{"error", "invalid report_data"}});
+    if (data->size() > 64) return http::json_response(400, {{"error", "Report data is too long"}});
+    std::array<std::uint8_t, 64> padded{};  // pad64: zeros at the end
+    std::copy(data->begin(), data->end(), padded.begin());
+    auto [events, rtmr] = event_log();
+    Bytes quote = epoch::build_simulated_tdx_quote(padded, mrtd(), rtmr);
+    return http::json_response(200, {{"quote", hex_encode(quote)},
+                                     {"event_log", events.dump()},
+                                     {"report_data", hex_encode(padded)},
+                                     {"vm_config", "{}"}});
+  }
+
+  http::Response info() {
+    auto [events, rtmr] = event_log();
+    nlohmann::json tcb = {{"mrtd", hex_encode(mrtd())},
+                          {"rtmr0", hex_encode(rtmr[0])},
+                          {"rtmr1", hex_encode(rtmr[1])},
+                          {"rtmr2", hex_encode(rtmr[2])},
+                          {"rtmr3", hex_encode(rtmr[3])},
+                          {"event_log", events},
+                          {"app_compose", "{}"}};
+    std::string hash = kComposeHash;
+    return http::json_response(200, {{"app_id", hash.substr(0, 40)},
+                                     {"instance_id", "fake-instance"},
+                                     {"app_cert", ""},
+                                     {"tcb_info", tcb.dump()},
+                                     {"app_name", "cipherbox-signer"},
+                                     {"device_id", "fake-device"},
+                                     {"mr_aggregated", std::string(64, '0')},
+                                     {"os_image_hash", std::string(64, '0')},
+                                     {"key_provider_info", "{}"},
+                                     {"compose_hash", hash},
+                                     {"vm_config", "{}"},
+                                     {"cloud_vendor", "fake"},
+                                     {"cloud_product", "fake"}});
+  }
+
+  static epoch::Measurement mrtd() {
+    epoch::Measurement m;
+    m.fill(0x4d);
+    return m;
+  }
+
+  // One event on RTMR3; RTMR i = fold of SHA-384(mr || digest) over its events from 48 zeros.
+  static std::pair<nlohmann::json, std::array<epoch::Measurement, 4>> event_log() {
+    auto digest = sha384(as_bytes("cipherbox fake guest agent event"));
+    std::array<epoch::Measurement, 4> rtmr{};
+    Bytes input(48, 0);
+    input.insert(input.end(), digest.begin(), digest.end());
+    auto folded = sha384(input);
+    std::copy(folded.begin(), folded.end(), rtmr[3].begin());
+    nlohmann::json events = nlohmann::json::array(
+        {{{"imr", 3},
+          {"event_type", 134217729},
+          {"digest", hex_encode(digest)},
+          {"event", "fake"},
+          {"event_payload", hex_encode(as_bytes("fake"))}}});
+    return {events, rtmr};
+  }
+
+  Bytes app_key_;
+  bool has_version_;
+  std::mutex mu_;
+  std::vector<std::pair<std::string, std::string>> requests_;
+};
+
+}  // namespace cbx::signer::test

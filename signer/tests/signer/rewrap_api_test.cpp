@@ -1,0 +1,142 @@
+// POST /v1/rewrap: to an epoch this signer derives, or to an external key only with a valid
+// approval by the configured rotation authority (DESIGN §6).
+#include "signer_test_support.h"
+
+#include "cbx/crypto/secp256k1.h"
+#include "cbx/epoch/approval.h"
+
+namespace cbx::signer::test {
+namespace {
+
+const std::string kComposeHash(64, 'c');
+
+ed25519::KeyPair authority_key() { return ed25519::key_pair_from_seed(Bytes(32, 0xa7)).value(); }
+
+json rewrap_entry_json(SignerHarness& h, const Folder& f, std::uint64_t epoch, const std::string& id) {
+  return {{"id", id}, {"ipnsName", f.name}, {"encryptedKey", h.seal(f, epoch)}, {"keyEpoch", epoch}};
+}
+
+Bytes open(const SecretBytes& key, const json& result) {
+  auto ct = base64_decode(result["encryptedKey"].get<std::string>()).value();
+  auto seed = ecies::decrypt(key, ct);
+  EXPECT_TRUE(seed) << "rewrapped key does not decrypt under the target key";
+  return seed ? Bytes(seed->span().begin(), seed->span().end()) : Bytes{};
+}
+
+struct External {
+  SecretBytes private_key = secp256k1::generate_private_key();
+  Bytes public_key = secp256k1::public_key(private_key).value();
+};
+
+json external_target(const External& ext, std::uint64_t epoch, std::optional<std::string> approval) {
+  json t = {{"epoch", epoch}, {"publicKey", hex_encode(ext.public_key)}, {"composeHash", kComposeHash}};
+  if (approval) t["approval"] = *approval;
+  return t;
+}
+
+std::string approve(const ed25519::KeyPair& key, const External& ext, std::uint64_t epoch) {
+  auto subject = epoch::approval_subject_from_hex(epoch, hex_encode(ext.public_key), kComposeHash);
+  return epoch::sign_approval(key, subject.value()).value();
+}
+
+TEST(RewrapApiTest, ReencryptsToALocallyDerivedEpoch) {
+  SignerHarness h;
+  Folder a = make_folder(0x61), b = make_folder(0x62);
+  auto r = h.post("/v1/rewrap", {{"targetEpoch", 3},
+                                 {"entries", json::array({rewrap_entry_json(h, a, 1, "a"),
+                                                          rewrap_entry_json(h, b, 2, "b")})}});
+  ASSERT_EQ(r.status, 200u) << r.raw;
+  auto epoch3 = h.provider().derive_epoch_key(3).value();
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& result = r.body["results"][i];
+    ASSERT_TRUE(result["ok"].get<bool>()) << result.dump();
+    EXPECT_EQ(result["epoch"], 3);
+    EXPECT_EQ(open(epoch3, result), i == 0 ? a.seed : b.seed);
+  }
+}
+
+TEST(RewrapApiTest, PerEntryErrorsKeepTheirCodes) {
+  SignerHarness h;
+  Folder a = make_folder(0x63), b = make_folder(0x64);
+  json mismatch = rewrap_entry_json(h, a, 1, "mismatch");
+  mismatch["ipnsName"] = b.name;
+  json wrong_epoch = rewrap_entry_json(h, a, 1, "wrong-epoch");
+  wrong_epoch["keyEpoch"] = 2;
+  auto r = h.post("/v1/rewrap", {{"targetEpoch", 3}, {"entries", json::array({mismatch, wrong_epoch})}});
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body["results"][0]["error"]["code"], "KEY_NAME_MISMATCH");
+  EXPECT_EQ(r.body["results"][1]["error"]["code"], "DECRYPT_FAILED");
+}
+
+TEST(RewrapApiTest, ExternalTargetIsRefusedWithoutAnAuthority) {
+  SignerHarness h;  // no --authority-public-key
+  Folder a = make_folder(0x65);
+  External ext;
+  auto r = h.post("/v1/rewrap", {{"target", external_target(ext, 2, approve(authority_key(), ext, 2))},
+                                 {"entries", json::array({rewrap_entry_json(h, a, 1, "a")})}});
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_EQ(r.body["error"]["code"], "APPROVAL_REQUIRED");
+  EXPECT_FALSE(r.body.contains("results"));
+}
+
+TEST(RewrapApiTest, ExternalTargetNeedsAValidApprovalOfThatExactTarget) {
+  auto authority = authority_key();
+  SignerHarness h(authority.public_key);
+  Folder a = make_folder(0x66);
+  External ext, other;
+  json entries = json::array({rewrap_entry_json(h, a, 1, "a")});
+  auto refused = [&](const json& target) {
+    return h.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  };
+  auto missing = refused(external_target(ext, 2, std::nullopt));
+  EXPECT_EQ(missing.status, 403u);
+  EXPECT_EQ(missing.body["error"]["code"], "APPROVAL_REQUIRED");
+  const std::pair<const char*, json> invalid[] = {
+      {"approval of another key", external_target(ext, 2, approve(authority, other, 2))},
+      {"approval of another epoch", external_target(ext, 3, approve(authority, ext, 2))},
+      {"approval by someone else",
+       external_target(ext, 2, approve(ed25519::key_pair_from_seed(Bytes(32, 1)).value(), ext, 2))},
+      {"garbage approval", external_target(ext, 2, std::string("bm90IGEgc2lnbmF0dXJl"))},
+  };
+  for (const auto& [name, target] : invalid) {
+    SCOPED_TRACE(name);
+    auto r = refused(target);
+    EXPECT_EQ(r.status, 403u);
+    EXPECT_EQ(r.body["error"]["code"], "APPROVAL_INVALID");
+  }
+  json other_hash = external_target(ext, 2, approve(authority, ext, 2));
+  other_hash["composeHash"] = std::string(64, 'd');
+  EXPECT_EQ(refused(other_hash).body["error"]["code"], "APPROVAL_INVALID");
+
+  auto ok = refused(external_target(ext, 2, approve(authority, ext, 2)));
+  ASSERT_EQ(ok.status, 200u) << ok.raw;
+  ASSERT_TRUE(ok.body["results"][0]["ok"].get<bool>());
+  EXPECT_EQ(ok.body["results"][0]["epoch"], 2);
+  EXPECT_EQ(open(ext.private_key, ok.body["results"][0]), a.seed);
+}
+
+TEST(RewrapApiTest, MalformedTargetsAreBadRequests) {
+  SignerHarness h(authority_key().public_key);
+  Folder a = make_folder(0x67);
+  json entries = json::array({rewrap_entry_json(h, a, 1, "a")});
+  External ext;
+  json bad_key = external_target(ext, 2, std::string("x"));
+  bad_key["publicKey"] = "04abcd";
+  const std::pair<const char*, json> cases[] = {
+      {"neither target", {{"entries", entries}}},
+      {"both targets", {{"entries", entries}, {"targetEpoch", 2}, {"target", external_target(ext, 2, std::nullopt)}}},
+      {"target not an object", {{"entries", entries}, {"target", 5}}},
+      {"bad public key", {{"entries", entries}, {"target", bad_key}}},
+  };
+  for (const auto& [name, body] : cases) {
+    SCOPED_TRACE(name);
+    auto r = h.post("/v1/rewrap", body);
+    EXPECT_EQ(r.status, 400u) << r.raw;
+    EXPECT_EQ(r.body["error"]["code"], "BAD_REQUEST");
+  }
+  EXPECT_EQ(h.post("/v1/rewrap", {{"entries", entries}, {"targetEpoch", 0}}).body["error"]["code"],
+            "UNKNOWN_EPOCH");
+}
+
+}  // namespace
+}  // namespace cbx::signer::test
