@@ -1,0 +1,23 @@
+#pragma once
+// Epoch lifecycle across all TeeEpochs (DESIGN §4, §6): the highest Ready epoch is Active; older
+// Ready ones are Superseded and become Retired once retireAfter has passed and no folder depends
+// on them (invariant 5). Failed is final. Pure: the controller writes what changed.
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "cbx/base/duration.h"
+#include "controllers/epoch/tee_epoch.h"
+
+namespace cbx::op {
+
+// entries: number of IpnsRepublish whose effective key is on each epoch number.
+// Returns the new status of every epoch, in the order given.
+std::vector<TeeEpochStatus> compute_phases(const std::vector<TeeEpoch>& epochs,
+                                           const std::map<std::uint64_t, std::int64_t>& entries,
+                                           SysTime now);
+
+// The highest epoch whose phase is Active (after compute_phases), or nullptr.
+const TeeEpoch* active_epoch(const std::vector<TeeEpoch>& epochs);
+
+}  // namespace cbx::op

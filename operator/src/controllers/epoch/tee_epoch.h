@@ -1,0 +1,87 @@
+#pragma once
+// The TeeEpoch custom resource (cluster-scoped, one per key epoch) as the controllers see it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cbx/base/duration.h"
+#include "cbx/base/result.h"
+#include "controllers/conditions.h"
+
+namespace cbx::op {
+
+namespace phase {
+inline constexpr char kPending[] = "Pending";
+inline constexpr char kActive[] = "Active";
+inline constexpr char kSuperseded[] = "Superseded";
+inline constexpr char kRetired[] = "Retired";
+inline constexpr char kFailed[] = "Failed";
+}  // namespace phase
+
+struct SignerSpec {
+  std::string url;
+  std::string auth_secret_name;
+  std::string auth_secret_key;
+  std::string ca_bundle;  // PEM (decoded from the CRD's base64 if given so)
+  std::string compose_hash;
+  bool insecure_simulator = false;
+
+  bool operator==(const SignerSpec&) const = default;
+};
+
+struct TeeEpochSpec {
+  std::uint64_t epoch = 0;
+  SignerSpec signer;
+  Nanos grace_period = std::chrono::hours(672);
+  std::optional<Nanos> rotate_after;
+  std::string approval;  // base64 Ed25519 signature by the rotation authority
+};
+
+struct SignerIdentity {
+  std::string url;
+  std::string compose_hash;
+  std::string app_id;
+  bool simulated = false;
+
+  bool operator==(const SignerIdentity&) const = default;
+};
+
+struct Attestation {
+  bool verified = false;
+  bool simulated = false;
+  std::string compose_hash;
+  std::string app_id;
+  std::string quote_sha256;
+  std::optional<SysTime> checked_at;
+};
+
+struct TeeEpochStatus {
+  std::string phase;
+  std::optional<SignerIdentity> signer;
+  std::string public_key;  // hex, 65-byte uncompressed
+  std::optional<Attestation> attestation;
+  std::optional<SysTime> activated_at;
+  std::optional<SysTime> superseded_at;
+  std::optional<SysTime> retire_after;
+  std::int64_t entries = 0;
+  bool safe_to_decommission = false;
+  std::int64_t observed_generation = 0;
+  std::vector<Condition> conditions;
+};
+
+struct TeeEpoch {
+  std::string name;
+  std::string resource_version;
+  std::int64_t generation = 0;
+  std::optional<SysTime> created_at;
+  TeeEpochSpec spec;
+  TeeEpochStatus status;
+};
+
+Result<TeeEpoch> parse_tee_epoch(const nlohmann::json& object);
+nlohmann::json tee_epoch_status_to_json(const TeeEpochStatus& status);
+
+}  // namespace cbx::op

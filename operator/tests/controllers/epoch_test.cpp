@@ -1,0 +1,150 @@
+#include <gtest/gtest.h>
+
+#include "cbx/crypto/secp256k1.h"
+#include "cbx/epoch/report_data.h"
+#include "cbx/epoch/tdx_quote.h"
+#include "controllers/epoch/epoch_key_check.h"
+#include "controllers/epoch/epoch_phases.h"
+
+namespace cbx::op {
+namespace {
+
+using namespace std::chrono_literals;
+
+SysTime at(const char* t) { return *parse_rfc3339(t); }
+
+struct SignerAnswer {
+  Bytes nonce = Bytes(16, 0x42);
+  std::string public_key_hex;
+  EpochPublicKey answer;
+
+  explicit SignerAnswer(std::uint64_t epoch, bool simulated = true) {
+    auto sk = SecretBytes(Bytes(32, 0x11).data(), 32);
+    auto pk = *secp256k1::public_key(sk);
+    public_key_hex = hex_encode(pk);
+    auto rd = epoch::epoch_report_data(epoch, pk, nonce);
+    auto quote = epoch::build_simulated_tdx_quote(rd, {}, {});
+    answer = EpochPublicKey{epoch, public_key_hex, hex_encode(rd), hex_encode(quote), "[]",
+                            std::string(64, 'a'), "app", simulated};
+  }
+};
+
+TeeEpochSpec spec_for(std::uint64_t epoch) {
+  TeeEpochSpec spec;
+  spec.epoch = epoch;
+  spec.signer.url = "http://127.0.0.1:1";
+  spec.signer.insecure_simulator = true;
+  return spec;
+}
+
+TEST(EpochKeyCheckTest, AcceptsAQuoteThatBindsEpochKeyAndNonce) {
+  SignerAnswer s(3);
+  auto check = check_epoch_key(spec_for(3), s.answer, s.nonce, at("2026-06-01T00:00:00Z"));
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->public_key_hex, s.public_key_hex);
+  EXPECT_TRUE(check->attestation.simulated);
+  EXPECT_FALSE(check->attested);
+  EXPECT_EQ(check->attested_reason, "Simulated");
+  EXPECT_EQ(check->attestation.quote_sha256.size(), 64u);
+}
+
+TEST(EpochKeyCheckTest, RejectsAQuoteForAnotherNonceEpochOrKey) {
+  SignerAnswer s(3);
+  auto spec = spec_for(3);
+  auto other_nonce = Bytes(16, 0x43);
+  EXPECT_EQ(check_epoch_key(spec, s.answer, other_nonce, {}).error().code, "REPORT_DATA_MISMATCH");
+  auto swapped = s.answer;
+  swapped.public_key_hex = hex_encode(*secp256k1::public_key(SecretBytes(Bytes(32, 0x12).data(), 32)));
+  EXPECT_EQ(check_epoch_key(spec, swapped, s.nonce, {}).error().code, "REPORT_DATA_MISMATCH");
+  EXPECT_EQ(check_epoch_key(spec_for(4), s.answer, s.nonce, {}).error().code, "EPOCH_MISMATCH");
+  auto garbage = s.answer;
+  garbage.quote_hex = "00ff";
+  EXPECT_EQ(check_epoch_key(spec, garbage, s.nonce, {}).error().code, "BAD_QUOTE");
+}
+
+TEST(EpochKeyCheckTest, SimulatedSignerNeedsInsecureSimulatorAndComposeHashIsPinned) {
+  SignerAnswer s(1);
+  auto spec = spec_for(1);
+  spec.signer.insecure_simulator = false;
+  EXPECT_EQ(check_epoch_key(spec, s.answer, s.nonce, {}).error().code, "SIMULATED_NOT_ALLOWED");
+  spec.signer.insecure_simulator = true;
+  spec.signer.compose_hash = std::string(64, 'b');
+  EXPECT_EQ(check_epoch_key(spec, s.answer, s.nonce, {}).error().code, "COMPOSE_HASH_MISMATCH");
+  SignerAnswer real(1, false);
+  auto real_spec = spec_for(1);
+  real_spec.signer.insecure_simulator = false;
+  auto check = check_epoch_key(real_spec, real.answer, real.nonce, {});
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->attested_reason, "NoVerifierConfigured");
+}
+
+TeeEpoch epoch(std::uint64_t n, bool ready, const char* phase = "") {
+  TeeEpoch e;
+  e.name = "epoch-" + std::to_string(n);
+  e.spec.epoch = n;
+  e.spec.grace_period = 1h;
+  e.status.phase = phase;
+  if (ready) set_condition(e.status.conditions, "Ready", true, "KeyVerified", "", 1, {});
+  return e;
+}
+
+TEST(EpochPhasesTest, HighestReadyEpochIsActiveAndOlderOnesAreSuperseded) {
+  std::vector<TeeEpoch> epochs = {epoch(1, true, "Active"), epoch(2, true), epoch(3, false)};
+  auto now = at("2026-06-01T00:00:00Z");
+  auto st = compute_phases(epochs, {{1, 5}}, now);
+  EXPECT_EQ(st[0].phase, phase::kSuperseded);
+  EXPECT_EQ(st[0].superseded_at, now);
+  EXPECT_EQ(st[0].retire_after, now + 1h);
+  EXPECT_EQ(st[0].entries, 5);
+  EXPECT_FALSE(st[0].safe_to_decommission);
+  EXPECT_EQ(st[1].phase, phase::kActive);
+  EXPECT_EQ(st[1].activated_at, now);
+  EXPECT_EQ(st[2].phase, phase::kPending);
+}
+
+TEST(EpochPhasesTest, RetiresOnlyAfterTheGracePeriodAndWhenNoFolderDependsOnIt) {
+  auto start = at("2026-06-01T00:00:00Z");
+  std::vector<TeeEpoch> epochs = {epoch(1, true, "Superseded"), epoch(2, true, "Active")};
+  epochs[0].status.superseded_at = start;
+  auto before = compute_phases(epochs, {}, start + 59min);
+  EXPECT_EQ(before[0].phase, phase::kSuperseded);
+  EXPECT_TRUE(before[0].safe_to_decommission);
+  auto still_used = compute_phases(epochs, {{1, 1}}, start + 2h);
+  EXPECT_EQ(still_used[0].phase, phase::kSuperseded);  // invariant 5
+  auto after = compute_phases(epochs, {}, start + 2h);
+  EXPECT_EQ(after[0].phase, phase::kRetired);
+}
+
+TEST(EpochPhasesTest, FailedEpochIsNeverActiveAndStaysFailed) {
+  std::vector<TeeEpoch> epochs = {epoch(1, true, "Superseded"), epoch(2, true, "Failed")};
+  auto st = compute_phases(epochs, {}, at("2026-06-01T00:00:00Z"));
+  EXPECT_EQ(st[1].phase, phase::kFailed);
+  EXPECT_EQ(st[0].phase, phase::kActive);
+}
+
+TEST(TeeEpochParseTest, ReadsSpecAndRoundTripsStatus) {
+  nlohmann::json obj = {
+      {"metadata", {{"name", "epoch-1"}, {"generation", 2}, {"resourceVersion", "7"}}},
+      {"spec",
+       {{"epoch", 1},
+        {"signer", {{"url", "http://127.0.0.1:9"}, {"authSecretRef", {{"name", "signer-token"}}},
+                    {"insecureSimulator", true}}},
+        {"gracePeriod", "2h"},
+        {"rotateAfter", "24h"}}}};
+  auto e = parse_tee_epoch(obj);
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->spec.signer.auth_secret_key, "token");
+  EXPECT_EQ(e->spec.grace_period, 2h);
+  EXPECT_EQ(e->spec.rotate_after, Nanos{24h});
+  e->status.phase = phase::kActive;
+  e->status.public_key = "04ab";
+  e->status.activated_at = at("2026-06-01T00:00:00Z");
+  obj["status"] = tee_epoch_status_to_json(e->status);
+  auto again = parse_tee_epoch(obj);
+  EXPECT_EQ(tee_epoch_status_to_json(again->status), obj["status"]);
+  obj["spec"]["epoch"] = 0;
+  EXPECT_EQ(parse_tee_epoch(obj).error().code, "INVALID_SPEC");
+}
+
+}  // namespace
+}  // namespace cbx::op
