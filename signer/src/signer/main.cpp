@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
                            "derive epoch keys from a local seed (tests/demos only)");
   app.add_option("--simulator-seed-file", f.simulator_seed_file, "seed for --insecure-simulator");
   app.add_option("--authority-public-key", f.authority_public_key,
-                 "Ed25519 rotation authority key, 64 hex chars (enables approved external rewrap)");
+                 "Ed25519 rotation authority key, 64 hex chars (enables approved external rewrap)")
+      ->envname("CBX_AUTHORITY_PUBLIC_KEY");
   app.add_option("--max-batch", f.max_batch, "entries per request")->capture_default_str();
   app.add_option("--max-lifetime", f.max_lifetime, "cap on record lifetime")->capture_default_str();
   app.add_option("--threads", f.threads, "HTTP worker threads (default: CPU count)");
