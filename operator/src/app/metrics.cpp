@@ -1,0 +1,93 @@
+#include "app/metrics.h"
+
+#include <mutex>
+
+namespace cbx::op {
+namespace {
+
+const char* kPhases[] = {"Pending", "Active", "Superseded", "Retired", "Failed"};
+
+}  // namespace
+
+OperatorMetrics::OperatorMetrics(prometheus::Registry& registry)
+    : republish_total_(prometheus::BuildCounter()
+                           .Name("cipherbox_republish_total")
+                           .Help("Republish cycles by outcome (Published, PublishFailed, ...)")
+                           .Register(registry)),
+      republish_seconds_(prometheus::BuildHistogram()
+                             .Name("cipherbox_republish_duration_seconds")
+                             .Help("Time of one republish cycle (resolve, sign, publish)")
+                             .Register(registry)),
+      signer_requests_(prometheus::BuildCounter()
+                           .Name("cipherbox_signer_requests_total")
+                           .Help("Sign batches sent to signers, by result code")
+                           .Register(registry)),
+      routing_requests_(prometheus::BuildCounter()
+                            .Name("cipherbox_routing_publish_total")
+                            .Help("Record publications per routing endpoint, by result code")
+                            .Register(registry)),
+      batch_sizes_(prometheus::BuildHistogram()
+                       .Name("cipherbox_sign_batch_size")
+                       .Help("Entries per sign batch")
+                       .Register(registry)
+                       .Add({}, prometheus::Histogram::BucketBoundaries{1, 5, 10, 20, 30, 40, 50})),
+      key_changed_(prometheus::BuildCounter()
+                       .Name("cipherbox_signer_key_changed_total")
+                       .Help("Signers that derived a different public key for an epoch")
+                       .Register(registry)),
+      entries_(prometheus::BuildGauge()
+                   .Name("cipherbox_epoch_entries")
+                   .Help("IpnsRepublish objects whose key is on each epoch")
+                   .Register(registry)),
+      validity_deadline_(prometheus::BuildGauge()
+                             .Name("cipherbox_record_valid_until_earliest_seconds")
+                             .Help("Earliest validUntil (unix time) of the published records per epoch")
+                             .Register(registry)),
+      folders_(prometheus::BuildGauge()
+                   .Name("cipherbox_folders")
+                   .Help("IpnsRepublish objects by state (due, pending, stalled)")
+                   .Register(registry)),
+      epoch_phase_(prometheus::BuildGauge()
+                       .Name("cipherbox_epoch_phase")
+                       .Help("1 for the phase each TeeEpoch is in")
+                       .Register(registry)) {}
+
+void OperatorMetrics::republish_result(const std::string& outcome, double seconds) {
+  republish_total_.Add({{"outcome", outcome}}).Increment();
+  republish_seconds_.Add({}, prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})
+      .Observe(seconds);
+}
+
+void OperatorMetrics::signer_request(const std::string& code) {
+  signer_requests_.Add({{"code", code}}).Increment();
+}
+
+void OperatorMetrics::routing_result(const std::string& endpoint, const std::string& code) {
+  routing_requests_.Add({{"endpoint", endpoint}, {"code", code}}).Increment();
+}
+
+void OperatorMetrics::batch_size(std::size_t size) { batch_sizes_.Observe(static_cast<double>(size)); }
+
+void OperatorMetrics::signer_key_changed(std::uint64_t epoch) {
+  key_changed_.Add({{"epoch", std::to_string(epoch)}}).Increment();
+}
+
+void OperatorMetrics::set_folder_counts(const FolderCounts& counts) {
+  for (const auto& [epoch, n] : counts.entries_per_epoch) {
+    entries_.Add({{"epoch", std::to_string(epoch)}}).Set(static_cast<double>(n));
+  }
+  for (const auto& [epoch, t] : counts.earliest_valid_until_per_epoch) {
+    validity_deadline_.Add({{"epoch", std::to_string(epoch)}}).Set(t);
+  }
+  folders_.Add({{"state", "due"}}).Set(static_cast<double>(counts.due));
+  folders_.Add({{"state", "pending"}}).Set(static_cast<double>(counts.pending));
+  folders_.Add({{"state", "stalled"}}).Set(static_cast<double>(counts.stalled));
+}
+
+void OperatorMetrics::set_epoch_phase(std::uint64_t epoch, const std::string& current) {
+  for (const char* p : kPhases) {
+    epoch_phase_.Add({{"epoch", std::to_string(epoch)}, {"phase", p}}).Set(current == p ? 1 : 0);
+  }
+}
+
+}  // namespace cbx::op

@@ -1,0 +1,51 @@
+#pragma once
+// The operator's own Prometheus metrics (DESIGN §10), prefix cipherbox_. Work-queue depth, leader
+// and API request counts come from the kube Manager on the same registry.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace cbx::op {
+
+class OperatorMetrics {
+ public:
+  explicit OperatorMetrics(prometheus::Registry& registry);
+
+  void republish_result(const std::string& outcome, double seconds);
+  void signer_request(const std::string& code);
+  void routing_result(const std::string& endpoint, const std::string& code);
+  void batch_size(std::size_t size);
+  void signer_key_changed(std::uint64_t epoch);
+  // Gauges recomputed from the caches (cert-manager's collector approach): nothing is lost on a
+  // restart because everything comes from CR status.
+  struct FolderCounts {
+    std::map<std::uint64_t, std::int64_t> entries_per_epoch;
+    std::map<std::uint64_t, double> earliest_valid_until_per_epoch;  // unix seconds
+    std::int64_t due = 0;
+    std::int64_t pending = 0;
+    std::int64_t stalled = 0;
+  };
+  void set_folder_counts(const FolderCounts& counts);
+  void set_epoch_phase(std::uint64_t epoch, const std::string& phase);
+
+ private:
+  prometheus::Family<prometheus::Counter>& republish_total_;
+  prometheus::Family<prometheus::Histogram>& republish_seconds_;
+  prometheus::Family<prometheus::Counter>& signer_requests_;
+  prometheus::Family<prometheus::Counter>& routing_requests_;
+  prometheus::Histogram& batch_sizes_;
+  prometheus::Family<prometheus::Counter>& key_changed_;
+  prometheus::Family<prometheus::Gauge>& entries_;
+  prometheus::Family<prometheus::Gauge>& validity_deadline_;
+  prometheus::Family<prometheus::Gauge>& folders_;
+  prometheus::Family<prometheus::Gauge>& epoch_phase_;
+};
+
+}  // namespace cbx::op

@@ -1,0 +1,132 @@
+#include "app/operator_app.h"
+
+#include "app/epoch_controller.h"
+#include "app/kube_ports.h"
+#include "app/metrics.h"
+#include "app/republish_controller.h"
+#include "app/signer_directory.h"
+#include "cbx/base/log.h"
+#include "cbx/http/beast_client.h"
+#include "clients/routing_publisher.h"
+#include "kube/kubeconfig.h"
+#include "kube/manager.h"
+#include "kube/resource.h"
+
+namespace cbx::op {
+namespace {
+
+std::vector<std::string> all_republish_keys(kube::Informer& republishes) {
+  std::vector<std::string> keys;
+  republishes.store().for_each([&](const nlohmann::json& o) { keys.push_back(kube::key_of(o)); });
+  return keys;
+}
+
+// Counts what the routing publisher answered into the metrics, per endpoint.
+class MeteredPublisher : public RecordPublisher {
+ public:
+  MeteredPublisher(RecordPublisher& inner, OperatorMetrics& metrics) : inner_(inner), metrics_(metrics) {}
+  Result<std::optional<Bytes>> resolve(const std::string& name) override { return inner_.resolve(name); }
+  std::vector<EndpointResult> publish(const std::string& name, ByteView record) override {
+    auto results = inner_.publish(name, record);
+    for (const auto& r : results) metrics_.routing_result(r.url, r.ok ? "OK" : r.code);
+    return results;
+  }
+
+ private:
+  RecordPublisher& inner_;
+  OperatorMetrics& metrics_;
+};
+
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+}  // namespace
+
+int run_operator(const OperatorOptions& options) {
+  auto config = kube::load_default_config(options.kubeconfig, options.context);
+  if (!config) {
+    log::error("cannot load a Kubernetes configuration", {{"error", config.error().message}});
+    return 1;
+  }
+  if (!options.namespace_name.empty()) config->namespace_name = options.namespace_name;
+  std::string ns = config->namespace_name;
+  kube::KubeClientOptions client_options;
+  client_options.qps = options.qps;
+  client_options.burst = options.burst;
+  auto client = kube::KubeClient::from_config(std::move(*config), client_options);
+  if (!client) {
+    log::error("cannot create the Kubernetes client", {{"error", client.error().message}});
+    return 1;
+  }
+  if (options.routing_urls.empty()) {
+    log::error("no routing endpoint: pass --routing URL at least once");
+    return 1;
+  }
+  auto routing_transport = http::make_beast_client({});
+  if (!routing_transport) {
+    log::error("cannot create the routing HTTP client", {{"error", routing_transport.error().message}});
+    return 1;
+  }
+  std::vector<std::unique_ptr<RoutingClient>> endpoints;
+  for (const auto& url : options.routing_urls) {
+    endpoints.push_back(std::make_unique<RoutingClient>(**routing_transport, url));
+  }
+  RoutingPublisher routing(std::move(endpoints));
+
+  kube::ManagerOptions manager_options;
+  manager_options.leader_election.namespace_name = ns;
+  manager_options.leader_elect = options.leader_elect;
+  manager_options.probe_address = options.probe_address;
+  manager_options.workers_per_controller = options.workers;
+  manager_options.backoff.base = std::chrono::duration_cast<kube::Duration>(millis(options.backoff_base_seconds));
+  manager_options.backoff.max = std::chrono::duration_cast<kube::Duration>(millis(options.backoff_max_seconds));
+  kube::Manager manager(**client, manager_options);
+  OperatorMetrics metrics(*manager.registry());
+  MeteredPublisher publisher(routing, metrics);
+
+  SignerDirectory signers(**client, ns);
+  SignBatcher batcher(
+      [&](const std::string& url, std::uint64_t epoch, const std::vector<SignEntry>& entries)
+          -> Result<std::vector<SignResult>> {
+        auto signer = signers.find(url);
+        if (!signer) return make_error("UNAVAILABLE", "signer " + url + " is not registered yet");
+        auto results = signer->sign(epoch, entries);
+        metrics.signer_request(results ? "OK" : results.error().code);
+        return results;
+      },
+      options.batch, [&](std::size_t size) { metrics.batch_size(size); });
+
+  kube::EventRecorder recorder(**client, "republish.cipherbox.io/operator", kube::default_identity());
+  KubeStatusWriter status_writer(**client);
+  KubeEventSink event_sink(recorder);
+  RepublishReconciler reconciler({status_writer, batcher, publisher, event_sink},
+                                 BackoffPolicy{millis(options.backoff_base_seconds),
+                                               millis(options.backoff_max_seconds), 0.2});
+
+  auto& republishes = manager.add_informer(kube::resources::kIpnsRepublish);
+  auto& epochs = manager.add_informer(kube::resources::kTeeEpoch);
+  RepublishController republish_controller(republishes, epochs, signers, reconciler, metrics);
+  EpochController epoch_controller(**client, epochs, republishes, signers, recorder, metrics,
+                                   {std::chrono::seconds(options.key_recheck_seconds)});
+
+  auto& republish_ctl = manager.add_controller(
+      "republish", [&](const std::string& key) { return republish_controller.reconcile(key); });
+  auto& epoch_ctl = manager.add_controller(
+      "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
+  manager.watch(republishes, republish_ctl);
+  // An epoch change (activation, failure, rotation) concerns every folder.
+  manager.watch(epochs, republish_ctl,
+                [&](const nlohmann::json&) { return all_republish_keys(republishes); });
+  auto to_all = [](const nlohmann::json&) { return std::vector<std::string>{EpochController::kKey}; };
+  manager.watch(epochs, epoch_ctl, to_all);
+  manager.watch(republishes, epoch_ctl, to_all);
+
+  log::info("operator starting", {{"namespace", ns},
+                                  {"routing", options.routing_urls},
+                                  {"leaderElect", options.leader_elect},
+                                  {"workers", options.workers}});
+  return manager.run_until_signal();
+}
+
+}  // namespace cbx::op

@@ -1,0 +1,32 @@
+#pragma once
+// `cipherbox-republish run`: the operator process. Informers on IpnsRepublish (all namespaces)
+// and TeeEpoch, the republish and epoch controllers, the sign batcher, the routing publisher,
+// leader election and the probe/metrics server, until SIGTERM.
+#include <string>
+#include <vector>
+
+#include "controllers/republish/sign_batcher.h"
+
+namespace cbx::op {
+
+struct OperatorOptions {
+  std::string kubeconfig;  // empty: $KUBECONFIG, ~/.kube/config, then in-cluster
+  std::string context;
+  std::string namespace_name;  // the operator's own (Lease, Secrets); empty: from the config
+  std::vector<std::string> routing_urls;
+  std::string probe_address = "0.0.0.0:8080";
+  bool leader_elect = true;
+  int workers = 64;  // republish workers block while their batch is at the signer
+  BatcherOptions batch;
+  double qps = 50;
+  int burst = 100;
+  int key_recheck_seconds = 300;
+  double backoff_base_seconds = 5;
+  double backoff_max_seconds = 300;
+};
+
+// Returns the process exit code (0 after a graceful stop, 1 on a start-up error, 3 after losing
+// leadership).
+int run_operator(const OperatorOptions& options);
+
+}  // namespace cbx::op

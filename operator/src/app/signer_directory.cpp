@@ -1,0 +1,70 @@
+#include "app/signer_directory.h"
+
+#include <openssl/crypto.h>
+
+#include <optional>
+
+#include "cbx/base/encoding.h"
+#include "cbx/http/beast_client.h"
+#include "kube/resource.h"
+
+namespace cbx::op {
+
+SignerDirectory::SignerDirectory(kube::KubeClient& kube, std::string operator_namespace)
+    : kube_(kube), namespace_(std::move(operator_namespace)) {}
+
+Result<SecretBytes> SignerDirectory::read_token(const SignerSpec& spec) {
+  if (spec.auth_secret_name.empty()) return SecretBytes{};
+  auto secret = kube_.get(kube::resources::kSecret, namespace_, spec.auth_secret_name);
+  if (!secret) {
+    return make_error("SIGNER_TOKEN_UNAVAILABLE", "Secret " + namespace_ + "/" +
+                                                      spec.auth_secret_name + ": " +
+                                                      secret.error().message);
+  }
+  const auto& data = (*secret)["data"];
+  if (!data.is_object() || !data.contains(spec.auth_secret_key) ||
+      !data[spec.auth_secret_key].is_string()) {
+    return make_error("SIGNER_TOKEN_UNAVAILABLE", "Secret " + namespace_ + "/" +
+                                                      spec.auth_secret_name + " has no key " +
+                                                      spec.auth_secret_key);
+  }
+  auto decoded = base64_decode(data[spec.auth_secret_key].get<std::string>());
+  if (!decoded) return make_error("SIGNER_TOKEN_UNAVAILABLE", "Secret data is not base64");
+  while (!decoded->empty() && (decoded->back() == '\n' || decoded->back() == '\r')) decoded->pop_back();
+  SecretBytes token(decoded->data(), decoded->size());
+  OPENSSL_cleanse(decoded->data(), decoded->size());
+  return token;
+}
+
+Result<std::shared_ptr<SignerClient>> SignerDirectory::client_for(const SignerSpec& spec) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = by_url_.find(spec.url);
+    if (it != by_url_.end() && it->second.spec == spec) return it->second.client;
+  }
+  auto token = read_token(spec);
+  if (!token) return token.error();
+  http::ClientOptions options;
+  options.tls.ca_pem = spec.ca_bundle;
+  auto transport = http::make_beast_client(std::move(options));
+  if (!transport) return transport.error();
+  struct Owned {
+    std::unique_ptr<http::HttpTransport> transport;
+    std::optional<SignerClient> client;
+  };
+  auto owned = std::make_shared<Owned>();
+  owned->transport = std::move(*transport);
+  owned->client.emplace(*owned->transport, spec.url, std::move(*token));
+  std::shared_ptr<SignerClient> client(owned, &*owned->client);
+  std::lock_guard lock(mutex_);
+  by_url_[spec.url] = Entry{spec, client};
+  return client;
+}
+
+std::shared_ptr<SignerClient> SignerDirectory::find(const std::string& url) {
+  std::lock_guard lock(mutex_);
+  auto it = by_url_.find(url);
+  return it == by_url_.end() ? nullptr : it->second.client;
+}
+
+}  // namespace cbx::op
