@@ -1,0 +1,140 @@
+// The operator's ServiceAccount, bound to config/rbac/, authenticates with a bound token
+// (TokenRequest via hack/local-cp.sh token) and can do exactly what the operator needs.
+#include <gtest/gtest.h>
+
+#include "kube/events.h"
+#include "kube/lease.h"
+#include "support.h"
+
+namespace cbx::kube::it {
+namespace {
+
+constexpr const char* kOperatorNs = "cipherbox-system";
+
+json secret(const std::string& name) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Secret"},
+          {"metadata", {{"name", name}, {"namespace", kOperatorNs}}},
+          {"stringData", {{"token", "not-a-real-token"}}}};
+}
+
+json tee_epoch(const std::string& name, int epoch) {
+  return {{"apiVersion", "republish.cipherbox.io/v1alpha1"},
+          {"kind", "TeeEpoch"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"epoch", epoch}, {"signer", {{"url", "https://signer.example:8443"}}}}}};
+}
+
+void expect_forbidden(const Error& e, const char* what) {
+  EXPECT_EQ(e.code, "FORBIDDEN") << what << ": " << e.message;
+}
+
+class RbacTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    install_crds();
+    sh("kubectl create namespace cipherbox-system --dry-run=client -o yaml | kubectl apply -f - >/dev/null;"
+       "kubectl apply -f " CBX_SOURCE_DIR "/config/rbac/ >/dev/null");
+    std::string out = ::testing::TempDir() + "/operator-" + unique_suffix() + ".kubeconfig";
+    sh(CBX_SOURCE_DIR "/hack/local-cp.sh token '" + state_dir() +
+       "' cipherbox-system cipherbox-republish '" + out + "' >/dev/null");
+    admin_ = admin_client();
+    KubeClientOptions options;
+    options.qps = 0;
+    op_ = client_from(out, options);
+    ASSERT_TRUE(admin_ && op_);
+    ASSERT_EQ(op_->default_namespace(), kOperatorNs) << "from the token kubeconfig's context";
+    ns_ = make_namespace(*admin_, "rbac");
+    auto created = admin_->create(resources::kIpnsRepublish, ns_, ipns_republish(ns_, "f1"));
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    for (const char* name : {"cipherbox-signer-auth", "unrelated"}) {
+      auto s = admin_->create(resources::kSecret, kOperatorNs, secret(name));
+      ASSERT_TRUE(s.ok() || s.error().code == "ALREADY_EXISTS") << s.error().message;
+    }
+  }
+  std::unique_ptr<KubeClient> admin_;
+  std::unique_ptr<KubeClient> op_;
+  std::string ns_;
+};
+
+TEST_F(RbacTest, TheOperatorTokenCanDoWhatTheOperatorNeeds) {
+  auto listed = op_->list(resources::kIpnsRepublish, "");
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_FALSE(listed->items.empty());
+  WatchOptions watch;
+  watch.resource_version = listed->resource_version;
+  watch.timeout_seconds = 1;
+  auto watched = op_->watch(resources::kIpnsRepublish, "", watch, [](const WatchEvent&) { return true; });
+  EXPECT_TRUE(watched.ok()) << watched.error().message;
+  auto object = op_->get(resources::kIpnsRepublish, ns_, "f1");
+  ASSERT_TRUE(object.ok()) << object.error().message;
+  auto status = op_->patch_status(resources::kIpnsRepublish, ns_, "f1",
+                                  (*object)["metadata"]["resourceVersion"].get<std::string>(),
+                                  {{"sequence", "1"}});
+  EXPECT_TRUE(status.ok()) << status.error().message;
+
+  std::string epoch_name = "rbac-epoch-" + unique_suffix();
+  auto epoch = op_->create(resources::kTeeEpoch, "", tee_epoch(epoch_name, 1));
+  ASSERT_TRUE(epoch.ok()) << epoch.error().message;
+  EXPECT_TRUE(op_->list(resources::kTeeEpoch, "").ok());
+  EXPECT_TRUE(op_->patch_status(resources::kTeeEpoch, "", epoch_name,
+                                (*epoch)["metadata"]["resourceVersion"].get<std::string>(),
+                                {{"phase", "Pending"}})
+                  .ok());
+
+  EventRecorder recorder(*op_, "cipherbox.io/republish", "rbac-test");
+  auto event = recorder.record(*object, EventType::normal, "Published", "Publish", "ok");
+  EXPECT_TRUE(event.ok()) << event.error().message;
+
+  // Lease: whoever held it before (another test run), take it over with a conditional update.
+  auto lease = get_lease(*op_, kOperatorNs, "cipherbox-republish");
+  ASSERT_TRUE(lease.ok()) << lease.error().message;
+  LeaseRecord record = lease->value_or(LeaseRecord{});
+  record.holder = "rbac-test";
+  record.lease_duration_seconds = 15;
+  record.renew_time = system_clock().wall_now();
+  auto written = lease->has_value() ? update_lease(*op_, kOperatorNs, "cipherbox-republish", record)
+                                    : create_lease(*op_, kOperatorNs, "cipherbox-republish", record);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  record = *written;
+  record.holder.clear();
+  EXPECT_TRUE(update_lease(*op_, kOperatorNs, "cipherbox-republish", record).ok());
+
+  EXPECT_TRUE(op_->get(resources::kSecret, kOperatorNs, "cipherbox-signer-auth").ok());
+}
+
+TEST_F(RbacTest, TheOperatorTokenIsRefusedEverythingElse) {
+  auto list_secrets = op_->list(resources::kSecret, kOperatorNs);
+  ASSERT_FALSE(list_secrets.ok());
+  expect_forbidden(list_secrets.error(), "list secrets");
+  auto other_secret = op_->get(resources::kSecret, kOperatorNs, "unrelated");
+  ASSERT_FALSE(other_secret.ok());
+  expect_forbidden(other_secret.error(), "get another secret");
+  auto remove = op_->remove(resources::kIpnsRepublish, ns_, "f1");
+  ASSERT_FALSE(remove.ok());
+  expect_forbidden(remove.error(), "delete an IpnsRepublish");
+  auto spec = op_->patch(resources::kIpnsRepublish, ns_, "f1", PatchType::merge,
+                         {{"spec", {{"suspend", true}}}});
+  ASSERT_FALSE(spec.ok());
+  expect_forbidden(spec.error(), "patch spec");
+  auto create = op_->create(resources::kIpnsRepublish, ns_, ipns_republish(ns_, "f2"));
+  ASSERT_FALSE(create.ok());
+  expect_forbidden(create.error(), "create an IpnsRepublish");
+  auto other_lease = get_lease(*op_, kOperatorNs, "someone-else");
+  ASSERT_FALSE(other_lease.ok());
+  expect_forbidden(other_lease.error(), "get another Lease");
+  LeaseRecord record;
+  record.holder = "x";
+  auto foreign = create_lease(*op_, ns_, "cipherbox-republish", record);
+  ASSERT_FALSE(foreign.ok());
+  expect_forbidden(foreign.error(), "create a Lease in another namespace");
+  auto namespaces = op_->list(resources::kNamespace, "");
+  ASSERT_FALSE(namespaces.ok());
+  expect_forbidden(namespaces.error(), "list namespaces");
+  auto config_maps = op_->list(resources::kConfigMap, ns_);
+  ASSERT_FALSE(config_maps.ok());
+  expect_forbidden(config_maps.error(), "list configmaps");
+}
+
+}  // namespace
+}  // namespace cbx::kube::it
