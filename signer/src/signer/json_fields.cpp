@@ -1,6 +1,7 @@
 #include "signer/json_fields.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace cbx::signer {
 namespace {
@@ -13,18 +14,24 @@ Error bad(const char* key, std::string_view what) {
 // nesting before parsing, counting brackets outside strings.
 bool nesting_within(std::string_view text, std::size_t max_depth) {
   std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    char c = *p++;
+    if (c == '"') {  // skip the string: find its closing quote (one not escaped by a backslash)
+      for (;;) {
+        auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+        if (!q) return true;  // unterminated: the parser rejects it
+        const char* b = q;
+        while (b > p && b[-1] == '\\') --b;
+        p = q + 1;
+        if ((q - b) % 2 == 0) break;
+      }
+    } else if (c == '[' || c == '{') {
       if (++depth > max_depth) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) --depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
   }
   return true;
 }

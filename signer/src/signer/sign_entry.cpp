@@ -45,15 +45,15 @@ Result<std::string> signed_validity(const SignEntryRequest& req, const SignConte
 Result<ipns::Record> check_proof(const SignEntryRequest& req, const ipns::Name& name,
                                  const ipns::Cid& value_cid, SignContext& ctx) {
   Bytes routing_key = name.routing_key();
-  Result<ipns::Record> proof = ctx.verified.contains(routing_key, req.proof_record)
-                                   ? ipns::unmarshal_record(req.proof_record)
-                                   : ipns::verify_record_signature(name, req.proof_record);
+  const bool known = ctx.verified.contains(routing_key, req.proof_record);
+  Result<ipns::Record> proof = known ? ipns::unmarshal_record(req.proof_record)
+                                     : ipns::verify_record_signature(name, req.proof_record);
   if (!proof) {
     return make_error("VALUE_NOT_OWNER_SIGNED",
                       "proofRecord is not a record signed by the key of ipnsName (" +
                           proof.error().code + ")");
   }
-  ctx.verified.insert(routing_key, req.proof_record);
+  if (!known) ctx.verified.insert(routing_key, req.proof_record);
   auto proof_cid = cid_of_path(proof->value);
   if (!proof_cid || !(*proof_cid == value_cid)) {
     return make_error("VALUE_NOT_OWNER_SIGNED", "proofRecord carries a different value");
