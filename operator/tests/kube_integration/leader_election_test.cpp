@@ -154,6 +154,9 @@ TEST(LeaderElection, OneLeaderAndTheFollowerTakesOverAfterSigkill) {
   EXPECT_EQ(first->wait_exit(), 128 + SIGKILL);
   ASSERT_TRUE(eventually(30s, [&] { return holder(*client, ns) == "probe-b"; }));
   auto takeover = std::chrono::steady_clock::now() - killed_at;
+  std::printf("takeover after SIGKILL: %lld ms (lease %lld ms)\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(takeover).count()),
+              static_cast<long long>(std::chrono::milliseconds(kLease).count()));
   // The Lease expires lease_duration after the follower last saw it renewed; the follower notices
   // on its next retry.
   EXPECT_LE(takeover, kLease + kRetry + 1s)
