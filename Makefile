@@ -55,11 +55,14 @@ test: deps
 	$(MAKE) asan-test
 	$(MAKE) fuzz-smoke
 
+# Builds what is missing, then runs the whole system locally and leaves it running.
 demo:
-	@echo "make demo: the republish operator is not built yet (issue 5); for now see README."
+	hack/install-deps.sh
+	$(MAKE) build
+	BIN=$(CURDIR)/$(BUILD)/bin hack/demo.sh up
 
 demo-down:
-	@true
+	BIN=$(CURDIR)/$(BUILD)/bin hack/demo.sh down
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/keygen.h"
 #include "cli/record.h"
+#include "cli/run.h"
 #include "cli/seal.h"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   cbx::cli::register_keygen(cli);
   cbx::cli::register_record(cli);
   cbx::cli::register_seal(cli);
+  cbx::cli::register_run(cli);
   // Further commands (run, status, republish-now, approve-epoch) register here, one line each.
   return cli.run(argc, argv);
 }
