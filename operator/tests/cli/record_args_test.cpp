@@ -50,7 +50,7 @@ TEST(DecodeRecordInput, Base64TextOrRawBytes) {
   EXPECT_EQ(decode_record_input(raw), raw);
   const std::string b64 = base64_encode(raw) + "\n";
   EXPECT_EQ(decode_record_input(as_bytes(b64)), raw);
-  const std::string not_base64 = "abc";  // bad length: kept as raw bytes
+  const std::string not_base64 = "abcde";  // impossible base64 length: kept as raw bytes
   EXPECT_EQ(to_string(decode_record_input(as_bytes(not_base64))), not_base64);
 }
 

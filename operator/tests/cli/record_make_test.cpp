@@ -21,7 +21,8 @@ std::string ttl_flag(const nlohmann::json& c) {
 TEST(RecordMake, ReproducesTheIpnsPackageVectorsByteForByte) {
   TempDir dir;
   int checked = 0;
-  for (const auto& c : load_vectors("ipns.json")["cases"]) {
+  const auto vectors = load_vectors("ipns.json");
+  for (const auto& c : vectors["cases"]) {
     if (c["creation"]["fn"] != "createIPNSRecordWithExpiration") continue;
     const std::string seed = raw_seed_file(dir, c["seedHex"]);
     std::vector<std::string> args = {"record",     "make",         "--seed-file",
