@@ -89,7 +89,11 @@ SignerService::SignerService(KeyProvider& provider, SignerConfig config, Metrics
 
 bool SignerService::authorized(const http::Request& req) const {
   auto header = req.header("Authorization");
-  if (!header || !header->starts_with(kBearer)) return false;
+  // The scheme name is case-insensitive (RFC 9110 §11.1); the token is not.
+  if (!header || header->size() < kBearer.size() ||
+      !http::iequals(header->substr(0, kBearer.size()), kBearer)) {
+    return false;
+  }
   // Compare digests: equal length always, so neither length nor content leaks through timing.
   auto presented = sha256(as_bytes(header->substr(kBearer.size())));
   return constant_time_equal(presented, token_digest_);

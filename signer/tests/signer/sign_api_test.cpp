@@ -332,3 +332,30 @@ TEST(MetricsApiTest, CountsRequestsAndEntriesByCode) {
 
 }  // namespace
 }  // namespace cbx::signer::test
+
+namespace cbx::signer::test {
+namespace {
+
+TEST(AuthTest, SchemeIsCaseInsensitiveTokenIsNot) {
+  auto seed = unhex(kSimulatorSeedHex);
+  auto provider = SimulatorKeyProvider::create(SecretBytes(seed.data(), seed.size())).value();
+  NullMetrics metrics;
+  SignerConfig config;
+  config.token = SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
+  SignerService service(*provider, std::move(config), metrics);
+  auto status = [&](std::string header) {
+    return service.handle({"GET", "/v1/info", {{"authorization", std::move(header)}}, ""}).status;
+  };
+  EXPECT_EQ(status(std::string("Bearer ") + kToken), 200u);
+  EXPECT_EQ(status(std::string("bearer ") + kToken), 200u);
+  EXPECT_EQ(status(std::string("BEARER ") + kToken), 200u);
+  std::string upper = kToken;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(status("Bearer " + upper), 401u);
+  EXPECT_EQ(status(std::string("Basic ") + kToken), 401u);
+  EXPECT_EQ(status("Bearer"), 401u);
+  EXPECT_EQ(status(kToken), 401u);
+}
+
+}  // namespace
+}  // namespace cbx::signer::test
