@@ -4,6 +4,7 @@
 #include "cli/keygen.h"
 #include "cli/record.h"
 #include "cli/run.h"
+#include "cli/status.h"
 #include "cli/seal.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
   cbx::cli::register_record(cli);
   cbx::cli::register_seal(cli);
   cbx::cli::register_run(cli);
+  cbx::cli::register_status(cli);
+  cbx::cli::register_republish_now(cli);
   // Further commands (run, status, republish-now, approve-epoch) register here, one line each.
   return cli.run(argc, argv);
 }
