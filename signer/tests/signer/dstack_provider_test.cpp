@@ -88,6 +88,23 @@ TEST(DstackProviderErrorsTest, UnreachableAgentIsAnErrorNotACrash) {
   EXPECT_FALSE(provider.info());
 }
 
+TEST(DstackProviderErrorsTest, SignerWithoutItsAgentIsNotReadyAndAnswers503) {
+  DstackKeyProvider provider(socket_path("gone"), std::chrono::milliseconds(500));
+  NullMetrics metrics;
+  SignerConfig config;
+  config.token = SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
+  SignerService service(provider, std::move(config), metrics);
+  EXPECT_FALSE(service.warm_up());
+  http::Headers auth = {{"Authorization", std::string("Bearer ") + kToken}};
+  EXPECT_EQ(service.handle({"GET", "/readyz", {}, ""}).status, 503u);
+  EXPECT_EQ(service.handle({"GET", "/healthz", {}, ""}).status, 200u);
+  auto sign = service.handle({"POST", "/v1/sign", auth, R"({"currentEpoch":1,"entries":[]})"});
+  EXPECT_EQ(sign.status, 503u);
+  EXPECT_EQ(nlohmann::json::parse(sign.body)["error"]["code"], "KEY_PROVIDER_FAILED");
+  auto pk = service.handle({"GET", "/v1/epochs/1/public-key", auth, ""});
+  EXPECT_EQ(pk.status, 503u);
+}
+
 TEST(DstackProviderErrorsTest, AgentErrorsAndMalformedAnswersAreErrors) {
   std::string path = socket_path("bad");
   int calls = 0;
