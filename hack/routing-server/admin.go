@@ -44,6 +44,9 @@ func adminHandler(store *ipnsStore, faults *faultInjector) http.Handler {
 		store.clear()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	mux.HandleFunc("GET /_test/history", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, store.putHistory())
+	})
 	mux.HandleFunc("GET /_test/stats", func(w http.ResponseWriter, _ *http.Request) {
 		_, s := faults.snapshot()
 		writeJSON(w, struct {

@@ -21,6 +21,16 @@ import (
 type ipnsStore struct {
 	mu      sync.Mutex
 	records map[string][]byte // name (base36 CID) -> marshaled record as received
+	history []putEvent        // every valid PUT in arrival order (tests check invariants on it)
+}
+
+// putEvent is one valid PUT as /_test/history shows it; accepted is false when the store refused
+// it (lower sequence).
+type putEvent struct {
+	Name         string `json:"name"`
+	Sequence     string `json:"sequence"`
+	RecordBase64 string `json:"recordBase64"`
+	Accepted     bool   `json:"accepted"`
 }
 
 var _ server.DelegatedRouter = (*ipnsStore)(nil)
@@ -58,9 +68,12 @@ func (s *ipnsStore) PutIPNS(_ context.Context, name ipns.Name, rec *ipns.Record)
 	key := name.String()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	event := putEvent{Name: key, Sequence: fmt.Sprint(newSeq), RecordBase64: base64.StdEncoding.EncodeToString(raw)}
+	defer func() { s.history = append(s.history, event) }()
 	old, ok := s.records[key]
 	if !ok {
 		s.records[key] = raw
+		event.Accepted = true
 		return nil
 	}
 	oldRec, err := ipns.UnmarshalRecord(old)
@@ -81,7 +94,14 @@ func (s *ipnsStore) PutIPNS(_ context.Context, name ipns.Name, rec *ipns.Record)
 	if best == 1 {
 		s.records[key] = raw
 	}
+	event.Accepted = true
 	return nil
+}
+
+func (s *ipnsStore) putHistory() []putEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]putEvent(nil), s.history...)
 }
 
 // storedRecord is how /_test/records shows a record.
@@ -117,6 +137,7 @@ func (s *ipnsStore) dump() map[string]storedRecord {
 func (s *ipnsStore) clear() {
 	s.mu.Lock()
 	s.records = map[string][]byte{}
+	s.history = nil
 	s.mu.Unlock()
 }
 
