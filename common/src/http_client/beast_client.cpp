@@ -1,10 +1,9 @@
 #include "cbx/http/beast_client.h"
 
 #include <algorithm>
+#include <boost/beast/http/verb.hpp>
 #include <cctype>
 #include <exception>
-
-#include <boost/beast/http/verb.hpp>
 
 #include "http_client/connection_pool.h"
 #include "http_client/tls_context.h"
@@ -36,18 +35,24 @@ class BeastClient final : public HttpTransport {
 
   // HttpTransport methods
   Result<Response> request(const Request& request) override {
-    return execute(request, [&](Connection& conn, const Connection::WireRequest& wire) {
-      return conn.exchange(wire, Connection::Clock::now() + request.timeout,
-                           options_.max_body_bytes, nullptr);
-    }, nullptr);
+    return execute(
+        request,
+        [&](Connection& conn, const Connection::WireRequest& wire) {
+          return conn.exchange(wire, Connection::Clock::now() + request.timeout,
+                               options_.max_body_bytes, nullptr);
+        },
+        nullptr);
   }
 
   Result<Response> stream(const Request& request, const ChunkHandler& on_chunk,
                           Cancellation* cancel) override {
-    return execute(request, [&](Connection& conn, const Connection::WireRequest& wire) {
-      return conn.exchange_streamed(wire, request.timeout, options_.max_body_bytes, on_chunk,
-                                    cancel);
-    }, cancel);
+    return execute(
+        request,
+        [&](Connection& conn, const Connection::WireRequest& wire) {
+          return conn.exchange_streamed(wire, request.timeout, options_.max_body_bytes, on_chunk,
+                                        cancel);
+        },
+        cancel);
   }
 
  private:

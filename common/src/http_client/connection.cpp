@@ -1,8 +1,5 @@
 #include "http_client/connection.h"
 
-#include <limits>
-#include <string>
-
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -11,6 +8,8 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <limits>
+#include <string>
 
 namespace cbx::http {
 namespace net = boost::asio;
@@ -118,7 +117,8 @@ Status Connection::connect(const Url& url, Clock::time_point deadline, Cancellat
   auto& socket = tls_ ? tls_->next_layer() : *socket_;
   ec = run(
       [&](auto done) {
-        net::async_connect(socket, endpoints, [done](error_code e, const tcp::endpoint&) { done(e); });
+        net::async_connect(socket, endpoints,
+                           [done](error_code e, const tcp::endpoint&) { done(e); });
       },
       deadline, cancel);
   if (ec) return io_error("connect", ec);
@@ -197,7 +197,8 @@ Result<Response> Connection::exchange(const WireRequest& request, Clock::time_po
   ec = run(
       [&](auto done) {
         with_stream([&](auto& stream) {
-          bhttp::async_read(stream, buffer_, parser, [done](error_code e, std::size_t) { done(e); });
+          bhttp::async_read(stream, buffer_, parser,
+                            [done](error_code e, std::size_t) { done(e); });
         });
       },
       deadline, cancel);
@@ -209,9 +210,8 @@ Result<Response> Connection::exchange(const WireRequest& request, Clock::time_po
 }
 
 Result<Response> Connection::exchange_streamed(const WireRequest& request,
-                                               std::chrono::milliseconds idle,
-                                               std::size_t max_body, const ChunkHandler& on_chunk,
-                                               Cancellation* cancel) {
+                                               std::chrono::milliseconds idle, std::size_t max_body,
+                                               const ChunkHandler& on_chunk, Cancellation* cancel) {
   bool was_used = used_;
   reusable_ = false;
   CBX_TRY_STATUS(write(request, Clock::now() + idle, cancel));

@@ -3,18 +3,17 @@
 // the calling thread: every operation runs the io_context until it completes, its deadline
 // passes (TIMEOUT) or a Cancellation fires (CANCELLED). A connection is used by one thread at a
 // time; between requests it rests in the pool.
-#include <chrono>
-#include <cstddef>
-#include <memory>
-#include <optional>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
 
 #include "cbx/base/result.h"
 #include "cbx/http/beast_client.h"

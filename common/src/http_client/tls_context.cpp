@@ -1,8 +1,7 @@
 #include "http_client/tls_context.h"
 
-#include <string>
-
 #include <boost/asio/buffer.hpp>
+#include <string>
 
 namespace cbx::http {
 namespace ssl = boost::asio::ssl;

@@ -1,9 +1,8 @@
 #pragma once
 // Builds the OpenSSL context a client uses for every https connection: trusted CAs, optional
 // client certificate and key, verification mode.
-#include <memory>
-
 #include <boost/asio/ssl/context.hpp>
+#include <memory>
 
 #include "cbx/base/result.h"
 #include "cbx/http/beast_client.h"

@@ -5,9 +5,13 @@
 namespace cbx::http {
 namespace {
 
-Error bad_url(std::string_view why) { return make_error("BAD_URL", std::string(why)); }
+Error bad_url(std::string_view why) {
+  return make_error("BAD_URL", std::string(why));
+}
 
-std::uint16_t default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
+std::uint16_t default_port(std::string_view scheme) {
+  return scheme == "https" ? 443 : 80;
+}
 
 bool is_unreserved(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -22,7 +26,9 @@ std::string Url::host_header() const {
   return h;
 }
 
-std::string Url::pool_key() const { return scheme + "://" + host + ":" + std::to_string(port); }
+std::string Url::pool_key() const {
+  return scheme + "://" + host + ":" + std::to_string(port);
+}
 
 Result<Url> parse_url(std::string_view text) {
   Url url;

@@ -37,7 +37,8 @@ std::unique_ptr<HttpTransport> plain_client(ClientOptions options = {}) {
 
 TEST(BeastClient, ExchangesRequestAndResponse) {
   Server server([](const Seen& seen) {
-    Reply r = reply(201, seen.method + " " + seen.target + " " + seen.body + " " + seen.header_value);
+    Reply r =
+        reply(201, seen.method + " " + seen.target + " " + seen.body + " " + seen.header_value);
     r.headers = {{"X-Reply", "yes"}};
     return r;
   });
@@ -125,8 +126,7 @@ TEST(BeastClient, ReportsConnectionRefusedAsTransportError) {
     Server server([](const Seen&) { return Reply{}; });
     port = server.port();
   }
-  auto res = plain_client()->request(
-      req("GET", "http://127.0.0.1:" + std::to_string(port) + "/"));
+  auto res = plain_client()->request(req("GET", "http://127.0.0.1:" + std::to_string(port) + "/"));
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.error().code, "TRANSPORT");
 }
@@ -146,12 +146,13 @@ TEST(BeastClientStream, DeliversChunksInOrderAndKeepsTheConnection) {
   });
   auto client = plain_client();
   std::string received;
-  auto res = client->stream(req("GET", server.url("/watch")),
-                            [&](std::string_view data) {
-                              received.append(data);
-                              return true;
-                            },
-                            nullptr);
+  auto res = client->stream(
+      req("GET", server.url("/watch")),
+      [&](std::string_view data) {
+        received.append(data);
+        return true;
+      },
+      nullptr);
   ASSERT_TRUE(res.ok()) << res.error().message;
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(received, "{\"a\":1}\n{\"b\":2}\n");
@@ -168,8 +169,8 @@ TEST(BeastClientStream, StopsWhenTheHandlerSaysSo) {
     return reply;
   });
   int calls = 0;
-  auto res = plain_client()->stream(req("GET", server.url("/w")),
-                                    [&](std::string_view) { return ++calls < 2; }, nullptr);
+  auto res = plain_client()->stream(
+      req("GET", server.url("/w")), [&](std::string_view) { return ++calls < 2; }, nullptr);
   ASSERT_TRUE(res.ok()) << res.error().message;
   EXPECT_EQ(calls, 2);
 }
@@ -186,14 +187,15 @@ TEST(BeastClientStream, IsCancelledFromAnotherThread) {
   std::thread canceller;
   Request watch = req("GET", server.url("/w"));
   watch.timeout = 60s;
-  auto res = plain_client()->stream(watch,
-                                    [&](std::string_view) {
-                                      if (chunks++ == 0) {
-                                        canceller = std::thread([&] { cancel.cancel(); });
-                                      }
-                                      return true;
-                                    },
-                                    &cancel);
+  auto res = plain_client()->stream(
+      watch,
+      [&](std::string_view) {
+        if (chunks++ == 0) {
+          canceller = std::thread([&] { cancel.cancel(); });
+        }
+        return true;
+      },
+      &cancel);
   canceller.join();
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.error().code, "CANCELLED");
@@ -204,8 +206,8 @@ TEST(BeastClientStream, AlreadyCancelledReturnsAtOnce) {
   Server server([](const Seen&) { return Reply{}; });
   Cancellation cancel;
   cancel.cancel();
-  auto res = plain_client()->stream(req("GET", server.url("/w")),
-                                    [](std::string_view) { return true; }, &cancel);
+  auto res = plain_client()->stream(
+      req("GET", server.url("/w")), [](std::string_view) { return true; }, &cancel);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.error().code, "CANCELLED");
 }
@@ -220,12 +222,13 @@ TEST(BeastClientStream, TimesOutWhenSilentLongerThanTheIdleTimeout) {
   Request watch = req("GET", server.url("/w"));
   watch.timeout = 150ms;
   std::string got;
-  auto res = plain_client()->stream(watch,
-                                    [&](std::string_view d) {
-                                      got.append(d);
-                                      return true;
-                                    },
-                                    nullptr);
+  auto res = plain_client()->stream(
+      watch,
+      [&](std::string_view d) {
+        got.append(d);
+        return true;
+      },
+      nullptr);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.error().code, "TIMEOUT");
   EXPECT_EQ(got, "x");
@@ -239,8 +242,8 @@ TEST(BeastClientStream, CollectsANonSuccessBodyInsteadOfStreamingIt) {
     return reply;
   });
   int calls = 0;
-  auto res = plain_client()->stream(req("GET", server.url("/w")),
-                                    [&](std::string_view) { return ++calls > 0; }, nullptr);
+  auto res = plain_client()->stream(
+      req("GET", server.url("/w")), [&](std::string_view) { return ++calls > 0; }, nullptr);
   ASSERT_TRUE(res.ok()) << res.error().message;
   EXPECT_EQ(res->status, 410);
   EXPECT_EQ(res->body, "{\"reason\":\"Expired\"}");
@@ -367,7 +370,8 @@ TEST_F(BeastClientTls, ReusesTlsConnections) {
   options.tls.ca_pem = pki_.read("ca.crt");
   auto client = make_beast_client(std::move(options));
   ASSERT_TRUE(client.ok());
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(client.value()->request(req("GET", server.url("/"))).ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(client.value()->request(req("GET", server.url("/"))).ok());
   EXPECT_EQ(server.connections(), 1);
 }
 

@@ -2,9 +2,15 @@
 // A small real HTTP/1.1 server on 127.0.0.1 for client tests: Beast, blocking, one thread per
 // connection, plain or TLS (optionally requiring a client certificate). Each request is answered
 // by a Reply the test's handler builds.
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -12,14 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 namespace cbx::http::testing {
 

@@ -15,16 +15,25 @@ void add_query(std::string& path, std::string_view key, std::string_view value) 
 
 const char* code_for_status(int status, std::string_view reason) {
   switch (status) {
-    case 401: return "UNAUTHORIZED";
-    case 403: return "FORBIDDEN";
-    case 404: return "NOT_FOUND";
-    case 409: return reason == "AlreadyExists" ? "ALREADY_EXISTS" : "CONFLICT";
-    case 410: return "GONE";
+    case 401:
+      return "UNAUTHORIZED";
+    case 403:
+      return "FORBIDDEN";
+    case 404:
+      return "NOT_FOUND";
+    case 409:
+      return reason == "AlreadyExists" ? "ALREADY_EXISTS" : "CONFLICT";
+    case 410:
+      return "GONE";
     case 400:
-    case 422: return "INVALID";
-    case 429: return "TOO_MANY_REQUESTS";
-    case 504: return "TIMEOUT";
-    default: return status >= 500 ? "SERVER_ERROR" : "INVALID";
+    case 422:
+      return "INVALID";
+    case 429:
+      return "TOO_MANY_REQUESTS";
+    case 504:
+      return "TIMEOUT";
+    default:
+      return status >= 500 ? "SERVER_ERROR" : "INVALID";
   }
 }
 
@@ -53,8 +62,8 @@ Error api_error(int http_status, std::string_view body) {
 }
 
 KubeClient::KubeClient(std::unique_ptr<http::HttpTransport> transport, std::string server,
-                       TokenSource tokens, std::string default_namespace,
-                       KubeClientOptions options, const Clock& clock)
+                       TokenSource tokens, std::string default_namespace, KubeClientOptions options,
+                       const Clock& clock)
     : transport_(std::move(transport)),
       server_(std::move(server)),
       tokens_(std::move(tokens)),
@@ -100,7 +109,8 @@ Result<http::Response> KubeClient::send(std::string_view verb, const std::string
                                         const std::string& path, std::string body,
                                         std::string content_type) {
   limiter_.wait();
-  auto res = transport_->request(make_request(method, path, std::move(body), std::move(content_type)));
+  auto res =
+      transport_->request(make_request(method, path, std::move(body), std::move(content_type)));
   if (!res) {
     observe(verb, res.error().code);
     return transport_error(res.error());
@@ -232,14 +242,13 @@ Result<json> KubeClient::update(const Resource& r, std::string_view ns, std::str
 
 Result<json> KubeClient::patch(const Resource& r, std::string_view ns, std::string_view name,
                                PatchType type, const json& patch, std::string_view subresource) {
-  const char* content_type = type == PatchType::merge ? "application/merge-patch+json"
-                                                      : "application/json-patch+json";
+  const char* content_type =
+      type == PatchType::merge ? "application/merge-patch+json" : "application/json-patch+json";
   return send_json("PATCH", "PATCH", r.item_path(ns, name, subresource), &patch, content_type);
 }
 
-Result<json> KubeClient::patch_status(const Resource& r, std::string_view ns,
-                                      std::string_view name, std::string_view resource_version,
-                                      const json& status) {
+Result<json> KubeClient::patch_status(const Resource& r, std::string_view ns, std::string_view name,
+                                      std::string_view resource_version, const json& status) {
   json body = {{"metadata", {{"resourceVersion", std::string(resource_version)}}},
                {"status", status}};
   return patch(r, ns, name, PatchType::merge, body, "status");

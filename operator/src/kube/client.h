@@ -9,11 +9,10 @@
 // UNAUTHORIZED (401), TOO_MANY_REQUESTS (429), TIMEOUT, TRANSPORT, SERVER_ERROR (5xx).
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/result.h"
 #include "cbx/http/client.h"
@@ -67,8 +66,8 @@ struct KubeClientOptions {
 
 class KubeClient {
  public:
-  KubeClient(std::unique_ptr<http::HttpTransport> transport, std::string server,
-             TokenSource tokens, std::string default_namespace, KubeClientOptions options = {},
+  KubeClient(std::unique_ptr<http::HttpTransport> transport, std::string server, TokenSource tokens,
+             std::string default_namespace, KubeClientOptions options = {},
              const Clock& clock = system_clock());
   static Result<std::unique_ptr<KubeClient>> from_config(KubeConfig config,
                                                          KubeClientOptions options = {});

@@ -15,8 +15,8 @@ using Duration = std::chrono::steady_clock::duration;
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual SteadyTime now() const = 0;       // for intervals and deadlines
-  virtual WallTime wall_now() const = 0;    // for timestamps written to the API
+  virtual SteadyTime now() const = 0;     // for intervals and deadlines
+  virtual WallTime wall_now() const = 0;  // for timestamps written to the API
 };
 
 class SystemClock final : public Clock {

@@ -47,7 +47,9 @@ json make_event(const json& regarding, EventType type, std::string_view reason,
 
 EventRecorder::EventRecorder(KubeClient& client, std::string controller, std::string instance,
                              const Clock& clock)
-    : client_(client), controller_(std::move(controller)), instance_(std::move(instance)),
+    : client_(client),
+      controller_(std::move(controller)),
+      instance_(std::move(instance)),
       clock_(clock) {}
 
 Result<json> EventRecorder::record(const json& regarding, EventType type, std::string_view reason,

@@ -9,7 +9,9 @@ namespace cbx::kube {
 Informer::Informer(KubeClient& client, Resource resource, InformerOptions options)
     : client_(client), resource_(std::move(resource)), options_(std::move(options)) {}
 
-void Informer::add_handlers(InformerHandlers handlers) { handlers_.push_back(std::move(handlers)); }
+void Informer::add_handlers(InformerHandlers handlers) {
+  handlers_.push_back(std::move(handlers));
+}
 
 InformerStats Informer::stats() const {
   std::lock_guard lock(mutex_);

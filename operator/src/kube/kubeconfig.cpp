@@ -1,5 +1,7 @@
 #include "kube/kubeconfig.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -7,14 +9,14 @@
 #include <fstream>
 #include <sstream>
 
-#include <yaml-cpp/yaml.h>
-
 #include "cbx/base/encoding.h"
 
 namespace cbx::kube {
 namespace {
 
-Error config_error(std::string message) { return make_error("KUBECONFIG", std::move(message)); }
+Error config_error(std::string message) {
+  return make_error("KUBECONFIG", std::move(message));
+}
 
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -159,7 +161,8 @@ Result<KubeConfig> load_in_cluster(const EnvLookup& env, const std::string& sa_d
   out.tls.ca_pem = std::move(ca.value());
   if (auto ns = read_file(sa_dir + "/namespace"); ns && !ns->empty()) {
     out.namespace_name = ns.value();
-    while (!out.namespace_name.empty() && std::isspace(static_cast<unsigned char>(out.namespace_name.back()))) {
+    while (!out.namespace_name.empty() &&
+           std::isspace(static_cast<unsigned char>(out.namespace_name.back()))) {
       out.namespace_name.pop_back();
     }
   }

@@ -7,7 +7,8 @@ namespace cbx::kube {
 LeaseDecision decide_lease(const std::optional<LeaseRecord>& current, const std::string& identity,
                            bool observed_expired, Duration lease_duration, WallTime now) {
   LeaseDecision d;
-  int seconds = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(lease_duration).count());
+  int seconds =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(lease_duration).count());
   if (!current) {
     d.take = d.create = true;
     d.next.holder = identity;
@@ -32,12 +33,16 @@ LeaseDecision decide_lease(const std::optional<LeaseRecord>& current, const std:
 
 LeaderElector::LeaderElector(KubeClient& client, LeaderElectionConfig config,
                              LeaderCallbacks callbacks, const Clock& clock)
-    : client_(client), config_(std::move(config)), callbacks_(std::move(callbacks)), clock_(clock) {}
+    : client_(client),
+      config_(std::move(config)),
+      callbacks_(std::move(callbacks)),
+      clock_(clock) {}
 
 bool LeaderElector::try_acquire_or_renew() {
   auto current = get_lease(client_, config_.namespace_name, config_.name);
   if (!current) {
-    log::warn("lease read failed", {{"code", current.error().code}, {"error", current.error().message}});
+    log::warn("lease read failed",
+              {{"code", current.error().code}, {"error", current.error().message}});
     return false;
   }
   auto now = clock_.now();
@@ -45,18 +50,20 @@ bool LeaderElector::try_acquire_or_renew() {
     observed_ = **current;
     observed_at_ = now;
   }
-  Duration held_for = (*current) ? Duration(std::chrono::seconds((*current)->lease_duration_seconds))
-                                 : Duration::zero();
+  Duration held_for = (*current)
+                          ? Duration(std::chrono::seconds((*current)->lease_duration_seconds))
+                          : Duration::zero();
   bool expired = observed_ && now >= observed_at_ + held_for;
-  auto decision = decide_lease(*current, config_.identity, expired, config_.lease_duration,
-                               clock_.wall_now());
+  auto decision =
+      decide_lease(*current, config_.identity, expired, config_.lease_duration, clock_.wall_now());
   if (!decision.take) return false;
   auto written = decision.create
                      ? create_lease(client_, config_.namespace_name, config_.name, decision.next)
                      : update_lease(client_, config_.namespace_name, config_.name, decision.next);
   if (!written) {
     if (written.error().code != "CONFLICT" && written.error().code != "ALREADY_EXISTS") {
-      log::warn("lease write failed", {{"code", written.error().code}, {"error", written.error().message}});
+      log::warn("lease write failed",
+                {{"code", written.error().code}, {"error", written.error().message}});
     }
     return false;
   }
@@ -104,7 +111,8 @@ bool LeaderElector::run() {
     }
   }
   leading_ = false;
-  if (lost) log::error("lost leadership", {{"lease", config_.name}, {"identity", config_.identity}});
+  if (lost)
+    log::error("lost leadership", {{"lease", config_.name}, {"identity", config_.identity}});
   if (callbacks_.on_stopped_leading) callbacks_.on_stopped_leading();
   if (!lost) release();
   return lost;

@@ -32,7 +32,7 @@ struct LeaderCallbacks {
 
 // What one acquire-or-renew round decides, given the current record (pure, unit-tested).
 struct LeaseDecision {
-  bool take = false;           // write `next` (update, or create when `create`)
+  bool take = false;  // write `next` (update, or create when `create`)
   bool create = false;
   LeaseRecord next;
 };

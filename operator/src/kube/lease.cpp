@@ -44,8 +44,8 @@ Result<std::optional<LeaseRecord>> get_lease(KubeClient& client, const std::stri
   return std::optional<LeaseRecord>(lease_from_json(*lease));
 }
 
-Result<LeaseRecord> create_lease(KubeClient& client, const std::string& ns,
-                                 const std::string& name, const LeaseRecord& record) {
+Result<LeaseRecord> create_lease(KubeClient& client, const std::string& ns, const std::string& name,
+                                 const LeaseRecord& record) {
   LeaseRecord fresh = record;
   fresh.resource_version.clear();
   auto created = client.create(resources::kLease, ns, lease_to_json(fresh, ns, name));
@@ -53,8 +53,8 @@ Result<LeaseRecord> create_lease(KubeClient& client, const std::string& ns,
   return lease_from_json(*created);
 }
 
-Result<LeaseRecord> update_lease(KubeClient& client, const std::string& ns,
-                                 const std::string& name, const LeaseRecord& record) {
+Result<LeaseRecord> update_lease(KubeClient& client, const std::string& ns, const std::string& name,
+                                 const LeaseRecord& record) {
   auto updated = client.update(resources::kLease, ns, name, lease_to_json(record, ns, name));
   if (!updated) return updated.error();
   return lease_from_json(*updated);

@@ -27,10 +27,10 @@ json lease_to_json(const LeaseRecord& record, const std::string& ns, const std::
 // nullopt when the Lease does not exist.
 Result<std::optional<LeaseRecord>> get_lease(KubeClient& client, const std::string& ns,
                                              const std::string& name);
-Result<LeaseRecord> create_lease(KubeClient& client, const std::string& ns,
-                                 const std::string& name, const LeaseRecord& record);
+Result<LeaseRecord> create_lease(KubeClient& client, const std::string& ns, const std::string& name,
+                                 const LeaseRecord& record);
 // CONFLICT when record.resource_version is stale.
-Result<LeaseRecord> update_lease(KubeClient& client, const std::string& ns,
-                                 const std::string& name, const LeaseRecord& record);
+Result<LeaseRecord> update_lease(KubeClient& client, const std::string& ns, const std::string& name,
+                                 const LeaseRecord& record);
 
 }  // namespace cbx::kube

@@ -1,12 +1,11 @@
 #include "kube/manager.h"
 
+#include <prometheus/text_serializer.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <exception>
-
-#include <prometheus/text_serializer.h>
 
 #include "cbx/base/log.h"
 
@@ -55,8 +54,7 @@ bool Controller::process_next() {
 }
 
 Manager::Manager(KubeClient& client, ManagerOptions options,
-                 std::shared_ptr<prometheus::Registry> registry, const Clock& clock,
-                 Random* random)
+                 std::shared_ptr<prometheus::Registry> registry, const Clock& clock, Random* random)
     : client_(client),
       options_(std::move(options)),
       registry_(registry ? std::move(registry) : std::make_shared<prometheus::Registry>()),
@@ -120,8 +118,8 @@ void Manager::watch(Informer& informer, Controller& controller,
     }
     for (const auto& key : map(object)) controller.queue().add(key);
   };
-  informer.add_handlers({enqueue, [enqueue](const json&, const json& now) { enqueue(now); },
-                         enqueue});
+  informer.add_handlers(
+      {enqueue, [enqueue](const json&, const json& now) { enqueue(now); }, enqueue});
 }
 
 bool Manager::ready() const {
@@ -153,8 +151,8 @@ bool Manager::start_probe_server() {
   auto server = ProbeServer::start(options_.probe_address,
                                    {[this] { return ready(); }, [this] { return metrics_text(); }});
   if (!server) {
-    log::error("probe server cannot start", {{"address", options_.probe_address},
-                                             {"error", server.error().message}});
+    log::error("probe server cannot start",
+               {{"address", options_.probe_address}, {"error", server.error().message}});
     return false;
   }
   probe_server_ = std::move(server.value());
@@ -199,10 +197,16 @@ int Manager::run() {
   serving_ = true;
   int code = 0;
   if (options_.leader_elect) {
-    elector_ = std::make_unique<LeaderElector>(
-        client_, options_.leader_election,
-        LeaderCallbacks{[this] { start_workers(); }, [this] { stop_workers(); }}, clock_);
-    if (!stopping_ && elector_->run()) code = kLostLeadership;
+    LeaderElector* elector;
+    {
+      std::lock_guard lock(mutex_);
+      elector_ = std::make_unique<LeaderElector>(
+          client_, options_.leader_election,
+          LeaderCallbacks{[this] { start_workers(); }, [this] { stop_workers(); }}, clock_);
+      elector = elector_.get();
+      if (stopping_) elector->stop();
+    }
+    if (elector->run()) code = kLostLeadership;
   } else {
     start_workers();
     std::unique_lock lock(mutex_);
@@ -220,9 +224,9 @@ int Manager::run() {
 }
 
 void Manager::stop() {
+  std::lock_guard lock(mutex_);
   stopping_ = true;
   if (elector_) elector_->stop();
-  std::lock_guard lock(mutex_);
   cv_.notify_all();
 }
 

@@ -11,21 +11,21 @@
 //   auto& ctl = mgr.add_controller("republish", reconcile_fn);
 //   mgr.watch(epochs, ctl);                // object events enqueue the object's key
 //   return mgr.run_until_signal();         // SIGTERM/SIGINT: graceful shutdown
-#include <atomic>
-#include <condition_variable>
-#include <cstdint>
-#include <mutex>
-#include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "kube/client.h"
 #include "kube/informer.h"
@@ -53,7 +53,9 @@ class Controller {
  public:
   Controller(std::string name, Reconciler reconciler, const Clock& clock, Random& random,
              BackoffPolicy backoff)
-      : name_(std::move(name)), reconciler_(std::move(reconciler)), queue_(clock, random, backoff) {}
+      : name_(std::move(name)),
+        reconciler_(std::move(reconciler)),
+        queue_(clock, random, backoff) {}
   const std::string& name() const { return name_; }
   WorkQueue& queue() { return queue_; }
   // Takes one key from the queue and reconciles it; false once the queue is shut down.

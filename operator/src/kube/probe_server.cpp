@@ -44,8 +44,12 @@ Result<std::unique_ptr<ProbeServer>> ProbeServer::start(const std::string& addre
 }
 
 ProbeServer::ProbeServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-ProbeServer::~ProbeServer() { shutdown(); }
-std::uint16_t ProbeServer::port() const { return impl_->port; }
+ProbeServer::~ProbeServer() {
+  shutdown();
+}
+std::uint16_t ProbeServer::port() const {
+  return impl_->port;
+}
 void ProbeServer::shutdown() {
   if (impl_ && impl_->server) impl_->server->shutdown(std::chrono::seconds(2));
 }

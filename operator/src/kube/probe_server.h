@@ -14,8 +14,8 @@ namespace cbx::kube {
 class ProbeServer {
  public:
   struct Hooks {
-    std::function<bool()> ready;             // /readyz: 200 when true, else 503
-    std::function<std::string()> metrics;    // /metrics: Prometheus text format
+    std::function<bool()> ready;           // /readyz: 200 when true, else 503
+    std::function<std::string()> metrics;  // /metrics: Prometheus text format
   };
 
   // address: "host:port" (port 0: any free port).

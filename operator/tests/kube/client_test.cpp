@@ -33,17 +33,18 @@ TEST_F(ClientTest, GetBuildsThePathAndSendsTheBearerToken) {
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_EQ((*got)["metadata"]["name"], "x");
   auto req = transport->requests().at(0);
-  EXPECT_EQ(req.url,
-            "https://api:6443/apis/republish.cipherbox.io/v1alpha1/namespaces/team-a/ipnsrepublishes/x");
+  EXPECT_EQ(
+      req.url,
+      "https://api:6443/apis/republish.cipherbox.io/v1alpha1/namespaces/team-a/ipnsrepublishes/x");
   EXPECT_EQ(http::find_header(req.headers, "authorization"), "Bearer tok");
   EXPECT_EQ(observed, std::vector<std::string>{"GET 200"});
 }
 
 TEST_F(ClientTest, MapsApiStatusesToErrorCodes) {
   const std::vector<std::pair<int, std::string>> cases = {
-      {404, "NOT_FOUND"}, {409, "CONFLICT"},     {410, "GONE"},        {403, "FORBIDDEN"},
-      {401, "UNAUTHORIZED"}, {422, "INVALID"}, {429, "TOO_MANY_REQUESTS"}, {500, "SERVER_ERROR"},
-      {504, "TIMEOUT"}};
+      {404, "NOT_FOUND"},         {409, "CONFLICT"},     {410, "GONE"},
+      {403, "FORBIDDEN"},         {401, "UNAUTHORIZED"}, {422, "INVALID"},
+      {429, "TOO_MANY_REQUESTS"}, {500, "SERVER_ERROR"}, {504, "TIMEOUT"}};
   for (const auto& [status, code] : cases) {
     transport->answers.push_back(
         response(status, R"({"kind":"Status","reason":"X","message":"the server said no"})"));
@@ -66,7 +67,8 @@ TEST_F(ClientTest, MapsApiStatusesToErrorCodes) {
 
 TEST_F(ClientTest, ListFollowsContinueTokens) {
   transport->answers.push_back(response(
-      200, R"({"metadata":{"resourceVersion":"41","continue":"c1"},"items":[{"metadata":{"name":"a"}}]})"));
+      200,
+      R"({"metadata":{"resourceVersion":"41","continue":"c1"},"items":[{"metadata":{"name":"a"}}]})"));
   transport->answers.push_back(response(
       200, R"({"metadata":{"resourceVersion":"41"},"items":[{"metadata":{"name":"b"}}]})"));
   ListOptions options;
@@ -81,7 +83,8 @@ TEST_F(ClientTest, ListFollowsContinueTokens) {
   EXPECT_EQ(all->resource_version, "41");
   auto reqs = transport->requests();
   EXPECT_EQ(reqs[0].url,
-            "https://api:6443/apis/republish.cipherbox.io/v1alpha1/ipnsrepublishes?labelSelector=app%3Dx&limit=1");
+            "https://api:6443/apis/republish.cipherbox.io/v1alpha1/"
+            "ipnsrepublishes?labelSelector=app%3Dx&limit=1");
   EXPECT_NE(reqs[1].url.find("&continue=c1"), std::string::npos);
 }
 
@@ -115,23 +118,21 @@ TEST_F(ClientTest, WatchReportsExpiredResourceVersionAsGone) {
        {R"J({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 1 (5)"}})J"
         "\n"},
        ""});
-  auto in_stream = client->watch(resources::kIpnsRepublish, "ns", {}, [](const WatchEvent&) {
-    return true;
-  });
+  auto in_stream =
+      client->watch(resources::kIpnsRepublish, "ns", {}, [](const WatchEvent&) { return true; });
   ASSERT_FALSE(in_stream.ok());
   EXPECT_EQ(in_stream.error().code, "GONE");
   transport->streams.push_back({410, {}, R"({"reason":"Expired","message":"gone"})"});
-  auto as_status = client->watch(resources::kIpnsRepublish, "ns", {}, [](const WatchEvent&) {
-    return true;
-  });
+  auto as_status =
+      client->watch(resources::kIpnsRepublish, "ns", {}, [](const WatchEvent&) { return true; });
   ASSERT_FALSE(as_status.ok());
   EXPECT_EQ(as_status.error().code, "GONE");
 }
 
 TEST_F(ClientTest, StatusPatchCarriesTheResourceVersionPrecondition) {
   transport->answers.push_back(response(200, "{}"));
-  auto patched = client->patch_status(resources::kIpnsRepublish, "ns", "x", "77",
-                                      json{{"sequence", "3"}});
+  auto patched =
+      client->patch_status(resources::kIpnsRepublish, "ns", "x", "77", json{{"sequence", "3"}});
   ASSERT_TRUE(patched.ok());
   auto req = transport->requests().at(0);
   EXPECT_EQ(req.method, "PATCH");

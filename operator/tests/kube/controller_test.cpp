@@ -60,9 +60,9 @@ TEST_F(ControllerTest, RequeueAfterSchedulesTheNextReconcile) {
 }
 
 TEST_F(ControllerTest, AThrowingReconcilerCountsAsAnError) {
-  Controller throwing("t", [](const std::string&) -> Result<ReconcileOutcome> {
-    throw std::runtime_error("boom");
-  }, clock, random, BackoffPolicy{});
+  Controller throwing(
+      "t", [](const std::string&) -> Result<ReconcileOutcome> { throw std::runtime_error("boom"); },
+      clock, random, BackoffPolicy{});
   throwing.queue().add("k");
   ASSERT_TRUE(throwing.process_next());
   EXPECT_EQ(throwing.queue().failures("k"), 1);

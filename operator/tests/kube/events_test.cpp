@@ -10,7 +10,8 @@ const WallTime kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25};
 TEST(MakeEvent, RefersToTheObjectInItsNamespace) {
   json obj = {{"apiVersion", "republish.cipherbox.io/v1alpha1"},
               {"kind", "IpnsRepublish"},
-              {"metadata", {{"name", "f1"}, {"namespace", "team"}, {"uid", "u-1"}, {"resourceVersion", "5"}}}};
+              {"metadata",
+               {{"name", "f1"}, {"namespace", "team"}, {"uid", "u-1"}, {"resourceVersion", "5"}}}};
   json e = make_event(obj, EventType::warning, "PublishFailed", "Publish", "routing said 503",
                       "cipherbox.io/republish", "pod-1", kNow, 7);
   EXPECT_EQ(e["apiVersion"], "events.k8s.io/v1");
@@ -35,8 +36,9 @@ TEST(MakeEvent, ClusterScopedObjectsGoToDefaultAndNotesAreCapped) {
   EXPECT_EQ(e["metadata"]["namespace"], "default");
   EXPECT_FALSE(e["regarding"].contains("namespace"));
   EXPECT_EQ(e["note"].get<std::string>().size(), 1024u);
-  EXPECT_NE(make_event(epoch, EventType::normal, "r", "a", "n", "c", "i", kNow, 1)["metadata"]["name"],
-            e["metadata"]["name"]);
+  EXPECT_NE(
+      make_event(epoch, EventType::normal, "r", "a", "n", "c", "i", kNow, 1)["metadata"]["name"],
+      e["metadata"]["name"]);
 }
 
 }  // namespace

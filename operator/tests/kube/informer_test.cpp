@@ -38,12 +38,13 @@ TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
   // First list: a@1, b@2. Watch: c added, a modified, then 410. While the watch was down b was
   // deleted, c changed and d created; a is unchanged. Then the watch idles until stopped.
   transport->answers.push_back(response(200, list_body("10", {item("a", "1"), item("b", "2")})));
-  transport->streams.push_back({200,
-                                {event("ADDED", item("c", "11")), event("MODIFIED", item("a", "12")),
-                                 event("ADDED", item("c", "11")),
-                                 R"({"type":"ERROR","object":{"code":410,"reason":"Expired"}})"
-                                 "\n"},
-                                ""});
+  transport->streams.push_back(
+      {200,
+       {event("ADDED", item("c", "11")), event("MODIFIED", item("a", "12")),
+        event("ADDED", item("c", "11")),
+        R"({"type":"ERROR","object":{"code":410,"reason":"Expired"}})"
+        "\n"},
+       ""});
   transport->answers.push_back(
       response(200, list_body("20", {item("a", "12"), item("c", "15"), item("d", "16")})));
 
@@ -56,7 +57,9 @@ TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
   };
   informer.add_handlers(
       {[&](const json& o) { note("add " + key_of(o) + "@" + resource_version_of(o)); },
-       [&](const json&, const json& o) { note("update " + key_of(o) + "@" + resource_version_of(o)); },
+       [&](const json&, const json& o) {
+         note("update " + key_of(o) + "@" + resource_version_of(o));
+       },
        [&](const json& o) { note("delete " + key_of(o)); }});
   std::thread runner([&] { informer.run(); });
   ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(10)));
@@ -68,7 +71,7 @@ TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
 
   std::sort(seen.begin() + 2, seen.begin() + 4);
   std::sort(seen.begin() + 4, seen.end());
-  EXPECT_EQ(seen, (std::vector<std::string>{"add ns/a@1", "add ns/b@2",  // first list
+  EXPECT_EQ(seen, (std::vector<std::string>{"add ns/a@1", "add ns/b@2",       // first list
                                             "add ns/c@11", "update ns/a@12",  // watch (c once)
                                             "add ns/d@16", "delete ns/b",
                                             "update ns/c@15"}));  // re-list diff

@@ -12,7 +12,9 @@
 namespace cbx::kube {
 namespace {
 
-std::string b64(std::string_view s) { return base64_encode(as_bytes(s)); }
+std::string b64(std::string_view s) {
+  return base64_encode(as_bytes(s));
+}
 
 class TempDir {
  public:
@@ -36,13 +38,20 @@ std::string two_contexts_yaml() {
   return "apiVersion: v1\nkind: Config\ncurrent-context: admin\n"
          "clusters:\n"
          "- name: local\n  cluster:\n    server: https://127.0.0.1:6443\n"
-         "    certificate-authority-data: " + b64("CA PEM") + "\n"
+         "    certificate-authority-data: " +
+         b64("CA PEM") +
+         "\n"
          "- name: other\n  cluster:\n    server: https://10.1.2.3:443/\n"
          "    certificate-authority: pki/ca.crt\n    tls-server-name: kubernetes\n"
-         "- name: lab\n  cluster:\n    server: https://lab:6443\n    insecure-skip-tls-verify: true\n"
+         "- name: lab\n  cluster:\n    server: https://lab:6443\n    insecure-skip-tls-verify: "
+         "true\n"
          "users:\n"
-         "- name: admin\n  user:\n    client-certificate-data: " + b64("CERT PEM") + "\n"
-         "    client-key-data: " + b64("KEY PEM") + "\n"
+         "- name: admin\n  user:\n    client-certificate-data: " +
+         b64("CERT PEM") +
+         "\n"
+         "    client-key-data: " +
+         b64("KEY PEM") +
+         "\n"
          "- name: files\n  user:\n    client-certificate: certs/c.crt\n    client-key: /abs/c.key\n"
          "- name: sa\n  user:\n    token: abc.def\n"
          "- name: sa-file\n  user:\n    tokenFile: token\n"

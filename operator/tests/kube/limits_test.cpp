@@ -52,8 +52,8 @@ TEST(TokenSource, RereadsTheTokenFileAfterTheRefreshInterval) {
 }
 
 TEST(MicroTime, FormatsAndParsesMicroseconds) {
-  WallTime t = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + 15h + 4min + 5s +
-               123456us;
+  WallTime t =
+      std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + 15h + 4min + 5s + 123456us;
   EXPECT_EQ(format_micro_time(t), "2026-11-25T15:04:05.123456Z");
   EXPECT_EQ(parse_micro_time("2026-11-25T15:04:05.123456Z"), t);
   EXPECT_FALSE(parse_micro_time("yesterday"));

@@ -19,7 +19,7 @@ TEST(StoreReplace, FirstListAddsEverything) {
   Store store;
   auto deltas = store.replace({obj("a", "1"), obj("b", "2")});
   EXPECT_EQ(by_key(deltas), (std::map<std::string, Delta::Type>{{"ns/a", Delta::Type::added},
-                                                                 {"ns/b", Delta::Type::added}}));
+                                                                {"ns/b", Delta::Type::added}}));
   EXPECT_EQ(store.size(), 2u);
 }
 

@@ -66,8 +66,10 @@ TEST_F(ApiTest, RejectsInvalidObjectsWithTheSchemaMessage) {
       << epoch_zero.error().message;
 
   ASSERT_TRUE(client_->create(resources::kIpnsRepublish, ns_, ipns_republish(ns_, "fixed")).ok());
-  json change_name = {{"spec", {{"ipnsName", "k51qzi5uqu5dm6ws6il42vv2sac7posnr7pmu5pgaikry2us6irlnt6swefvku"}}}};
-  auto immutable = client_->patch(resources::kIpnsRepublish, ns_, "fixed", PatchType::merge, change_name);
+  json change_name = {
+      {"spec", {{"ipnsName", "k51qzi5uqu5dm6ws6il42vv2sac7posnr7pmu5pgaikry2us6irlnt6swefvku"}}}};
+  auto immutable =
+      client_->patch(resources::kIpnsRepublish, ns_, "fixed", PatchType::merge, change_name);
   ASSERT_FALSE(immutable.ok());
   EXPECT_EQ(immutable.error().code, "INVALID");
   EXPECT_NE(immutable.error().message.find("ipnsName is immutable"), std::string::npos)
@@ -83,19 +85,20 @@ TEST_F(ApiTest, WatchStreamsChangesFromAResourceVersion) {
   std::thread watcher([&] {
     WatchOptions options;
     options.resource_version = listed->resource_version;
-    auto status = client_->watch(resources::kIpnsRepublish, ns_, options,
-                                 [&](const WatchEvent& e) {
-                                   if (e.type == "BOOKMARK") return true;
-                                   events.push_back(e.type + " " +
-                                                    e.object["metadata"]["name"].get<std::string>());
-                                   return events.size() < 3;
-                                 },
-                                 &cancel);
+    auto status = client_->watch(
+        resources::kIpnsRepublish, ns_, options,
+        [&](const WatchEvent& e) {
+          if (e.type == "BOOKMARK") return true;
+          events.push_back(e.type + " " + e.object["metadata"]["name"].get<std::string>());
+          return events.size() < 3;
+        },
+        &cancel);
     EXPECT_TRUE(status.ok()) << status.error().message;
   });
   ASSERT_TRUE(client_->create(resources::kIpnsRepublish, ns_, ipns_republish(ns_, "w2")).ok());
-  ASSERT_TRUE(client_->patch(resources::kIpnsRepublish, ns_, "w1", PatchType::merge,
-                             json{{"spec", {{"suspend", true}}}})
+  ASSERT_TRUE(client_
+                  ->patch(resources::kIpnsRepublish, ns_, "w1", PatchType::merge,
+                          json{{"spec", {{"suspend", true}}}})
                   .ok());
   ASSERT_TRUE(client_->remove(resources::kIpnsRepublish, ns_, "w2").ok());
   watcher.join();
@@ -159,8 +162,8 @@ TEST_F(ApiTest, RecordsEventsAboutObjects) {
   auto created = client_->create(resources::kIpnsRepublish, ns_, ipns_republish(ns_, "e1"));
   ASSERT_TRUE(created.ok());
   EventRecorder recorder(*client_, "cipherbox.io/republish", "it-test");
-  auto event = recorder.record(*created, EventType::normal, "Published", "Publish",
-                               "published sequence 1");
+  auto event =
+      recorder.record(*created, EventType::normal, "Published", "Publish", "published sequence 1");
   ASSERT_TRUE(event.ok()) << event.error().message;
   auto listed = client_->list(resources::kEvent, ns_);
   ASSERT_TRUE(listed.ok());

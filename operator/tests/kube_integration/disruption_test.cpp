@@ -137,9 +137,9 @@ class DisruptionTest : public ::testing::Test {
     transport_ = transport.get();
     KubeClientOptions options;
     options.qps = 0;
-    client_ = std::make_unique<KubeClient>(std::move(transport), config->server,
-                                           TokenSource(config->token, config->token_file), ns_,
-                                           options);
+    client_ =
+        std::make_unique<KubeClient>(std::move(transport), config->server,
+                                     TokenSource(config->token, config->token_file), ns_, options);
     InformerOptions informer_options;
     informer_options.namespace_name = ns_;
     informer_options.max_backoff = 2s;
@@ -222,7 +222,8 @@ TEST_F(DisruptionTest, RelistsAfterA410WithoutMissingOrRepeatingWork) {
   // Writes elsewhere move etcd's revision past anything the informer saw; compacting there makes
   // the informer's resourceVersion too old.
   auto cm = admin_->create(resources::kConfigMap, ns_,
-                           {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                           {{"apiVersion", "v1"},
+                            {"kind", "ConfigMap"},
                             {"metadata", {{"name", "bump"}, {"namespace", ns_}}}});
   ASSERT_TRUE(cm.ok());
   sh(CBX_SOURCE_DIR "/hack/local-cp.sh compact '" + state_dir() + "' >/dev/null");

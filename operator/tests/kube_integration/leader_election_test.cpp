@@ -1,11 +1,10 @@
 // Two operator processes (cbx_kube_leader_probe) elect one leader on a real Lease; the follower
 // keeps its cache warm and reconciles nothing; after SIGKILL of the leader the follower takes
 // over within the lease duration; SIGTERM releases the Lease.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <regex>
@@ -120,9 +119,9 @@ TEST(LeaderElection, OneLeaderAndTheFollowerTakesOverAfterSigkill) {
   auto client = admin_client();
   std::string ns = make_namespace(*client, "leader");
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(client->create(resources::kIpnsRepublish, ns,
-                               ipns_republish(ns, "f" + std::to_string(i)))
-                    .ok());
+    ASSERT_TRUE(
+        client->create(resources::kIpnsRepublish, ns, ipns_republish(ns, "f" + std::to_string(i)))
+            .ok());
   }
   auto first = std::make_unique<Probe>(ns, "probe-a");
   ASSERT_TRUE(eventually(30s, [&] { return holder(*client, ns) == "probe-a"; }));
@@ -143,7 +142,8 @@ TEST(LeaderElection, OneLeaderAndTheFollowerTakesOverAfterSigkill) {
   std::string follower_metrics = http_get(second.port(), "/metrics");
   EXPECT_EQ(metric(follower_metrics, "cipherbox_leader"), 0);
   EXPECT_EQ(metric(follower_metrics, "cipherbox_reconcile_total"), 0) << follower_metrics;
-  EXPECT_GT(metric(follower_metrics, "cipherbox_kube_api_requests_total{code=\"200\",verb=\"GET\"}"), 0)
+  EXPECT_GT(
+      metric(follower_metrics, "cipherbox_kube_api_requests_total{code=\"200\",verb=\"GET\"}"), 0)
       << "the follower polls the Lease";
   EXPECT_EQ(metric(http_get(first->port(), "/metrics"), "cipherbox_leader"), 1);
   EXPECT_NE(first->output().find("LEADING"), std::string::npos);
@@ -155,7 +155,8 @@ TEST(LeaderElection, OneLeaderAndTheFollowerTakesOverAfterSigkill) {
   ASSERT_TRUE(eventually(30s, [&] { return holder(*client, ns) == "probe-b"; }));
   auto takeover = std::chrono::steady_clock::now() - killed_at;
   std::printf("takeover after SIGKILL: %lld ms (lease %lld ms)\n",
-              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(takeover).count()),
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(takeover).count()),
               static_cast<long long>(std::chrono::milliseconds(kLease).count()));
   // The Lease expires lease_duration after the follower last saw it renewed; the follower notices
   // on its next retry.

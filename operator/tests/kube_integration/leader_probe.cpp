@@ -7,8 +7,8 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <mutex>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -50,14 +50,15 @@ int main(int argc, char** argv) {
   InformerOptions informer_options;
   informer_options.namespace_name = ns;
   auto& informer = manager.add_informer(resources::kIpnsRepublish, informer_options);
-  auto& controller = manager.add_controller("probe", [&](const std::string&) -> cbx::Result<ReconcileOutcome> {
-    static std::once_flag announced;
-    std::call_once(announced, [] {
-      std::printf("LEADING\n");
-      std::fflush(stdout);
-    });
-    return ReconcileOutcome{};
-  });
+  auto& controller =
+      manager.add_controller("probe", [&](const std::string&) -> cbx::Result<ReconcileOutcome> {
+        static std::once_flag announced;
+        std::call_once(announced, [] {
+          std::printf("LEADING\n");
+          std::fflush(stdout);
+        });
+        return ReconcileOutcome{};
+      });
   manager.watch(informer, controller);
   std::thread announcer([&] {
     if (manager.wait_until_serving(std::chrono::seconds(30))) {

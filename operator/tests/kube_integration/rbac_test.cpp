@@ -33,7 +33,8 @@ class RbacTest : public ::testing::Test {
  protected:
   void SetUp() override {
     install_crds();
-    sh("kubectl create namespace cipherbox-system --dry-run=client -o yaml | kubectl apply -f - >/dev/null;"
+    sh("kubectl create namespace cipherbox-system --dry-run=client -o yaml | kubectl apply -f - "
+       ">/dev/null;"
        "kubectl apply -f " CBX_SOURCE_DIR "/config/rbac/ >/dev/null");
     std::string out = ::testing::TempDir() + "/operator-" + unique_suffix() + ".kubeconfig";
     sh(CBX_SOURCE_DIR "/hack/local-cp.sh token '" + state_dir() +
@@ -64,7 +65,8 @@ TEST_F(RbacTest, TheOperatorTokenCanDoWhatTheOperatorNeeds) {
   WatchOptions watch;
   watch.resource_version = listed->resource_version;
   watch.timeout_seconds = 1;
-  auto watched = op_->watch(resources::kIpnsRepublish, "", watch, [](const WatchEvent&) { return true; });
+  auto watched =
+      op_->watch(resources::kIpnsRepublish, "", watch, [](const WatchEvent&) { return true; });
   EXPECT_TRUE(watched.ok()) << watched.error().message;
   auto object = op_->get(resources::kIpnsRepublish, ns_, "f1");
   ASSERT_TRUE(object.ok()) << object.error().message;
@@ -93,8 +95,9 @@ TEST_F(RbacTest, TheOperatorTokenCanDoWhatTheOperatorNeeds) {
   record.holder = "rbac-test";
   record.lease_duration_seconds = 15;
   record.renew_time = system_clock().wall_now();
-  auto written = lease->has_value() ? update_lease(*op_, kOperatorNs, "cipherbox-republish", record)
-                                    : create_lease(*op_, kOperatorNs, "cipherbox-republish", record);
+  auto written = lease->has_value()
+                     ? update_lease(*op_, kOperatorNs, "cipherbox-republish", record)
+                     : create_lease(*op_, kOperatorNs, "cipherbox-republish", record);
   ASSERT_TRUE(written.ok()) << written.error().message;
   record = *written;
   record.holder.clear();

@@ -30,7 +30,9 @@ inline std::string env_or_fail(const char* name) {
   }
   return v;
 }
-inline std::string kubeconfig_path() { return env_or_fail("CBX_KUBECONFIG"); }
+inline std::string kubeconfig_path() {
+  return env_or_fail("CBX_KUBECONFIG");
+}
 // The control plane's state directory: CBX_CP_STATE_DIR, else the kubeconfig's directory.
 inline std::string state_dir() {
   if (const char* dir = std::getenv("CBX_CP_STATE_DIR"); dir != nullptr && *dir != '\0') return dir;
@@ -41,14 +43,18 @@ inline std::string state_dir() {
 // Runs a shell command with the control plane's environment (kubectl on PATH, KUBECONFIG).
 // Returns stdout; fails the test on a non-zero exit.
 inline std::string sh(const std::string& cmd) {
-  std::string full = "set -e; eval \"$(" CBX_SOURCE_DIR "/hack/local-cp.sh env '" + state_dir() +
-                     "')\"; " + cmd;
+  std::string full =
+      "set -e; eval \"$(" CBX_SOURCE_DIR "/hack/local-cp.sh env '" + state_dir() + "')\"; " + cmd;
   std::string out;
-  FILE* pipe = popen(("bash -c '" + [&] {
-                       std::string escaped;
-                       for (char c : full) escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
-                       return escaped;
-                     }() + "' 2>&1").c_str(),
+  FILE* pipe = popen(("bash -c '" +
+                      [&] {
+                        std::string escaped;
+                        for (char c : full)
+                          escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
+                        return escaped;
+                      }() +
+                      "' 2>&1")
+                         .c_str(),
                      "r");
   if (pipe == nullptr) {
     ADD_FAILURE() << "popen failed";
@@ -90,15 +96,16 @@ inline std::string unique_suffix() {
 // really deleted; names are unique per run instead).
 inline std::string make_namespace(KubeClient& client, const std::string& prefix) {
   std::string name = prefix + "-" + unique_suffix();
-  auto created = client.create(resources::kNamespace, "",
-                               json{{"apiVersion", "v1"}, {"kind", "Namespace"},
-                                    {"metadata", {{"name", name}}}});
+  auto created = client.create(
+      resources::kNamespace, "",
+      json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}});
   EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
   return name;
 }
 
 inline void install_crds() {
-  sh("kubectl apply --server-side --force-conflicts -f " CBX_SOURCE_DIR "/crds/ >/dev/null && "
+  sh("kubectl apply --server-side --force-conflicts -f " CBX_SOURCE_DIR
+     "/crds/ >/dev/null && "
      "kubectl wait --for=condition=Established --timeout=60s "
      "crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io >/dev/null");
 }
