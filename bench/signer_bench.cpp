@@ -14,11 +14,14 @@
 #include <secp256k1_ecdh.h>
 #include <sodium.h>
 
+// Boost 1.74 needs <utility> first: keep this block unsorted.
+// clang-format off
 #include <utility>  // before Boost 1.74 asio (it misses this include)
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+// clang-format on
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -54,7 +57,8 @@ int copy_uncompressed(unsigned char* out, const unsigned char* x, const unsigned
 }
 
 struct FloorInputs {
-  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY);
+  secp256k1_context* ctx =
+      secp256k1_context_create(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY);
   unsigned char receiver[32];
   unsigned char ephemeral[65];
   unsigned char ikm[130];
@@ -104,7 +108,8 @@ void BM_Floor_Ecdh(benchmark::State& state) {
   for (auto _ : state) {
     secp256k1_pubkey point;
     if (!secp256k1_ec_pubkey_parse(in.ctx, &point, in.ephemeral, 65)) std::abort();
-    if (!secp256k1_ecdh(in.ctx, shared, &point, in.receiver, copy_uncompressed, nullptr)) std::abort();
+    if (!secp256k1_ecdh(in.ctx, shared, &point, in.receiver, copy_uncompressed, nullptr))
+      std::abort();
     benchmark::DoNotOptimize(shared);
   }
 }
@@ -117,9 +122,10 @@ void BM_Floor_Hkdf(benchmark::State& state) {
   char digest[] = "SHA256";
   unsigned char out[32];
   for (auto _ : state) {
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-                           OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, in.ikm, sizeof in.ikm),
-                           OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, in.ikm, sizeof in.ikm),
+        OSSL_PARAM_construct_end()};
     if (EVP_KDF_derive(ctx, out, sizeof out, params) != 1) std::abort();
     benchmark::DoNotOptimize(out);
   }
@@ -178,7 +184,8 @@ struct SignerFixture {
   SignerFixture() {
     cbx::log::set_level(cbx::log::Level::warn);
     cbx::Bytes sim_seed(32, 0x0f);
-    provider = cbx::signer::SimulatorKeyProvider::create(cbx::SecretBytes(sim_seed.data(), 32)).value();
+    provider =
+        cbx::signer::SimulatorKeyProvider::create(cbx::SecretBytes(sim_seed.data(), 32)).value();
     auto epoch_key = provider->derive_epoch_key(1).value();
     auto epoch_pub = cbx::secp256k1::public_key(epoch_key).value();
     json entries = json::array();
@@ -186,24 +193,27 @@ struct SignerFixture {
       cbx::Bytes seed(32, static_cast<std::uint8_t>(i + 1));
       auto key = cbx::ed25519::key_pair_from_seed(seed).value();
       std::string value = "/ipfs/bafybeica4i3ff72psze3fwgicrwyd6ih2qhlkerrese6de6ry4q4prqlcu";
-      auto owner = cbx::ipns::make_record(key, {value, "2099-01-01T00:00:00.000000000Z", 5,
-                                                cbx::ipns::kDefaultTtlNs}).value();
-      entries.push_back({{"id", "ns/folder-" + std::to_string(i)},
-                         {"ipnsName", cbx::ipns::name_from_ed25519(key.public_key).text()},
-                         {"encryptedKey", cbx::base64_encode(cbx::ecies::encrypt(epoch_pub, seed).value())},
-                         {"keyEpoch", 1},
-                         {"value", value},
-                         {"proofRecord", cbx::base64_encode(owner)},
-                         {"sequence", "6"},
-                         {"lifetimeSeconds", 48 * 3600},
-                         {"ttlSeconds", 300}});
+      auto owner = cbx::ipns::make_record(
+                       key, {value, "2099-01-01T00:00:00.000000000Z", 5, cbx::ipns::kDefaultTtlNs})
+                       .value();
+      entries.push_back(
+          {{"id", "ns/folder-" + std::to_string(i)},
+           {"ipnsName", cbx::ipns::name_from_ed25519(key.public_key).text()},
+           {"encryptedKey", cbx::base64_encode(cbx::ecies::encrypt(epoch_pub, seed).value())},
+           {"keyEpoch", 1},
+           {"value", value},
+           {"proofRecord", cbx::base64_encode(owner)},
+           {"sequence", "6"},
+           {"lifetimeSeconds", 48 * 3600},
+           {"ttlSeconds", 300}});
     }
     body = json{{"currentEpoch", 1}, {"entries", entries}}.dump();
   }
 
   std::unique_ptr<cbx::signer::SignerService> make_service() {
     cbx::signer::SignerConfig config;
-    config.token = cbx::SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
+    config.token =
+        cbx::SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
     return std::make_unique<cbx::signer::SignerService>(*provider, std::move(config), metrics);
   }
 
@@ -262,7 +272,8 @@ struct KeepAliveClient {
   beast::flat_buffer buffer;
   bhttp::request<bhttp::string_body> req;
 
-  KeepAliveClient(std::uint16_t port, const std::string& body) : req(bhttp::verb::post, "/v1/sign", 11) {
+  KeepAliveClient(std::uint16_t port, const std::string& body)
+      : req(bhttp::verb::post, "/v1/sign", 11) {
     socket.connect({net::ip::make_address("127.0.0.1"), port});
     socket.set_option(net::ip::tcp::no_delay(true));
     req.set(bhttp::field::host, "localhost");
@@ -287,11 +298,13 @@ void BM_Signer_Http(benchmark::State& state) {
   auto service = f.make_service();
   cbx::http::ServerOptions options;
   options.threads = static_cast<std::size_t>(state.range(0));
-  cbx::http::Server server([&](const cbx::http::Request& r) { return service->handle(r); }, options);
+  cbx::http::Server server([&](const cbx::http::Request& r) { return service->handle(r); },
+                           options);
   auto port = server.listen_tcp("127.0.0.1", 0).value();
   server.start();
   std::vector<std::unique_ptr<KeepAliveClient>> clients;
-  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<KeepAliveClient>(port, f.body));
+  for (int i = 0; i < kClients; ++i)
+    clients.push_back(std::make_unique<KeepAliveClient>(port, f.body));
   check_all_signed(clients[0]->post());
   for (auto _ : state) {
     std::vector<std::thread> threads;
@@ -302,7 +315,8 @@ void BM_Signer_Http(benchmark::State& state) {
     }
     for (auto& t : threads) t.join();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kClients * kRequestsPerClient * kBatch));
+  state.SetItemsProcessed(
+      static_cast<std::int64_t>(state.iterations() * kClients * kRequestsPerClient * kBatch));
   clients.clear();
   server.shutdown();
 }
@@ -324,7 +338,8 @@ class RecordingReporter : public benchmark::ConsoleReporter {
       if (run.run_type != Run::RT_Iteration) continue;
       double ns = run.GetAdjustedCPUTime() * (run.time_unit == benchmark::kMillisecond ? 1e6 : 1.0);
       Figures fig{ns, 0};
-      if (auto it = run.counters.find("items_per_second"); it != run.counters.end()) fig.items_per_second = it->second;
+      if (auto it = run.counters.find("items_per_second"); it != run.counters.end())
+        fig.items_per_second = it->second;
       figures[run.benchmark_name()] = fig;
     }
   }
@@ -345,11 +360,12 @@ void print_summary(const RecordingReporter& r) {
   if (floor_ns <= 0) return;  // a filtered run: nothing to compare
   double floor_eps = 1e9 / floor_ns;
   std::printf("\n== signer vs crypto floor (same run)\n");
-  std::printf("crypto floor: %.1f us/entry = %.0f entries/s/core "
-              "(ECDH %.1f + HKDF %.1f + AES-GCM %.1f + Ed25519 pk %.1f + 2 signatures %.1f us)\n",
-              floor_ns / 1e3, floor_eps, ns("BM_Floor_Ecdh") / 1e3, ns("BM_Floor_Hkdf") / 1e3,
-              ns("BM_Floor_AesGcm") / 1e3, ns("BM_Floor_Ed25519PublicKey") / 1e3,
-              (ns("BM_Floor_Ed25519Sign/98") + ns("BM_Floor_Ed25519Sign/167")) / 1e3);
+  std::printf(
+      "crypto floor: %.1f us/entry = %.0f entries/s/core "
+      "(ECDH %.1f + HKDF %.1f + AES-GCM %.1f + Ed25519 pk %.1f + 2 signatures %.1f us)\n",
+      floor_ns / 1e3, floor_eps, ns("BM_Floor_Ecdh") / 1e3, ns("BM_Floor_Hkdf") / 1e3,
+      ns("BM_Floor_AesGcm") / 1e3, ns("BM_Floor_Ed25519PublicKey") / 1e3,
+      (ns("BM_Floor_Ed25519Sign/98") + ns("BM_Floor_Ed25519Sign/167")) / 1e3);
   auto line = [&](const char* label, double eps, double cores, const char* target) {
     if (eps <= 0) return;
     double per_core = eps / cores;
@@ -358,9 +374,12 @@ void print_summary(const RecordingReporter& r) {
   };
   line("in-process, batches of 50, 1 thread", ips("BM_Signer_InProcess"), 1, ">= 0.8");
   line("in-process, cold proofs (verify each)", ips("BM_Signer_InProcessColdProof"), 1, "-");
-  line("HTTP, batches of 50, 2 clients, 1 server thread", ips("BM_Signer_Http/1/real_time"), 1, ">= 0.5");
-  line("HTTP, batches of 50, 2 clients, 2 server threads", ips("BM_Signer_Http/2/real_time"), 2, ">= 0.5");
-  std::printf("(2-core shared machine: with 2 server threads the clients compete for the same cores)\n");
+  line("HTTP, batches of 50, 2 clients, 1 server thread", ips("BM_Signer_Http/1/real_time"), 1,
+       ">= 0.5");
+  line("HTTP, batches of 50, 2 clients, 2 server threads", ips("BM_Signer_Http/2/real_time"), 2,
+       ">= 0.5");
+  std::printf(
+      "(2-core shared machine: with 2 server threads the clients compete for the same cores)\n");
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ cbx::signer::SignerService& service() {
   static cbx::signer::SignerService svc = [] {
     cbx::log::set_sink([](const std::string&) {});
     cbx::signer::SignerConfig config;
-    config.token = cbx::SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
+    config.token =
+        cbx::SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
     config.authority_public_key = cbx::ed25519::PublicKey{};
     return cbx::signer::SignerService(*provider, std::move(config), metrics);
   }();
@@ -43,16 +44,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cbx::http::Request req;
   req.headers = {{"Authorization", std::string("Bearer ") + kToken}};
   switch (data[0] % 4) {
-    case 0: req = {"POST", "/v1/sign", req.headers, rest}; break;
-    case 1: req = {"POST", "/v1/rewrap", req.headers, rest}; break;
-    case 2: req = {"GET", "/v1/epochs/" + rest.substr(0, 64) + "/public-key?nonce=" + rest, req.headers, ""}; break;
-    default: req = {"GET", "/v1/info", req.headers, rest}; break;
+    case 0:
+      req = {"POST", "/v1/sign", req.headers, rest};
+      break;
+    case 1:
+      req = {"POST", "/v1/rewrap", req.headers, rest};
+      break;
+    case 2:
+      req = {"GET", "/v1/epochs/" + rest.substr(0, 64) + "/public-key?nonce=" + rest, req.headers,
+             ""};
+      break;
+    default:
+      req = {"GET", "/v1/info", req.headers, rest};
+      break;
   }
   auto res = service().handle(req);
   if (res.status == 500 || res.status < 200 || res.status > 599) std::abort();
   auto body = nlohmann::json::parse(res.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) std::abort();
-  if (res.status != 200 && !(body.contains("error") && body["error"].contains("code"))) std::abort();
+  if (res.status != 200 && !(body.contains("error") && body["error"].contains("code")))
+    std::abort();
   if (res.status == 200 && req.path() != "/v1/info" && !req.path().starts_with("/v1/epochs/") &&
       !body.contains("results")) {
     std::abort();

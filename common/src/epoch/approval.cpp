@@ -14,7 +14,8 @@ void append_u64_be(Bytes& out, std::uint64_t v) {
 Result<Bytes> approval_message(const ApprovalSubject& subject) {
   if (subject.public_key.size() != 65 || subject.public_key[0] != 0x04 ||
       !secp256k1::parse_public_key(subject.public_key)) {
-    return make_error("BAD_APPROVAL_SUBJECT", "publicKey must be a 65-byte uncompressed secp256k1 key");
+    return make_error("BAD_APPROVAL_SUBJECT",
+                      "publicKey must be a 65-byte uncompressed secp256k1 key");
   }
   if (subject.compose_hash.size() != kComposeHashSize) {
     return make_error("BAD_APPROVAL_SUBJECT", "composeHash must be 32 bytes (64 hex characters)");
@@ -31,14 +32,16 @@ Result<ApprovalSubject> approval_subject_from_hex(std::uint64_t epoch,
                                                   std::string_view compose_hash_hex) {
   auto pk = hex_decode(public_key_hex);
   auto ch = hex_decode(compose_hash_hex);
-  if (!pk || !ch) return make_error("BAD_APPROVAL_SUBJECT", "publicKey and composeHash must be hex");
+  if (!pk || !ch)
+    return make_error("BAD_APPROVAL_SUBJECT", "publicKey and composeHash must be hex");
   ApprovalSubject subject{epoch, std::move(*pk), std::move(*ch)};
   auto msg = approval_message(subject);
   if (!msg) return msg.error();
   return subject;
 }
 
-Result<std::string> sign_approval(const ed25519::KeyPair& authority, const ApprovalSubject& subject) {
+Result<std::string> sign_approval(const ed25519::KeyPair& authority,
+                                  const ApprovalSubject& subject) {
   auto msg = approval_message(subject);
   if (!msg) return msg.error();
   auto sig = ed25519::sign(authority, *msg);

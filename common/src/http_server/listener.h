@@ -30,8 +30,9 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
  private:
   void do_accept() {
     if (!acceptor_.is_open()) return;
-    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(
-                                                       &Listener::on_accept, this->shared_from_this()));
+    acceptor_.async_accept(
+        net::make_strand(ioc_),
+        beast::bind_front_handler(&Listener::on_accept, this->shared_from_this()));
   }
 
   void on_accept(beast::error_code ec, typename Protocol::socket socket) {

@@ -48,7 +48,9 @@ struct Server::Impl {
 Server::Server(Handler handler, ServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(handler), options)) {}
 
-Server::~Server() { shutdown(std::chrono::milliseconds{2000}); }
+Server::~Server() {
+  shutdown(std::chrono::milliseconds{2000});
+}
 
 Result<std::uint16_t> Server::listen_tcp(std::string_view host, std::uint16_t port) {
   boost::system::error_code ec;
@@ -63,9 +65,10 @@ Result<std::uint16_t> Server::listen_tcp(std::string_view host, std::uint16_t po
   tcp::acceptor acceptor(net::make_strand(impl_->ioc));
   if (acceptor.open(endpoint.protocol(), ec) ||
       acceptor.set_option(net::socket_base::reuse_address(true), ec) ||
-      acceptor.bind(endpoint, ec) || acceptor.listen(net::socket_base::max_listen_connections, ec)) {
-    return make_error("LISTEN_FAILED", "cannot listen on " + host_str + ":" +
-                                           std::to_string(port) + ": " + ec.message());
+      acceptor.bind(endpoint, ec) ||
+      acceptor.listen(net::socket_base::max_listen_connections, ec)) {
+    return make_error("LISTEN_FAILED", "cannot listen on " + host_str + ":" + std::to_string(port) +
+                                           ": " + ec.message());
   }
   std::uint16_t bound = acceptor.local_endpoint(ec).port();
   impl_->tcp_listeners.push_back(
@@ -121,7 +124,9 @@ void Server::shutdown(std::chrono::milliseconds grace) {
   for (const auto& p : impl_->unix_paths) ::unlink(p.c_str());
 }
 
-std::size_t Server::active_connections() const { return impl_->state->count(); }
+std::size_t Server::active_connections() const {
+  return impl_->state->count();
+}
 
 Result<HostPort> parse_host_port(std::string_view text) {
   std::string_view host, port;

@@ -1,12 +1,15 @@
 #pragma once
 // One object per connection: read header (deadline) -> read body (deadline) -> handle -> write
 // (deadline) -> next request on keep-alive. Template over the socket protocol (TCP or Unix).
+// Boost 1.74 needs <utility> first: keep this block unsorted.
+// clang-format off
 // Boost 1.74 asio/awaitable.hpp uses std::exchange without including <utility>.
 #include <utility>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+// clang-format on
 #include <memory>
 #include <optional>
 
@@ -81,11 +84,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (iequals({expect.data(), expect.size()}, "100-continue")) {
       continue_.emplace(bhttp::status::continue_, parser_->get().version());
       stream_.expires_after(opts().write_timeout);
-      return bhttp::async_write(stream_, *continue_,
-                                [self = this->shared_from_this()](beast::error_code wec, std::size_t) {
-                                  if (wec) return self->do_close();
-                                  self->do_read_body();
-                                });
+      return bhttp::async_write(
+          stream_, *continue_,
+          [self = this->shared_from_this()](beast::error_code wec, std::size_t) {
+            if (wec) return self->do_close();
+            self->do_read_body();
+          });
     }
     do_read_body();
   }

@@ -81,7 +81,7 @@ TEST(TdxQuoteTest, SimulatedQuoteParsesBackWithEveryFieldInPlace) {
   std::array<Measurement, 4> rtmr;
   for (std::size_t i = 0; i < 4; ++i) rtmr[i].fill(static_cast<std::uint8_t>(0xb0 + i));
   Bytes quote = build_simulated_tdx_quote(rd, mrtd, rtmr);
-  EXPECT_EQ(quote[568], 1);   // report_data at its documented offset
+  EXPECT_EQ(quote[568], 1);  // report_data at its documented offset
   EXPECT_EQ(quote[631], 64);
   EXPECT_EQ(quote[184], 0xaa);  // mrtd
   EXPECT_EQ(quote[376], 0xb0);  // rtmr0

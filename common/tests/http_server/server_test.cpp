@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+// Boost 1.74 needs <utility> first: keep this block unsorted.
+// clang-format off
 #include <utility>  // before Boost 1.74 asio (it misses this include)
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+// clang-format on
 #include <chrono>
 #include <future>
 #include <thread>
@@ -35,7 +38,9 @@ struct Client {
   tcp::socket socket{ioc};
   beast::flat_buffer buffer;
 
-  explicit Client(std::uint16_t port) { socket.connect({net::ip::make_address("127.0.0.1"), port}); }
+  explicit Client(std::uint16_t port) {
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
+  }
 
   bhttp::response<bhttp::string_body> request(bhttp::verb verb, std::string target,
                                               std::string body = {}, bool keep_alive = true) {

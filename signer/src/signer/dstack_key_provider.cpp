@@ -1,8 +1,7 @@
 #include "signer/dstack_key_provider.h"
 
-#include <unistd.h>
-
 #include <openssl/crypto.h>
+#include <unistd.h>
 
 #include "cbx/crypto/secp256k1.h"
 #include "signer/unix_http_client.h"
@@ -31,9 +30,10 @@ Result<json> DstackKeyProvider::call(const std::string& method, const json& body
   auto parsed = json::parse(res->body, nullptr, /*allow_exceptions=*/false);
   OPENSSL_cleanse(res->body.data(), res->body.size());  // may hold a key in hex
   if (res->status != 200) {
-    std::string detail = parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
-                             ? parsed["error"].get<std::string>()
-                             : "status " + std::to_string(res->status);
+    std::string detail =
+        parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
+            ? parsed["error"].get<std::string>()
+            : "status " + std::to_string(res->status);
     return make_error("AGENT_ERROR", method + " failed: " + detail.substr(0, 200));
   }
   if (parsed.is_discarded() || !parsed.is_object()) {
@@ -73,7 +73,8 @@ Result<AttestationQuote> DstackKeyProvider::quote(const epoch::ReportData& repor
   }
   AttestationQuote q;
   q.quote_hex = (*res)["quote"].get<std::string>();
-  if (!hex_decode(q.quote_hex)) return make_error("AGENT_BAD_RESPONSE", "GetQuote quote is not hex");
+  if (!hex_decode(q.quote_hex))
+    return make_error("AGENT_BAD_RESPONSE", "GetQuote quote is not hex");
   if (res->contains("event_log")) {
     const json& events = (*res)["event_log"];
     q.event_log = events.is_string() ? events.get<std::string>() : events.dump();

@@ -7,10 +7,9 @@
 // Agents up to 0.5.6 ignore "algorithm" and always derive secp256k1 from the path: the same key
 // this signer asks for, so they are accepted; the version (or its absence) is reported in Info.
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signer/key_provider.h"
 

@@ -33,9 +33,11 @@ Result<std::shared_ptr<const EpochKey>> EpochKeyCache::get(std::uint64_t epoch) 
   }
   // Derive outside the lock: a dstack round trip must not stall every other request.
   auto key = provider_.derive_epoch_key(epoch);
-  if (!key) return make_error("KEY_PROVIDER_FAILED", "cannot derive the epoch key: " + key.error().message);
+  if (!key)
+    return make_error("KEY_PROVIDER_FAILED", "cannot derive the epoch key: " + key.error().message);
   auto pub = secp256k1::public_key(*key, /*compressed=*/false);
-  if (!pub) return make_error("KEY_PROVIDER_FAILED", "derived epoch key is not a valid secp256k1 key");
+  if (!pub)
+    return make_error("KEY_PROVIDER_FAILED", "derived epoch key is not a valid secp256k1 key");
   auto entry = std::make_shared<const EpochKey>(epoch, std::move(*key), std::move(*pub));
   std::lock_guard lock(mu_);
   auto [it, inserted] = keys_.emplace(epoch, entry);

@@ -2,11 +2,10 @@
 // Strict, exception-free reading of request JSON. Every failure is Error{"BAD_REQUEST", ...}
 // naming the field; values are never echoed (they may be ciphertexts).
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"

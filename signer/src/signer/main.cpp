@@ -39,7 +39,9 @@ struct Flags {
 // No core dumps and no ptrace by other processes of the same user: the process holds keys.
 void harden_process() {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  struct rlimit no_core {0, 0};
+  struct rlimit no_core {
+    0, 0
+  };
   ::setrlimit(RLIMIT_CORE, &no_core);
 }
 
@@ -96,7 +98,8 @@ int run(const Flags& f) {
 
   auto metrics = make_prometheus_metrics((*provider)->simulated());
   SignerService service(**provider, std::move(config), *metrics);
-  if (!service.warm_up()) log::warn("key provider not reachable yet; /readyz answers 503 until it is");
+  if (!service.warm_up())
+    log::warn("key provider not reachable yet; /readyz answers 503 until it is");
 
   http::ServerOptions options;
   options.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -109,7 +112,8 @@ int run(const Flags& f) {
   auto port = server.listen_tcp(address->host, address->port);
   if (!port) return fail(port.error().message, 1);
   server.start();
-  std::string shown_host = address->host.find(':') != std::string::npos ? "[" + address->host + "]" : address->host;
+  std::string shown_host =
+      address->host.find(':') != std::string::npos ? "[" + address->host + "]" : address->host;
   log::info("listening", {{"address", shown_host + ":" + std::to_string(*port)},
                           {"simulated", (*provider)->simulated()},
                           {"threads", options.threads}});
@@ -127,7 +131,8 @@ int main(int argc, char** argv) {
   Flags f;
   CLI::App app{"cipherbox-signer: signs IPNS records with keys sealed to TEE epoch keys"};
   app.add_option("--listen", f.listen, "HOST:PORT to serve the API on")->required();
-  app.add_option("--token-file", f.token_file, "file holding the bearer token (else env CBX_SIGNER_TOKEN)");
+  app.add_option("--token-file", f.token_file,
+                 "file holding the bearer token (else env CBX_SIGNER_TOKEN)");
   auto* dstack = app.add_option("--dstack-socket", f.dstack_socket, "dstack guest agent socket");
   auto* sim = app.add_flag("--insecure-simulator", f.insecure_simulator,
                            "derive epoch keys from a local seed (tests/demos only)");

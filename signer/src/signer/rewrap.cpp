@@ -13,7 +13,8 @@ Result<RewrapTarget> external_target(const json& target,
   if (!target.is_object()) return make_error("BAD_REQUEST", "field \"target\" must be an object");
   auto epoch = get_uint(target, "epoch");
   if (!epoch) return epoch.error();
-  if (*epoch == 0 || *epoch > kMaxEpoch) return make_error("UNKNOWN_EPOCH", "target epoch out of range");
+  if (*epoch == 0 || *epoch > kMaxEpoch)
+    return make_error("UNKNOWN_EPOCH", "target epoch out of range");
   auto pk_hex = get_string(target, "publicKey", 200);
   if (!pk_hex) return pk_hex.error();
   auto compose_hash = get_string(target, "composeHash", 200);
@@ -30,7 +31,8 @@ Result<RewrapTarget> external_target(const json& target,
   auto approval = get_string(target, "approval", 200);
   if (!approval) return approval.error();
   if (!epoch::verify_approval(*authority, *subject, *approval)) {
-    return make_error("APPROVAL_INVALID", "the approval is not a valid signature by the rotation authority");
+    return make_error("APPROVAL_INVALID",
+                      "the approval is not a valid signature by the rotation authority");
   }
   return RewrapTarget{*epoch, std::move(subject->public_key), true};
 }

@@ -49,9 +49,9 @@ Result<ipns::Record> check_proof(const SignEntryRequest& req, const ipns::Name& 
   Result<ipns::Record> proof = known ? ipns::unmarshal_record(req.proof_record)
                                      : ipns::verify_record_signature(name, req.proof_record);
   if (!proof) {
-    return make_error("VALUE_NOT_OWNER_SIGNED",
-                      "proofRecord is not a record signed by the key of ipnsName (" +
-                          proof.error().code + ")");
+    return make_error(
+        "VALUE_NOT_OWNER_SIGNED",
+        "proofRecord is not a record signed by the key of ipnsName (" + proof.error().code + ")");
   }
   if (!known) ctx.verified.insert(routing_key, req.proof_record);
   auto proof_cid = cid_of_path(proof->value);
@@ -118,7 +118,9 @@ Result<std::shared_ptr<const EpochKey>> key_for_epoch(EpochKeyCache& keys, const
     return make_error("UNKNOWN_EPOCH", "keyEpoch is newer than currentEpoch");
   }
   auto key = keys.get(epoch);
-  if (!key) return make_error("UNKNOWN_EPOCH", "epoch " + std::to_string(epoch) + ": " + key.error().message);
+  if (!key)
+    return make_error("UNKNOWN_EPOCH",
+                      "epoch " + std::to_string(epoch) + ": " + key.error().message);
   return key;
 }
 
@@ -149,9 +151,11 @@ Result<SignedEntry> sign_entry(const SignEntryRequest& req, SignContext& ctx) {
   }
 
   // The owner's exact value string is re-signed (same content as the request's value).
-  ipns::RecordFields fields{proof->value, *validity, req.sequence, req.ttl_seconds * 1'000'000'000ULL};
+  ipns::RecordFields fields{proof->value, *validity, req.sequence,
+                            req.ttl_seconds * 1'000'000'000ULL};
   auto record = ipns::make_record(*key, fields, /*v1_compatible=*/true);
-  if (!record) return make_error("SIGN_FAILED", "record could not be built: " + record.error().code);
+  if (!record)
+    return make_error("SIGN_FAILED", "record could not be built: " + record.error().code);
   ctx.verified.insert(name->routing_key(), *record);
 
   SignedEntry out{std::move(*record), req.sequence, std::move(*validity), std::nullopt};

@@ -30,9 +30,13 @@ unsigned status_for(const std::string& code) {
   return 400;
 }
 
-http::Response error_of(const Error& e) { return error_response(status_for(e.code), e.code, e.message); }
+http::Response error_of(const Error& e) {
+  return error_response(status_for(e.code), e.code, e.message);
+}
 
-json error_json(const Error& e) { return {{"code", e.code}, {"message", e.message}}; }
+json error_json(const Error& e) {
+  return {{"code", e.code}, {"message", e.message}};
+}
 
 // {entries: [...]} within the batch limit, else the 4xx to answer.
 std::optional<http::Response> check_entries(const json& body, std::size_t max_batch) {
@@ -110,7 +114,8 @@ http::Response SignerService::handle(const http::Request& req) {
     log::error("signer handler failed", {{"route", route_label}, {"error", "exception"}});
     res = error_response(500, "INTERNAL", "internal error");
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.request(route_label, res.status, seconds);
   return res;
 }
@@ -140,7 +145,9 @@ http::Response SignerService::route(const http::Request& req, std::string_view& 
     res.headers.emplace_back("WWW-Authenticate", "Bearer");
     return res;
   }
-  auto method_not_allowed = [] { return error_response(405, "METHOD_NOT_ALLOWED", "method not allowed"); };
+  auto method_not_allowed = [] {
+    return error_response(405, "METHOD_NOT_ALLOWED", "method not allowed");
+  };
   if (path == "/v1/sign") {
     route_label = "/v1/sign";
     return post ? no_store(sign(req)) : method_not_allowed();
@@ -195,9 +202,9 @@ http::Response SignerService::sign(const http::Request& req) {
           -1, ' ', false, json::error_handler_t::replace);
       metrics_.entry("sign", signed_entry.error().code);
       log::info("sign entry refused", {{"request_id", request_id},
-                                        {"entry_id", id},
-                                        {"epoch", *current_epoch},
-                                        {"code", signed_entry.error().code}});
+                                       {"entry_id", id},
+                                       {"epoch", *current_epoch},
+                                       {"code", signed_entry.error().code}});
     }
   }
   out += "]}";
@@ -259,7 +266,9 @@ http::Response SignerService::public_key(const http::Request& req, std::string_v
   if (!key) return error_of(key.error());
   auto report_data = epoch::epoch_report_data(*epoch, (*key)->public_key, nonce);
   auto quote = provider_.quote(report_data);
-  if (!quote) return error_response(503, "QUOTE_FAILED", "attestation quote failed: " + quote.error().message);
+  if (!quote)
+    return error_response(503, "QUOTE_FAILED",
+                          "attestation quote failed: " + quote.error().message);
   auto info = provider_info();
   return json_response(200, {{"epoch", *epoch},
                              {"publicKey", hex_encode((*key)->public_key)},
@@ -275,19 +284,18 @@ http::Response SignerService::info() {
   auto info = provider_info();
   json authority = nullptr;
   if (config_.authority_public_key) authority = hex_encode(*config_.authority_public_key);
-  return json_response(
-      200, {{"service", "cipherbox-signer"},
-            {"version", kSignerVersion},
-            {"apiVersion", "v1"},
-            {"simulated", provider_.simulated()},
-            {"appId", info ? info->app_id : ""},
-            {"composeHash", info ? info->compose_hash : ""},
-            {"instanceId", info ? info->instance_id : ""},
-            {"agentVersion", info ? info->agent_version : ""},
-            {"maxBatch", config_.max_batch},
-            {"maxLifetimeSeconds", config_.max_lifetime.count()},
-            {"authorityPublicKey", authority},
-            {"externalRewrap", config_.authority_public_key.has_value()}});
+  return json_response(200, {{"service", "cipherbox-signer"},
+                             {"version", kSignerVersion},
+                             {"apiVersion", "v1"},
+                             {"simulated", provider_.simulated()},
+                             {"appId", info ? info->app_id : ""},
+                             {"composeHash", info ? info->compose_hash : ""},
+                             {"instanceId", info ? info->instance_id : ""},
+                             {"agentVersion", info ? info->agent_version : ""},
+                             {"maxBatch", config_.max_batch},
+                             {"maxLifetimeSeconds", config_.max_lifetime.count()},
+                             {"authorityPublicKey", authority},
+                             {"externalRewrap", config_.authority_public_key.has_value()}});
 }
 
 http::Response SignerService::ready() {
@@ -295,7 +303,9 @@ http::Response SignerService::ready() {
   return error_response(503, "NOT_READY", "the key provider is not reachable yet");
 }
 
-bool SignerService::warm_up() { return provider_info().has_value(); }
+bool SignerService::warm_up() {
+  return provider_info().has_value();
+}
 
 std::optional<ProviderInfo> SignerService::provider_info() {
   std::lock_guard lock(info_mu_);
@@ -305,7 +315,8 @@ std::optional<ProviderInfo> SignerService::provider_info() {
   last_info_attempt_ = now;
   auto fetched = provider_.info();
   if (!fetched) {
-    log::warn("key provider info failed", {{"code", fetched.error().code}, {"error", fetched.error().message}});
+    log::warn("key provider info failed",
+              {{"code", fetched.error().code}, {"error", fetched.error().message}});
     return std::nullopt;
   }
   info_ = std::move(*fetched);

@@ -42,10 +42,9 @@ Result<SecretBytes> SimulatorKeyProvider::derive_epoch_key(std::uint64_t epoch) 
 }
 
 Result<AttestationQuote> SimulatorKeyProvider::quote(const epoch::ReportData& report_data) {
-  std::array<epoch::Measurement, 4> rtmr = {measurement("simulator rtmr0"),
-                                            measurement("simulator rtmr1"),
-                                            measurement("simulator rtmr2"),
-                                            measurement("simulator rtmr3")};
+  std::array<epoch::Measurement, 4> rtmr = {
+      measurement("simulator rtmr0"), measurement("simulator rtmr1"),
+      measurement("simulator rtmr2"), measurement("simulator rtmr3")};
   Bytes q = epoch::build_simulated_tdx_quote(report_data, measurement("simulator mrtd"), rtmr);
   return AttestationQuote{hex_encode(q), "[]"};
 }

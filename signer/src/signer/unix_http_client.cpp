@@ -1,11 +1,14 @@
 #include "signer/unix_http_client.h"
 
+// Boost 1.74 needs <utility> first: keep this block unsorted.
+// clang-format off
 // Boost 1.74 asio/awaitable.hpp uses std::exchange without including <utility>.
 #include <utility>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+// clang-format on
 #include <openssl/crypto.h>
 
 namespace cbx::signer {
@@ -56,10 +59,13 @@ Result<UnixHttpResponse> unix_http_post(const std::string& socket_path, const st
   OPENSSL_cleanse(area.data(), area.size());
 
   if (result) {
-    if (result == bhttp::error::body_limit || result.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-      return make_error("AGENT_BAD_RESPONSE", "malformed answer from the guest agent: " + result.message());
+    if (result == bhttp::error::body_limit ||
+        result.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+      return make_error("AGENT_BAD_RESPONSE",
+                        "malformed answer from the guest agent: " + result.message());
     }
-    return make_error("AGENT_UNREACHABLE", "guest agent at " + socket_path + ": " + result.message());
+    return make_error("AGENT_UNREACHABLE",
+                      "guest agent at " + socket_path + ": " + result.message());
   }
   return UnixHttpResponse{parser.get().result_int(), std::move(parser.get().body())};
 }

@@ -4,7 +4,6 @@
 #include <mutex>
 
 #include "cbx/base/log.h"
-
 #include "signer_test_support.h"
 
 namespace cbx::signer::test {
@@ -45,8 +44,10 @@ TEST(CanaryTest, NoSeedEpochKeyOrTokenAppearsInLogsResponsesOrMetrics) {
     auto keep = [&](const HttpReply& r) { responses += r.raw + "\n"; };
     json entries = json::array();
     for (std::size_t i = 0; i < folders.size(); ++i) {
-      entries.push_back(h.entry(folders[i], 1, folders[i].owner_sequence + 1, "ok-" + std::to_string(i)));
-      entries.push_back(h.entry(folders[i], 1, folders[i].owner_sequence, "stale-" + std::to_string(i)));
+      entries.push_back(
+          h.entry(folders[i], 1, folders[i].owner_sequence + 1, "ok-" + std::to_string(i)));
+      entries.push_back(
+          h.entry(folders[i], 1, folders[i].owner_sequence, "stale-" + std::to_string(i)));
     }
     json mismatch = h.entry(folders[1], 1, 9, "mismatch");
     mismatch["encryptedKey"] = h.seal(folders[2], 1);
@@ -78,7 +79,8 @@ TEST(CanaryTest, NoSeedEpochKeyOrTokenAppearsInLogsResponsesOrMetrics) {
   auto sim = SimulatorKeyProvider::create(SecretBytes(seed.data(), seed.size())).value();
   for (std::uint64_t e = 1; e <= 3; ++e) {
     auto key = sim->derive_epoch_key(e).value();
-    secrets.emplace_back("epoch key " + std::to_string(e), Bytes(key.span().begin(), key.span().end()));
+    secrets.emplace_back("epoch key " + std::to_string(e),
+                         Bytes(key.span().begin(), key.span().end()));
   }
   secrets.emplace_back("bearer token", Bytes(kToken, kToken + std::strlen(kToken)));
 

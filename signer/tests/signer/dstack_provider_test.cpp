@@ -20,7 +20,8 @@ class DstackProviderTest : public ::testing::Test {
   void SetUp() override { start(true); }
   void start(bool has_version) {
     agent_ = std::make_unique<FakeGuestAgent>(unhex(kSimulatorSeedHex), has_version);
-    server_ = std::make_unique<http::Server>([this](const http::Request& r) { return agent_->handle(r); });
+    server_ = std::make_unique<http::Server>(
+        [this](const http::Request& r) { return agent_->handle(r); });
     path_ = socket_path(has_version ? "v" : "old");
     ASSERT_TRUE(server_->listen_unix(path_));
     server_->start();
@@ -130,7 +131,10 @@ TEST_F(DstackProviderTest, SignerServesTheAgentsEpochKeyAndSignsWithIt) {
   config.token = SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
   SignerService service(provider, std::move(config), *metrics);
   ASSERT_TRUE(service.warm_up());
-  http::Request req{"GET", "/v1/epochs/1/public-key?nonce=01", {{"Authorization", std::string("Bearer ") + kToken}}, ""};
+  http::Request req{"GET",
+                    "/v1/epochs/1/public-key?nonce=01",
+                    {{"Authorization", std::string("Bearer ") + kToken}},
+                    ""};
   auto res = service.handle(req);
   ASSERT_EQ(res.status, 200u) << res.body;
   auto body = nlohmann::json::parse(res.body);

@@ -5,10 +5,9 @@
 // v4 layout with a dummy signature; the event log replays to the quote's RTMRs. The real
 // @phala/dstack-sdk is pointed at it in tests/interop/signer to prove the protocol right.
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/encoding.h"
 #include "cbx/crypto/hash.h"
@@ -56,7 +55,8 @@ class FakeGuestAgent {
 
   http::Response get_key(const nlohmann::json& body) {
     std::string algorithm = str(body, "algorithm");
-    if (algorithm != "secp256k1" && algorithm != "k256" && algorithm != "" && algorithm != "ed25519") {
+    if (algorithm != "secp256k1" && algorithm != "k256" && algorithm != "" &&
+        algorithm != "ed25519") {
       return http::json_response(400, {{"error", "Unsupported algorithm"}});
     }
     std::string path = str(body, "path");
@@ -82,12 +82,9 @@ class FakeGuestAgent {
 
   http::Response info() {
     auto [events, rtmr] = event_log();
-    nlohmann::json tcb = {{"mrtd", hex_encode(mrtd())},
-                          {"rtmr0", hex_encode(rtmr[0])},
-                          {"rtmr1", hex_encode(rtmr[1])},
-                          {"rtmr2", hex_encode(rtmr[2])},
-                          {"rtmr3", hex_encode(rtmr[3])},
-                          {"event_log", events},
+    nlohmann::json tcb = {{"mrtd", hex_encode(mrtd())},   {"rtmr0", hex_encode(rtmr[0])},
+                          {"rtmr1", hex_encode(rtmr[1])}, {"rtmr2", hex_encode(rtmr[2])},
+                          {"rtmr3", hex_encode(rtmr[3])}, {"event_log", events},
                           {"app_compose", "{}"}};
     std::string hash = kComposeHash;
     return http::json_response(200, {{"app_id", hash.substr(0, 40)},
@@ -119,12 +116,12 @@ class FakeGuestAgent {
     input.insert(input.end(), digest.begin(), digest.end());
     auto folded = sha384(input);
     std::copy(folded.begin(), folded.end(), rtmr[3].begin());
-    nlohmann::json events = nlohmann::json::array(
-        {{{"imr", 3},
-          {"event_type", 134217729},
-          {"digest", hex_encode(digest)},
-          {"event", "fake"},
-          {"event_payload", hex_encode(as_bytes("fake"))}}});
+    nlohmann::json events =
+        nlohmann::json::array({{{"imr", 3},
+                                {"event_type", 134217729},
+                                {"digest", hex_encode(digest)},
+                                {"event", "fake"},
+                                {"event_payload", hex_encode(as_bytes("fake"))}}});
     return {events, rtmr};
   }
 

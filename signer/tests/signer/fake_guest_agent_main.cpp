@@ -12,13 +12,17 @@ int main(int argc, char** argv) {
   bool has_version = true;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--socket" && i + 1 < argc) socket = argv[++i];
-    else if (arg == "--app-key-hex" && i + 1 < argc) app_key_hex = argv[++i];
-    else if (arg == "--no-version") has_version = false;
+    if (arg == "--socket" && i + 1 < argc)
+      socket = argv[++i];
+    else if (arg == "--app-key-hex" && i + 1 < argc)
+      app_key_hex = argv[++i];
+    else if (arg == "--no-version")
+      has_version = false;
   }
   auto app_key = cbx::hex_decode(app_key_hex);
   if (socket.empty() || !app_key || app_key->size() < 32) {
-    std::cerr << "usage: cbx_fake_dstack_agent --socket PATH --app-key-hex HEX(32+ bytes) [--no-version]\n";
+    std::cerr << "usage: cbx_fake_dstack_agent --socket PATH --app-key-hex HEX(32+ bytes) "
+                 "[--no-version]\n";
     return 2;
   }
   cbx::signer::test::FakeGuestAgent agent(*app_key, has_version);

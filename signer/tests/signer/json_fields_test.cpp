@@ -9,7 +9,7 @@ TEST(JsonFieldsTest, NestingLimitCountsBracketsOutsideStringsOnly) {
   EXPECT_TRUE(parse_json_object(R"({"a":"[[[[[[[[[[[[[[[[{{{{{{{{{{"})"));
   EXPECT_TRUE(parse_json_object(R"({"a":"quote \" then [[[[[[[[[[[[[[[[[[", "b":1})"));
   EXPECT_TRUE(parse_json_object(R"({"a":"backslash \\", "b":[1]})"));
-  EXPECT_TRUE(parse_json_object(R"({"a":[[[[[[[1]]]]]]]})"));  // depth 8
+  EXPECT_TRUE(parse_json_object(R"({"a":[[[[[[[1]]]]]]]})"));   // depth 8
   auto deep = parse_json_object(R"({"a":[[[[[[[[1]]]]]]]]})");  // depth 9
   ASSERT_FALSE(deep);
   EXPECT_EQ(deep.error().code, "BAD_JSON");

@@ -1,19 +1,22 @@
 // POST /v1/rewrap: to an epoch this signer derives, or to an external key only with a valid
 // approval by the configured rotation authority (DESIGN §6).
-#include "signer_test_support.h"
-
 #include "cbx/crypto/secp256k1.h"
 #include "cbx/epoch/approval.h"
+#include "signer_test_support.h"
 
 namespace cbx::signer::test {
 namespace {
 
 const std::string kComposeHash(64, 'c');
 
-ed25519::KeyPair authority_key() { return ed25519::key_pair_from_seed(Bytes(32, 0xa7)).value(); }
+ed25519::KeyPair authority_key() {
+  return ed25519::key_pair_from_seed(Bytes(32, 0xa7)).value();
+}
 
-json rewrap_entry_json(SignerHarness& h, const Folder& f, std::uint64_t epoch, const std::string& id) {
-  return {{"id", id}, {"ipnsName", f.name}, {"encryptedKey", h.seal(f, epoch)}, {"keyEpoch", epoch}};
+json rewrap_entry_json(SignerHarness& h, const Folder& f, std::uint64_t epoch,
+                       const std::string& id) {
+  return {
+      {"id", id}, {"ipnsName", f.name}, {"encryptedKey", h.seal(f, epoch)}, {"keyEpoch", epoch}};
 }
 
 Bytes open(const SecretBytes& key, const json& result) {
@@ -28,8 +31,10 @@ struct External {
   Bytes public_key = secp256k1::public_key(private_key).value();
 };
 
-json external_target(const External& ext, std::uint64_t epoch, std::optional<std::string> approval) {
-  json t = {{"epoch", epoch}, {"publicKey", hex_encode(ext.public_key)}, {"composeHash", kComposeHash}};
+json external_target(const External& ext, std::uint64_t epoch,
+                     std::optional<std::string> approval) {
+  json t = {
+      {"epoch", epoch}, {"publicKey", hex_encode(ext.public_key)}, {"composeHash", kComposeHash}};
   if (approval) t["approval"] = *approval;
   return t;
 }
@@ -62,7 +67,8 @@ TEST(RewrapApiTest, PerEntryErrorsKeepTheirCodes) {
   mismatch["ipnsName"] = b.name;
   json wrong_epoch = rewrap_entry_json(h, a, 1, "wrong-epoch");
   wrong_epoch["keyEpoch"] = 2;
-  auto r = h.post("/v1/rewrap", {{"targetEpoch", 3}, {"entries", json::array({mismatch, wrong_epoch})}});
+  auto r =
+      h.post("/v1/rewrap", {{"targetEpoch", 3}, {"entries", json::array({mismatch, wrong_epoch})}});
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(r.body["results"][0]["error"]["code"], "KEY_NAME_MISMATCH");
   EXPECT_EQ(r.body["results"][1]["error"]["code"], "DECRYPT_FAILED");
@@ -72,8 +78,9 @@ TEST(RewrapApiTest, ExternalTargetIsRefusedWithoutAnAuthority) {
   SignerHarness h;  // no --authority-public-key
   Folder a = make_folder(0x65);
   External ext;
-  auto r = h.post("/v1/rewrap", {{"target", external_target(ext, 2, approve(authority_key(), ext, 2))},
-                                 {"entries", json::array({rewrap_entry_json(h, a, 1, "a")})}});
+  auto r =
+      h.post("/v1/rewrap", {{"target", external_target(ext, 2, approve(authority_key(), ext, 2))},
+                            {"entries", json::array({rewrap_entry_json(h, a, 1, "a")})}});
   EXPECT_EQ(r.status, 403u);
   EXPECT_EQ(r.body["error"]["code"], "APPROVAL_REQUIRED");
   EXPECT_FALSE(r.body.contains("results"));
@@ -124,7 +131,10 @@ TEST(RewrapApiTest, MalformedTargetsAreBadRequests) {
   bad_key["publicKey"] = "04abcd";
   const std::pair<const char*, json> cases[] = {
       {"neither target", {{"entries", entries}}},
-      {"both targets", {{"entries", entries}, {"targetEpoch", 2}, {"target", external_target(ext, 2, std::nullopt)}}},
+      {"both targets",
+       {{"entries", entries},
+        {"targetEpoch", 2},
+        {"target", external_target(ext, 2, std::nullopt)}}},
       {"target not an object", {{"entries", entries}, {"target", 5}}},
       {"bad public key", {{"entries", entries}, {"target", bad_key}}},
   };

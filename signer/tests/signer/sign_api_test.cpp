@@ -1,9 +1,8 @@
 // POST /v1/sign over real HTTP on loopback: the happy paths, epoch migration and the table of bad
 // inputs of issue 3, each with its documented answer, the server staying up throughout.
-#include "signer_test_support.h"
-
 #include "cbx/epoch/report_data.h"
 #include "cbx/epoch/tdx_quote.h"
+#include "signer_test_support.h"
 
 namespace cbx::signer::test {
 namespace {
@@ -114,7 +113,11 @@ TEST(SignApiTest, EachBadEntryGetsItsDocumentedCode) {
   Folder f = make_folder(0x21), other = make_folder(0x22);
   const EntryCase cases[] = {
       {"bad base64 key",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["encryptedKey"] = "@@@not base64"; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["encryptedKey"] = "@@@not base64";
+         return e;
+       },
        "BAD_REQUEST"},
       {"truncated ciphertext",
        [](auto& h, auto& f, auto&) {
@@ -126,16 +129,32 @@ TEST(SignApiTest, EachBadEntryGetsItsDocumentedCode) {
        },
        "DECRYPT_FAILED"},
       {"wrong epoch: sealed to epoch 2, claims epoch 1",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["encryptedKey"] = h.seal(f, 2); return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["encryptedKey"] = h.seal(f, 2);
+         return e;
+       },
        "DECRYPT_FAILED"},
       {"keyEpoch newer than currentEpoch",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["keyEpoch"] = 3; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["keyEpoch"] = 3;
+         return e;
+       },
        "UNKNOWN_EPOCH"},
       {"keyEpoch 0",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["keyEpoch"] = 0; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["keyEpoch"] = 0;
+         return e;
+       },
        "UNKNOWN_EPOCH"},
       {"name mismatch: another folder's key",
-       [](auto& h, auto& f, auto& o) { auto e = h.entry(f, 1, 4); e["encryptedKey"] = h.seal(o, 1); return e; },
+       [](auto& h, auto& f, auto& o) {
+         auto e = h.entry(f, 1, 4);
+         e["encryptedKey"] = h.seal(o, 1);
+         return e;
+       },
        "KEY_NAME_MISMATCH"},
       {"a value no record of the key carries",
        [](auto& h, auto& f, auto&) {
@@ -152,26 +171,55 @@ TEST(SignApiTest, EachBadEntryGetsItsDocumentedCode) {
        },
        "VALUE_NOT_OWNER_SIGNED"},
       {"proof that is not a record",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["proofRecord"] = "AAAA"; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["proofRecord"] = "AAAA";
+         return e;
+       },
        "VALUE_NOT_OWNER_SIGNED"},
       {"sequence not newer than the proof's",
        [](auto& h, auto& f, auto&) { return h.entry(f, 1, 3); }, "SEQUENCE_NOT_NEWER"},
       {"value that is not a CID path",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["value"] = "/ipfs/not-a-cid"; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["value"] = "/ipfs/not-a-cid";
+         return e;
+       },
        "BAD_VALUE"},
       {"sequence as a JSON number",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["sequence"] = 4; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["sequence"] = 4;
+         return e;
+       },
        "BAD_REQUEST"},
       {"sequence with a sign",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["sequence"] = "-4"; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["sequence"] = "-4";
+         return e;
+       },
        "BAD_REQUEST"},
       {"keyEpoch as a string",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["keyEpoch"] = "1"; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["keyEpoch"] = "1";
+         return e;
+       },
        "BAD_REQUEST"},
       {"ipnsName that is not a name",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e["ipnsName"] = "hello"; return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e["ipnsName"] = "hello";
+         return e;
+       },
        "BAD_REQUEST"},
-      {"missing id", [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e.erase("id"); return e; },
+      {"missing id",
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e.erase("id");
+         return e;
+       },
        "BAD_REQUEST"},
       {"entry that is not an object", [](auto&, auto&, auto&) { return json(42); }, "BAD_REQUEST"},
       {"validity in the past",
@@ -183,7 +231,11 @@ TEST(SignApiTest, EachBadEntryGetsItsDocumentedCode) {
        },
        "BAD_REQUEST"},
       {"no validity and no lifetime",
-       [](auto& h, auto& f, auto&) { auto e = h.entry(f, 1, 4); e.erase("lifetimeSeconds"); return e; },
+       [](auto& h, auto& f, auto&) {
+         auto e = h.entry(f, 1, 4);
+         e.erase("lifetimeSeconds");
+         return e;
+       },
        "BAD_REQUEST"},
   };
   for (const auto& c : cases) {
@@ -216,12 +268,14 @@ TEST(SignApiTest, EachBadRequestGetsItsDocumentedStatusAndTheServerStaysUp) {
       {"not an object", "[1,2,3]", 400, "BAD_JSON"},
       {"deep nesting", std::string(5000, '[') + std::string(5000, ']'), 400, "BAD_JSON"},
       {"invalid UTF-8", "{\"currentEpoch\":1,\"entries\":[],\"x\":\"\xff\xfe\"}", 400, "BAD_JSON"},
-      {"entries not an array", json{{"currentEpoch", 1}, {"entries", "x"}}.dump(), 400, "BAD_REQUEST"},
-      {"currentEpoch as a string", json{{"currentEpoch", "1"}, {"entries", json::array()}}.dump(), 400,
+      {"entries not an array", json{{"currentEpoch", 1}, {"entries", "x"}}.dump(), 400,
        "BAD_REQUEST"},
+      {"currentEpoch as a string", json{{"currentEpoch", "1"}, {"entries", json::array()}}.dump(),
+       400, "BAD_REQUEST"},
       {"currentEpoch negative", json{{"currentEpoch", -1}, {"entries", json::array()}}.dump(), 400,
        "BAD_REQUEST"},
-      {"currentEpoch 0", json{{"currentEpoch", 0}, {"entries", json::array()}}.dump(), 400, "UNKNOWN_EPOCH"},
+      {"currentEpoch 0", json{{"currentEpoch", 0}, {"entries", json::array()}}.dump(), 400,
+       "UNKNOWN_EPOCH"},
       {"51 entries", json{{"currentEpoch", 1}, {"entries", many}}.dump(), 413, "BATCH_TOO_LARGE"},
       {"oversize body", json{{"currentEpoch", 1}, {"pad", std::string(2 << 20, 'x')}}.dump(), 413,
        "BODY_TOO_LARGE"},
@@ -323,7 +377,8 @@ TEST(MetricsApiTest, CountsRequestsAndEntriesByCode) {
   Folder f = make_folder(0x51);
   h.sign(1, json::array({h.entry(f, 1, 4), h.entry(f, 1, 2)}));
   auto r = h.call(bhttp::verb::get, "/metrics", "", std::nullopt);
-  EXPECT_NE(r.raw.find("cipherbox_signer_entries_total{op=\"sign\",result=\"ok\"} 1"), std::string::npos)
+  EXPECT_NE(r.raw.find("cipherbox_signer_entries_total{op=\"sign\",result=\"ok\"} 1"),
+            std::string::npos)
       << r.raw;
   EXPECT_NE(r.raw.find("result=\"SEQUENCE_NOT_NEWER\"} 1"), std::string::npos);
   EXPECT_NE(r.raw.find("cipherbox_signer_requests_total{code=\"200\",route=\"/v1/sign\"}"),

@@ -4,11 +4,14 @@
 // by the `ipns` npm package (vectors) or by cbx_ipns, seeds sealed to an epoch's public key.
 #include <gtest/gtest.h>
 
+// Boost 1.74 needs <utility> first: keep this block unsorted.
+// clang-format off
 #include <utility>  // before Boost 1.74 asio (it misses this include)
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+// clang-format on
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -39,7 +42,9 @@ inline constexpr const char* kToken = "signer-test-token-0123456789";
 inline constexpr const char* kSimulatorSeedHex =
     "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
 
-inline Bytes unhex(std::string_view text) { return hex_decode(text).value(); }
+inline Bytes unhex(std::string_view text) {
+  return hex_decode(text).value();
+}
 
 inline json load_vectors(const std::string& file) {
   std::ifstream in(std::string(CBX_VECTORS_DIR) + "/" + file);
@@ -64,8 +69,8 @@ inline Folder make_folder(std::uint8_t fill, std::uint64_t owner_sequence = 3) {
   f.name = ipns::name_from_ed25519(key.public_key).text();
   f.value = "/ipfs/bafybeica4i3ff72psze3fwgicrwyd6ih2qhlkerrese6de6ry4q4prqlcu";
   f.owner_sequence = owner_sequence;
-  f.owner_record = ipns::make_record(key, {f.value, "2030-01-01T00:00:00.000000000Z", owner_sequence,
-                                           ipns::kDefaultTtlNs})
+  f.owner_record = ipns::make_record(key, {f.value, "2030-01-01T00:00:00.000000000Z",
+                                           owner_sequence, ipns::kDefaultTtlNs})
                        .value();
   return f;
 }
@@ -170,6 +175,8 @@ class SignerHarness {
   std::uint16_t port_ = 0;
 };
 
-inline ipns::TimePoint now() { return ipns::TimePoint(ipns::Clock::now().time_since_epoch()); }
+inline ipns::TimePoint now() {
+  return ipns::TimePoint(ipns::Clock::now().time_since_epoch());
+}
 
 }  // namespace cbx::signer::test

@@ -36,7 +36,8 @@ Result<ApprovalSubject> approval_subject_from_hex(std::uint64_t epoch,
                                                   std::string_view compose_hash_hex);
 
 // Base64 of the 64-byte signature over approval_message(subject).
-Result<std::string> sign_approval(const ed25519::KeyPair& authority, const ApprovalSubject& subject);
+Result<std::string> sign_approval(const ed25519::KeyPair& authority,
+                                  const ApprovalSubject& subject);
 // true only for a valid signature by `authority_public_key` (32 bytes) over this subject.
 bool verify_approval(ByteView authority_public_key, const ApprovalSubject& subject,
                      std::string_view approval_base64);

@@ -2,13 +2,12 @@
 // Plain HTTP request/response values handed to and returned by a server Handler. No Boost here:
 // handlers (and their fuzzers) are pure functions Request -> Response, testable without sockets.
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace cbx::http {
 
