@@ -66,6 +66,10 @@ void register_run(Cli& cli) {
   command->add_option("--backoff-max", flags->backoff_max, "longest retry delay");
   command->add_option("--key-recheck", flags->key_recheck, "how often epoch keys are asked for again");
   command->add_option("--log-level", flags->log_level, "debug|info|warn|error");
+  // A flag given twice takes its last value (wrappers append overrides); --routing collects all.
+  for (CLI::Option* option : command->get_options()) {
+    if (option->get_name() != "--routing") option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
 }
 
 }  // namespace cbx::cli

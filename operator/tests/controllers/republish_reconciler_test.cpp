@@ -173,6 +173,30 @@ TEST(RepublishReconcilerTest, SignerDownBacksOffAndCatchesUp) {
   EXPECT_EQ(w.store.stored.status.failures.count, 0u);
 }
 
+TEST(RepublishReconcilerTest, AFailedScheduledCycleStaysDueUntilItSucceeds) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  ASSERT_EQ(w.run(now)->outcome, "Published");
+  w.store.stored.requested_at = "2026-06-01T01:00:00Z";  // republish-now, then the signer dies
+  w.signer.down = true;
+  auto r = w.run(now + 1h);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, "SignerUnavailable");
+  for (int i = 0; i < 3; ++i) {
+    r = w.run(*r->requeue_at);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->outcome, "SignerUnavailable") << "attempt " << i;
+  }
+  EXPECT_EQ(w.store.stored.status.failures.count, 4u);
+  w.signer.down = false;
+  r = w.run(*r->requeue_at);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, "Published");
+  // Each failed attempt reserved (and skipped) a sequence: never reused, never lower.
+  EXPECT_EQ(w.store.stored.status.published_sequence, 8u);
+  EXPECT_EQ(w.store.stored.status.sequence, 8u);
+}
+
 TEST(RepublishReconcilerTest, StaleObjectIsAConflictForTheQueueToRetry) {
   World w;
   auto stale = w.store.stored;

@@ -39,6 +39,12 @@ std::optional<DueVerdict> pending_record(const IpnsRepublish& obj, SysTime now) 
   return DueVerdict{DueAction::kSign, reason::kPendingNearExpiry, std::nullopt};
 }
 
+// A cycle that failed stays due until it succeeds (the backoff gate above decides when).
+std::optional<DueVerdict> failed_cycle(const IpnsRepublish& obj, SysTime) {
+  if (obj.status.failures.count == 0) return std::nullopt;
+  return DueVerdict{DueAction::kSign, reason::kRetrying, std::nullopt};
+}
+
 std::optional<DueVerdict> spec_changed(const IpnsRepublish& obj, SysTime) {
   if (obj.generation == obj.status.observed_generation) return std::nullopt;
   return DueVerdict{DueAction::kSign, reason::kSpecChanged, std::nullopt};
@@ -88,8 +94,8 @@ DueVerdict evaluate_due(const IpnsRepublish& obj, SysTime now, const BackoffPoli
     auto retry_at = *failures.last_attempt_at + failure_backoff(failures.count, obj.key(), backoff);
     if (now < retry_at) return DueVerdict{DueAction::kNone, reason::kBackingOff, retry_at};
   }
-  static const std::array<Policy, 5> chain = {pending_record, spec_changed, manual_trigger,
-                                              never_published, schedule_reached};
+  static const std::array<Policy, 6> chain = {pending_record,  failed_cycle,    spec_changed,
+                                              manual_trigger, never_published, schedule_reached};
   for (const auto& policy : chain) {
     if (auto v = policy(obj, now)) return *v;
   }
