@@ -102,9 +102,23 @@ Result<std::unique_ptr<Connection>> Connection::open(const Url& url,
 }
 
 Status Connection::connect(const Url& url, Clock::time_point deadline, Cancellation* cancel) {
+  auto& socket = tls_ ? tls_->next_layer() : *socket_;
+  error_code ec;
+  auto address = net::ip::make_address(url.host, ec);
+  if (!ec) {  // an IP literal needs no resolver (whose service would add a thread per context)
+    ec = run(
+        [&](auto done) {
+          socket.async_connect(tcp::endpoint(address, url.port),
+                               [done](error_code e) { done(e); });
+        },
+        deadline, cancel);
+    if (ec) return io_error("connect", ec);
+    socket.set_option(tcp::no_delay(true), ec);
+    return ok_status();
+  }
   tcp::resolver resolver(ioc_);
   tcp::resolver::results_type endpoints;
-  auto ec = run(
+  ec = run(
       [&](auto done) {
         resolver.async_resolve(url.host, std::to_string(url.port),
                                [&endpoints, done](error_code e, tcp::resolver::results_type r) {
@@ -114,7 +128,6 @@ Status Connection::connect(const Url& url, Clock::time_point deadline, Cancellat
       },
       deadline, cancel);
   if (ec) return io_error("resolve", ec);
-  auto& socket = tls_ ? tls_->next_layer() : *socket_;
   ec = run(
       [&](auto done) {
         net::async_connect(socket, endpoints,

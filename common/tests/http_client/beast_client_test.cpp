@@ -296,6 +296,26 @@ TEST_F(BeastClientTls, VerifiesTheServerByHostNameAgainstACaFile) {
   ASSERT_TRUE(res.ok()) << res.error().message;
 }
 
+TEST_F(BeastClientTls, SendsTheHostNameAsSniButNotAnIpAddress) {
+  Server server([](const Seen& seen) { return reply(200, seen.sni); }, server_context(false));
+  TlsOptions by_name;
+  by_name.ca_pem = pki_.read("ca.crt");
+  auto named = get(std::move(by_name), server.url("/", "localhost"));
+  ASSERT_TRUE(named.ok()) << named.error().message;
+  EXPECT_EQ(named->body, "localhost");
+  TlsOptions by_ip;
+  by_ip.ca_pem = pki_.read("ca.crt");
+  auto ip = get(std::move(by_ip), server.url("/"));
+  ASSERT_TRUE(ip.ok()) << ip.error().message;
+  EXPECT_EQ(ip->body, "");
+  TlsOptions overridden;
+  overridden.insecure_skip_verify = true;
+  overridden.server_name = "kubernetes.default.svc";
+  auto over = get(std::move(overridden), server.url("/"));
+  ASSERT_TRUE(over.ok()) << over.error().message;
+  EXPECT_EQ(over->body, "kubernetes.default.svc");
+}
+
 TEST_F(BeastClientTls, RejectsAServerSignedByAnotherCa) {
   Server server(echo_subject, server_context(false));
   TlsOptions tls;

@@ -42,6 +42,7 @@ struct Seen {
   std::string body;
   std::string header_value;  // of Server::watch_header
   std::string client_subject;
+  std::string sni;  // server name the client sent in its TLS ClientHello
 };
 
 class Server {
@@ -114,13 +115,14 @@ class Server {
         subject = buf;
         X509_free(cert);
       }
-      session(stream, subject);
+      const char* sni = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
+      session(stream, subject, sni ? sni : "");
     }
     socket.close(ec);
   }
 
   template <class Stream>
-  void session(Stream& stream, const std::string& subject = "") {
+  void session(Stream& stream, const std::string& subject = "", const std::string& sni = "") {
     boost::beast::flat_buffer buffer;
     for (;;) {
       bhttp::request<bhttp::string_body> req;
@@ -128,7 +130,7 @@ class Server {
       bhttp::read(stream, buffer, req, ec);
       if (ec) return;
       Seen seen{std::string(req.method_string()), std::string(req.target()), req.body(),
-                std::string(req[watch_header]), subject};
+                std::string(req[watch_header]), subject, sni};
       {
         std::lock_guard lock(mutex_);
         seen_.push_back(seen);
