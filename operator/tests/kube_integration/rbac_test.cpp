@@ -36,7 +36,8 @@ class RbacTest : public ::testing::Test {
     sh("kubectl create namespace cipherbox-system --dry-run=client -o yaml | kubectl apply -f - "
        ">/dev/null;"
        "kubectl apply -f " CBX_SOURCE_DIR "/config/rbac/ >/dev/null");
-    std::string out = ::testing::TempDir() + "/operator-" + unique_suffix() + ".kubeconfig";
+    out_ = ::testing::TempDir() + "/operator-" + unique_suffix() + ".kubeconfig";
+    const std::string& out = out_;
     sh(CBX_SOURCE_DIR "/hack/local-cp.sh token '" + state_dir() +
        "' cipherbox-system cipherbox-republish '" + out + "' >/dev/null");
     admin_ = admin_client();
@@ -56,6 +57,7 @@ class RbacTest : public ::testing::Test {
   std::unique_ptr<KubeClient> admin_;
   std::unique_ptr<KubeClient> op_;
   std::string ns_;
+  std::string out_;  // the operator's token kubeconfig
 };
 
 TEST_F(RbacTest, TheOperatorTokenCanDoWhatTheOperatorNeeds) {
@@ -137,6 +139,31 @@ TEST_F(RbacTest, TheOperatorTokenIsRefusedEverythingElse) {
   auto config_maps = op_->list(resources::kConfigMap, ns_);
   ASSERT_FALSE(config_maps.ok());
   expect_forbidden(config_maps.error(), "list configmaps");
+}
+
+TEST_F(RbacTest, InClusterConfigUsesTheMountedTokenCaAndNamespace) {
+  // What a pod sees: KUBERNETES_SERVICE_HOST/PORT and the ServiceAccount mount.
+  std::string mount = ::testing::TempDir() + "/sa-" + unique_suffix();
+  sh("mkdir -p '" + mount + "' && cp '" + state_dir() + "/ca.crt' '" + mount + "/ca.crt' && " +
+     "printf cipherbox-system > '" + mount + "/namespace' && " + "kubectl --kubeconfig '" + out_ +
+     "' config view --raw -o jsonpath='{.users[0].user.token}' > '" + mount + "/token'");
+  std::string server = sh("kubectl config view --raw -o jsonpath='{.clusters[0].cluster.server}'");
+  std::string port = server.substr(server.rfind(':') + 1);
+  auto env = [&](const char* name) -> std::optional<std::string> {
+    if (std::string(name) == "KUBERNETES_SERVICE_HOST") return "127.0.0.1";
+    if (std::string(name) == "KUBERNETES_SERVICE_PORT") return port;
+    return std::nullopt;
+  };
+  auto config = load_in_cluster(env, mount);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  auto client = KubeClient::from_config(std::move(config.value()));
+  ASSERT_TRUE(client.ok()) << client.error().message;
+  EXPECT_EQ((*client)->default_namespace(), kOperatorNs);
+  auto listed = (*client)->list(resources::kIpnsRepublish, "");
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  auto secrets = (*client)->list(resources::kSecret, kOperatorNs);
+  ASSERT_FALSE(secrets.ok());
+  expect_forbidden(secrets.error(), "list secrets in-cluster");
 }
 
 }  // namespace
