@@ -64,6 +64,11 @@ demo:
 demo-down:
 	BIN=$(CURDIR)/$(BUILD)/bin hack/demo.sh down
 
+# For developers with Docker: kind cluster, images, the chart with the demo signer and routing,
+# a smoke scenario and tests/e2e (hack/kind-e2e.sh). CI runs the scenarios on the local control plane.
+e2e-kind: build
+	BIN=$(CURDIR)/$(BUILD)/bin hack/kind-e2e.sh
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
