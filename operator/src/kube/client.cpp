@@ -167,13 +167,22 @@ Result<ListPage> KubeClient::list(const Resource& r, std::string_view ns, ListOp
   auto first = list_page(r, ns, options);
   if (!first) return first;
   ListPage all = std::move(first.value());
-  options.resource_version.clear();  // a continue token carries the snapshot
+  ListOptions next_options = options;
+  next_options.resource_version.clear();  // a continue token carries the snapshot
   while (!all.continue_token.empty()) {
-    options.continue_token = all.continue_token;
-    auto next = list_page(r, ns, options);
-    if (!next) return next.error();
-    for (auto& item : next->items) all.items.push_back(std::move(item));
-    all.continue_token = next->continue_token;
+    next_options.continue_token = all.continue_token;
+    auto next = list_page(r, ns, next_options);
+    if (next.ok()) {
+      for (auto& item : next->items) all.items.push_back(std::move(item));
+      all.continue_token = next->continue_token;
+      continue;
+    }
+    if (next.error().code != "GONE" || options.limit == 0) return next.error();
+    // The snapshot behind the continue token was compacted away; as client-go's pager does,
+    // fall back to one unpaginated list.
+    options.limit = 0;
+    options.continue_token.clear();
+    return list_page(r, ns, options);
   }
   return all;
 }

@@ -6,6 +6,12 @@
 
 namespace cbx::kube {
 
+void strip_managed_fields(json& object) {
+  if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object()) {
+    meta->erase("managedFields");
+  }
+}
+
 Informer::Informer(KubeClient& client, Resource resource, InformerOptions options)
     : client_(client), resource_(std::move(resource)), options_(std::move(options)) {}
 
@@ -50,6 +56,9 @@ bool Informer::relist(std::string& resource_version) {
                                        {"code", page.error().code},
                                        {"error", page.error().message}});
     return false;
+  }
+  if (options_.transform) {
+    for (auto& item : page->items) options_.transform(item);
   }
   for (const auto& delta : store_.replace(std::move(page->items))) dispatch(delta);
   resource_version = page->resource_version;
@@ -96,7 +105,13 @@ void Informer::run() {
           backoff = options_.min_backoff;  // the server answers again
           if (auto rv = resource_version_of(event.object); !rv.empty()) resource_version = rv;
           if (event.type == "BOOKMARK") return !stopped_;
-          if (auto delta = store_.apply(event)) dispatch(*delta);
+          if (options_.transform) {
+            WatchEvent transformed = event;
+            options_.transform(transformed.object);
+            if (auto delta = store_.apply(transformed)) dispatch(*delta);
+          } else if (auto delta = store_.apply(event)) {
+            dispatch(*delta);
+          }
           return !stopped_.load();
         },
         &cancel_);

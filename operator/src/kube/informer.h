@@ -22,11 +22,16 @@ struct InformerHandlers {
   std::function<void(const json& last_known)> on_delete;
 };
 
+void strip_managed_fields(json& object);
+
 struct InformerOptions {
   std::string namespace_name;  // empty: all namespaces (or cluster-scoped)
   std::string label_selector;
   int page_size = 500;
   int watch_timeout_seconds = 300;
+  // Applied to every object before it is cached and handed to handlers (client-go's
+  // SetTransform). The default drops metadata.managedFields, often the bulk of an object.
+  std::function<void(json& object)> transform = strip_managed_fields;
   Duration min_backoff = std::chrono::milliseconds(500);
   Duration max_backoff = std::chrono::seconds(30);
 };

@@ -88,6 +88,26 @@ TEST_F(ClientTest, ListFollowsContinueTokens) {
   EXPECT_NE(reqs[1].url.find("&continue=c1"), std::string::npos);
 }
 
+TEST_F(ClientTest, AnExpiredContinueTokenFallsBackToOneFullList) {
+  transport->answers.push_back(response(
+      200,
+      R"({"metadata":{"resourceVersion":"41","continue":"c1"},"items":[{"metadata":{"name":"a"}}]})"));
+  transport->answers.push_back(
+      response(410, R"({"reason":"Expired","message":"continue too old"})"));
+  transport->answers.push_back(response(
+      200,
+      R"({"metadata":{"resourceVersion":"90"},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]})"));
+  ListOptions options;
+  options.limit = 1;
+  auto all = client->list(resources::kIpnsRepublish, "ns", options);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(all->items.size(), 2u);
+  EXPECT_EQ(all->resource_version, "90");
+  auto last = transport->requests().back().url;
+  EXPECT_EQ(last.find("limit="), std::string::npos) << last;
+  EXPECT_EQ(last.find("continue="), std::string::npos) << last;
+}
+
 TEST_F(ClientTest, WatchSplitsEventsAcrossChunkBoundaries) {
   transport->streams.push_back(
       {200,

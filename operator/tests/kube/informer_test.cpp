@@ -84,6 +84,17 @@ TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
   EXPECT_NE(reqs[3].url.find("resourceVersion=20"), std::string::npos) << reqs[3].url;
 }
 
+TEST(Informer, DropsManagedFieldsBeforeCaching) {
+  json object = {
+      {"metadata", {{"name", "a"}, {"managedFields", json::array({{{"manager", "kubectl"}}})}}}};
+  strip_managed_fields(object);
+  EXPECT_FALSE(object["metadata"].contains("managedFields"));
+  EXPECT_EQ(object["metadata"]["name"], "a");
+  json no_metadata = {{"kind", "X"}};
+  strip_managed_fields(no_metadata);
+  EXPECT_EQ(no_metadata, (json{{"kind", "X"}}));
+}
+
 TEST(Informer, RetriesAListThatFailedAndThenSyncs) {
   auto owned = std::make_unique<ScriptedTransport>();
   auto* transport = owned.get();
