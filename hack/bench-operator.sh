@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Operator benchmark (issue 5): N IpnsRepublish objects due at once on the local control plane;
+# prints the time until routing holds a record for every folder, the operator's peak RSS, the
+# Kubernetes API requests it made, the sign batches, and its CPU use once idle.
+# usage: hack/bench-operator.sh [BUILD_DIR] [COUNT]   (defaults: build 10000)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$ROOT/build}
+COUNT=${2:-10000}
+BIN=$BUILD/bin
+STATE=${BENCH_STATE:-$BUILD/bench-operator}
+rm -rf "$STATE"; mkdir -p "$STATE/logs"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  "$ROOT/hack/local-cp.sh" down "$STATE/cp" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_line() { for _ in $(seq 1 300); do grep -m1 "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+"$ROOT/hack/local-cp.sh" up "$STATE/cp" >/dev/null
+eval "$("$ROOT/hack/local-cp.sh" env "$STATE/cp")"
+routing_bin=$("$ROOT/hack/build-routing-server.sh")
+"$routing_bin" --listen 127.0.0.1:0 >"$STATE/logs/routing.log" 2>&1 & PIDS+=($!)
+ROUTING=$(wait_line "$STATE/logs/routing.log" listening | sed 's/.*"listening":"\([^"]*\)".*/\1/')
+head -c 24 /dev/urandom | base64 >"$STATE/token"; head -c 32 /dev/urandom >"$STATE/seed"
+"$BIN/cipherbox-signer" --listen 127.0.0.1:0 --token-file "$STATE/token" --insecure-simulator \
+  --simulator-seed-file "$STATE/seed" >"$STATE/logs/signer.log" 2>&1 & PIDS+=($!)
+SIGNER=http://$(wait_line "$STATE/logs/signer.log" '"listening"' | sed 's/.*"address":"\([^"]*\)".*/\1/')
+kubectl apply --server-side -f "$ROOT/crds/" >/dev/null
+kubectl wait --for=condition=Established crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io --timeout=60s >/dev/null
+kubectl create namespace cipherbox-system >/dev/null
+kubectl create namespace bench >/dev/null
+kubectl -n cipherbox-system create secret generic cipherbox-signer-token --from-file=token="$STATE/token" >/dev/null
+sed "s|url: http://127.0.0.1:8787|url: $SIGNER|" "$ROOT/config/samples/republish.cipherbox.io_v1alpha1_teeepoch.yaml" | kubectl apply -f - >/dev/null
+
+# Epoch 1 activated by a first operator run, which then stops: the folders are all created
+# before the measured operator starts, so every one of them is due at once.
+PROBE=$(free_port)
+"$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace cipherbox-system --routing "$ROUTING" \
+  --probe-address "127.0.0.1:$PROBE" >"$STATE/logs/operator-epoch.log" 2>&1 & EPOCH_OP=$!
+kubectl wait --for=jsonpath='{.status.phase}'=Active teeepoch/epoch-1 --timeout=60s >/dev/null
+kill "$EPOCH_OP"; wait "$EPOCH_OP" 2>/dev/null || true
+PUBKEY=$(kubectl get teeepoch epoch-1 -o jsonpath='{.status.publicKey}')
+"$BIN/cbx_load_folders" --kubeconfig "$KUBECONFIG" --epoch-public-key "$PUBKEY" --count "$COUNT" --namespace bench
+
+PROBE=$(free_port)
+start=$(date +%s.%N)
+"$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace cipherbox-system --routing "$ROUTING" \
+  --probe-address "127.0.0.1:$PROBE" --leader-elect=false --log-level warn >"$STATE/logs/operator.log" 2>&1 & OP=$!
+PIDS+=($OP)
+while :; do
+  n=$(curl -fsS "$ROUTING/_test/stats" | python3 -c 'import json,sys;print(json.load(sys.stdin)["records"])')
+  [ "$n" -ge "$COUNT" ] && break
+  kill -0 "$OP" || { echo "operator died"; tail "$STATE/logs/operator.log"; exit 1; }
+  sleep 0.5
+done
+end=$(date +%s.%N)
+elapsed=$(python3 -c "print(f'{$end - $start:.1f}')")
+sleep 5  # the last status writes
+metrics=$(curl -fsS "127.0.0.1:$PROBE/metrics")
+api_requests=$(echo "$metrics" | awk '/^cipherbox_kube_api_requests_total/ {s += $NF} END {print s}')
+batches=$(echo "$metrics" | awk '/^cipherbox_sign_batch_size_count/ {print $NF}')
+rss_mb=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$OP/status")
+t0=$(cpu_ticks "$OP"); sleep 30; t1=$(cpu_ticks "$OP")
+idle_cpu=$(python3 -c "print(f'{($t1 - $t0) / $(getconf CLK_TCK) / 30 * 100:.2f}')")
+published=$(kubectl get ipnsrepublishes -n bench -o jsonpath='{range .items[*]}{.status.publishedSequence}{"\n"}{end}' | grep -c '^2$' || true)
+echo "operator bench: $COUNT folders due at once"
+echo "  all published (routing holds every name) after: ${elapsed} s  ($(python3 -c "print(f'{$COUNT / $elapsed:.0f}')") folders/s)"
+echo "  folders with status.publishedSequence = 2:    $published"
+echo "  operator peak RSS:                             ${rss_mb} MiB"
+echo "  Kubernetes API requests by the operator:       $api_requests ($(python3 -c "print(f'{$api_requests / $COUNT:.2f}')") per folder)"
+echo "  sign batches:                                  $batches (avg $(python3 -c "print(f'{$COUNT / max($batches,1):.1f}')") entries)"
+echo "  operator CPU when idle (30 s):                 ${idle_cpu} %"
