@@ -35,6 +35,7 @@ cleanup() {
   kubectl delete ipnsrepublish "$FOLDER" -n default --ignore-not-found >/dev/null 2>&1 || true
   kubectl delete teeepoch "epoch-$EPOCH" --ignore-not-found >/dev/null 2>&1 || true
   helm uninstall "$RELEASE" -n "$OPERATOR_NS" >/dev/null 2>&1 || true
+  helm uninstall "$RELEASE-demo" -n "$OPERATOR_NS-demo" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 quiet() {  # command...: its output only when it fails
@@ -130,6 +131,29 @@ request_republish "$FOLDER"
 check "manual republish as the SA" eventually 60 published_sequence_at_least "$FOLDER" 3
 check "operator log: no request refused (403)" bash -c "! grep -qi 'forbidden\|\"code\":403\|: 403' '$E2E_STATE/logs/operator.log'"
 check "operator log: no key material words" bash -c "! grep -qi 'seed\"\|privatekey' '$E2E_STATE/logs/operator.log'"
+
+# --- the demo parts: installed objects, and values kept across an upgrade -----------------------
+for p in operator signer routing; do stop_bg "$p"; done
+kubectl delete ipnsrepublish "$FOLDER" -n default >/dev/null
+kubectl delete teeepoch "epoch-$EPOCH" >/dev/null
+DEMO_NS=$OPERATOR_NS-demo
+DEMO=$RELEASE-demo
+DEMO_SETS=demo.signer.enabled=true,demo.routing.enabled=true,demo.epoch.enabled=true
+check "helm install with the demo parts" quiet helm install "$DEMO" "$CHART" -n "$DEMO_NS" --create-namespace --set "$DEMO_SETS"
+helm get manifest "$DEMO" -n "$DEMO_NS" >"$E2E_STATE/demo-manifest.yaml"
+check_eq "demo release has 16 objects" 16 "$(grep -c '^kind:' "$E2E_STATE/demo-manifest.yaml" || true)"
+check "every object of the demo release exists" quiet kubectl get -f "$E2E_STATE/demo-manifest.yaml"
+DS=$DEMO-cipherbox-republish
+check_eq "demo TeeEpoch points at the in-cluster signer" "http://$DS-signer.$DEMO_NS.svc:8443" \
+  "$(kubectl get teeepoch epoch-1 -o jsonpath='{.spec.signer.url}')"
+token=$(kubectl -n "$DEMO_NS" get secret cipherbox-signer-token -o jsonpath='{.data.token}')
+seed=$(kubectl -n "$DEMO_NS" get secret "$DS-signer-seed" -o jsonpath='{.data.seed}')
+check_eq "demo token is 40 characters" 40 "$(echo "$token" | base64 -d | wc -c)"
+check "helm upgrade of the demo release" quiet helm upgrade "$DEMO" "$CHART" -n "$DEMO_NS" --set "$DEMO_SETS" --set logLevel=debug
+check_eq "upgrade keeps the demo token" "$token" "$(kubectl -n "$DEMO_NS" get secret cipherbox-signer-token -o jsonpath='{.data.token}')"
+check_eq "upgrade keeps the simulator seed" "$seed" "$(kubectl -n "$DEMO_NS" get secret "$DS-signer-seed" -o jsonpath='{.data.seed}')"
+check "helm uninstall of the demo release" quiet helm uninstall "$DEMO" -n "$DEMO_NS"
+check "uninstall removes the demo TeeEpoch" bash -c "! kubectl get teeepoch epoch-1 >/dev/null 2>&1"
 
 echo "$E2E_PASSED passed, $E2E_FAILED failed"
 [ "$E2E_FAILED" -eq 0 ]
