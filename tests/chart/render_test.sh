@@ -165,6 +165,10 @@ check "routing: one --routing per endpoint, in order" \
   grep -q -- '--routing=https://a.example --routing=https://b.example:4443/x --routing=http://c.local:8080 --probe' <<<"$args"
 check "routing: log level, batch size, leader election from values" \
   bash -c "grep -q -- '--leader-elect=false --log-level=debug' <<<'$args' && grep -q -- '--batch-size=20' <<<'$args'"
+check "defaults: no --attestation-verifier" bash -c "! grep -q -- --attestation-verifier '$WORK/defaults.yaml'"
+check "render verifier" render verifier --set attestationVerifier=https://verifier.example/v1/verify
+check "attestationVerifier becomes --attestation-verifier" \
+  grep -q -- '- --attestation-verifier=https://verifier.example/v1/verify' "$WORK/verifier.yaml"
 check_eq "routing: 3 replicas" 3 "$(q routing "$(obj routing Deployment $D).spec.replicas")"
 check_eq "routing: Secret names from values" "tok-a,tok-b" \
   "$(q routing "$(obj routing Role $D).rules[] | select(.resources == [\"secrets\"]) | .resourceNames | join(\",\")")"
