@@ -34,13 +34,13 @@ void Informer::dispatch(const Delta& delta) {
   for (const auto& h : handlers_) {
     switch (delta.type) {
       case Delta::Type::added:
-        if (h.on_add) h.on_add(delta.object);
+        if (h.on_add) h.on_add(*delta.object);
         break;
       case Delta::Type::updated:
-        if (h.on_update) h.on_update(delta.old_object, delta.object);
+        if (h.on_update) h.on_update(*delta.old_object, *delta.object);
         break;
       case Delta::Type::deleted:
-        if (h.on_delete) h.on_delete(delta.object);
+        if (h.on_delete) h.on_delete(*delta.object);
         break;
     }
   }

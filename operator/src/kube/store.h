@@ -5,6 +5,7 @@
 // repeats work.
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,12 +17,16 @@
 
 namespace cbx::kube {
 
+// Objects are shared, immutable snapshots: the cache, deltas and handlers see the same one, so
+// a 100 000-object list is held once, not copied per consumer.
+using ObjectPtr = std::shared_ptr<const json>;
+
 struct Delta {
   enum class Type { added, updated, deleted };
   Type type;
   std::string key;
-  json old_object;  // updated, deleted
-  json object;      // added, updated (the new state); deleted (the last known state)
+  ObjectPtr old_object;  // updated (the previous state); null otherwise
+  ObjectPtr object;      // added, updated (the new state); deleted (the last known state)
 };
 
 std::string key_of(const json& object);
@@ -32,14 +37,15 @@ class Store {
   std::vector<Delta> replace(std::vector<json> items);
   std::optional<Delta> apply(const WatchEvent& event);
 
-  std::optional<json> get(const std::string& key) const;
+  std::optional<json> get(const std::string& key) const;  // a copy
+  ObjectPtr get_shared(const std::string& key) const;     // no copy; null when absent
   std::vector<json> list() const;
   void for_each(const std::function<void(const json&)>& fn) const;
   std::size_t size() const;
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, json> objects_;
+  std::unordered_map<std::string, ObjectPtr> objects_;
 };
 
 }  // namespace cbx::kube

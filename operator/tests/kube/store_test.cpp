@@ -33,11 +33,11 @@ TEST(StoreReplace, RelistReportsOnlyRealChanges) {
                                                 {"ns/new", Delta::Type::added}}));
   for (const auto& d : deltas) {
     if (d.type == Delta::Type::updated) {
-      EXPECT_EQ(resource_version_of(d.old_object), "2");
-      EXPECT_EQ(resource_version_of(d.object), "7");
+      EXPECT_EQ(resource_version_of(*d.old_object), "2");
+      EXPECT_EQ(resource_version_of(*d.object), "7");
     }
     if (d.type == Delta::Type::deleted) {
-      EXPECT_EQ(resource_version_of(d.object), "3");
+      EXPECT_EQ(resource_version_of(*d.object), "3");
     }
   }
   EXPECT_FALSE(store.get("ns/gone"));
@@ -58,11 +58,21 @@ TEST(StoreApply, WatchEventsUpdateTheCache) {
   auto modified = store.apply({"MODIFIED", obj("a", "2")});
   ASSERT_TRUE(modified);
   EXPECT_EQ(modified->type, Delta::Type::updated);
-  EXPECT_EQ(resource_version_of(modified->old_object), "1");
+  EXPECT_EQ(resource_version_of(*modified->old_object), "1");
   auto deleted = store.apply({"DELETED", obj("a", "3")});
   ASSERT_TRUE(deleted);
   EXPECT_EQ(deleted->type, Delta::Type::deleted);
   EXPECT_EQ(store.size(), 0u);
+}
+
+TEST(StoreReplace, KeepsOneSharedInstancePerObjectVersion) {
+  Store store;
+  auto first = store.replace({obj("a", "1")});
+  auto cached = store.get_shared("ns/a");
+  EXPECT_EQ(cached, first[0].object) << "the delta and the cache share the object";
+  store.replace({obj("a", "1")});
+  EXPECT_EQ(store.get_shared("ns/a"), cached) << "an unchanged object keeps its instance";
+  EXPECT_EQ(store.get_shared("ns/missing"), nullptr);
 }
 
 TEST(StoreApply, ReplayedEventsAreIgnored) {
