@@ -108,7 +108,10 @@ Status write_seed_file(const std::string& path, const SecretBytes& seed, bool ov
   Status written = ::fchmod(fd, 0600) == 0 ? write_all(fd, seed)
                                            : make_error("WRITE_FAILED", std::strerror(errno));
   if (::close(fd) != 0 && written) written = make_error("WRITE_FAILED", std::strerror(errno));
-  if (!written) return make_error("WRITE_FAILED", path + ": " + written.error().message);
+  if (!written) {
+    if (!overwrite) ::unlink(path.c_str());  // no half-written key file of our own left behind
+    return make_error("WRITE_FAILED", path + ": " + written.error().message);
+  }
   return ok_status();
 }
 
