@@ -44,8 +44,14 @@ quiet() {  # command...: its output only when it fails
 }
 
 # --- helm install: every object ---------------------------------------------------------------
+# The routing server first: its URL goes into the chart's values like any endpoint.
+ROUTING_BIN=$("$REPO/hack/build-routing-server.sh")
+start_bg routing "$ROUTING_BIN" --listen 127.0.0.1:0
+ROUTING_URL=$(first_line_matching "$E2E_STATE/logs/routing.log" listening | sed 's/.*"listening":"\([^"]*\)".*/\1/')
 check "helm install (no --wait: nothing runs Pods here)" \
-  quiet helm install "$RELEASE" "$CHART" -n "$OPERATOR_NS" --create-namespace
+  quiet helm install "$RELEASE" "$CHART" -n "$OPERATOR_NS" --create-namespace \
+  --set-json "routing.endpoints=[\"$ROUTING_URL\"]" \
+  --set backoff.base=1s,backoff.max=10s,keyRecheck=10s,batch.linger=20ms
 helm get manifest "$RELEASE" -n "$OPERATOR_NS" >"$E2E_STATE/manifest.yaml"
 kinds=$(grep -c '^kind:' "$E2E_STATE/manifest.yaml" || true)
 check_eq "release manifest has the 9 default objects" 9 "$kinds"
@@ -100,18 +106,18 @@ check "API server refuses the SA a Secret list" grep -q 'forbidden' <<<"$out"
 out=$(kubectl --kubeconfig "$SA_KUBECONFIG" -n default delete ipnsrepublish anything 2>&1 || true)
 check "API server refuses the SA a delete" grep -q 'forbidden' <<<"$out"
 
-# --- the operator does its whole job with that token ------------------------------------------
+# --- the operator, with the chart's args and that token, does its whole job ------------------
 # Above any epoch another test left on the shared control plane: ours is the active one.
 EPOCH=$(( $(kubectl get teeepochs -o jsonpath='{range .items[*]}{.spec.epoch}{"\n"}{end}' | sort -n | tail -1) + 1 ))
-ROUTING_BIN=$("$REPO/hack/build-routing-server.sh")
-start_bg routing "$ROUTING_BIN" --listen 127.0.0.1:0
-ROUTING_URL=$(first_line_matching "$E2E_STATE/logs/routing.log" listening | sed 's/.*"listening":"\([^"]*\)".*/\1/')
 SIGNER_URL=$(start_signer signer)
 apply_token_secret  # as the admin: the chart's default token Secret name, cipherbox-signer-token
 apply_epoch "$EPOCH" "$SIGNER_URL"
-start_bg operator "$BIN/cipherbox-republish" run --kubeconfig "$SA_KUBECONFIG" --namespace "$OPERATOR_NS" \
-  --routing "$ROUTING_URL" --probe-address 127.0.0.1:0 --leader-elect true --backoff-base 1s \
-  --backoff-max 10s --key-recheck 10s --batch-linger 20ms
+# Exactly the container args of the installed Deployment, plus what a Pod gets from its
+# environment: the ServiceAccount's credentials, and a free probe port (a repeated flag takes its
+# last value).
+read -r -a ARGS <<<"$(kubectl -n "$OPERATOR_NS" get deployment "$SA" -o jsonpath='{.spec.template.spec.containers[0].args[*]}')"
+check_eq "Deployment args carry the routing endpoint from values" 1 "$(printf '%s\n' "${ARGS[@]}" | grep -cx -- "--routing=$ROUTING_URL")"
+start_bg operator "$BIN/cipherbox-republish" "${ARGS[@]}" --kubeconfig "$SA_KUBECONFIG" --probe-address 127.0.0.1:0
 check "operator (as the SA) activates epoch $EPOCH" eventually 60 epoch_phase_is "$EPOCH" Active
 check "operator holds the Lease cipherbox-republish in $OPERATOR_NS" eventually 30 \
   bash -c "[ -n \"\$(kubectl -n '$OPERATOR_NS' get lease cipherbox-republish -o jsonpath='{.spec.holderIdentity}')\" ]"
