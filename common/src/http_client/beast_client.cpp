@@ -26,6 +26,11 @@ std::optional<std::string> find_header(const Headers& headers, std::string_view 
 
 namespace {
 
+bool idempotent(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS";
+}
+
 class BeastClient final : public HttpTransport {
  public:
   BeastClient(ClientOptions options, std::shared_ptr<boost::asio::ssl::context> tls)
@@ -56,8 +61,10 @@ class BeastClient final : public HttpTransport {
   }
 
  private:
-  // A kept-alive connection the server has closed meanwhile fails before any response byte
-  // ("STALE"); the request then goes once more on a new connection, as Go's net/http does.
+  // A kept-alive connection the server has closed meanwhile fails before any response byte; the
+  // request then goes once more on a new connection, as Go's net/http does: always when it
+  // could not even be written, and only for idempotent methods when it was (a POST the server
+  // may have acted on is not sent twice).
   template <class Exchange>
   Result<Response> execute(const Request& request, Exchange&& exchange, Cancellation* cancel) {
     auto url = parse_url(request.url);
@@ -73,9 +80,11 @@ class BeastClient final : public HttpTransport {
         conn = std::move(opened.value());
       }
       auto response = exchange(*conn, wire);
-      if (!response && response.error().code == "STALE" && attempt == 0) continue;
       if (!response) {
-        if (response.error().code == "STALE") return make_error("TRANSPORT", "connection closed");
+        const std::string& code = response.error().code;
+        bool stale = code == "STALE" || code == "STALE_AFTER_WRITE";
+        if (attempt == 0 && (code == "STALE" || (stale && idempotent(request.method)))) continue;
+        if (stale) return make_error("TRANSPORT", "connection closed by the server");
         return response.error();
       }
       pool_.release(key, std::move(conn));

@@ -108,8 +108,7 @@ Status Connection::connect(const Url& url, Clock::time_point deadline, Cancellat
   if (!ec) {  // an IP literal needs no resolver (whose service would add a thread per context)
     ec = run(
         [&](auto done) {
-          socket.async_connect(tcp::endpoint(address, url.port),
-                               [done](error_code e) { done(e); });
+          socket.async_connect(tcp::endpoint(address, url.port), [done](error_code e) { done(e); });
         },
         deadline, cancel);
     if (ec) return io_error("connect", ec);
@@ -198,7 +197,7 @@ Result<Response> Connection::exchange(const WireRequest& request, Clock::time_po
       deadline, cancel);
   if (ec) {
     if (was_used && !parser.got_some() && is_stale_close(ec)) {
-      return make_error("STALE", "kept-alive connection closed");
+      return make_error("STALE_AFTER_WRITE", "kept-alive connection closed");
     }
     return io_error("read response head", ec);
   }
@@ -241,7 +240,7 @@ Result<Response> Connection::exchange_streamed(const WireRequest& request,
       Clock::now() + idle, cancel);
   if (ec) {
     if (was_used && !parser.got_some() && is_stale_close(ec)) {
-      return make_error("STALE", "kept-alive connection closed");
+      return make_error("STALE_AFTER_WRITE", "kept-alive connection closed");
     }
     return io_error("read response head", ec);
   }

@@ -32,8 +32,9 @@ class Connection {
       const Url& url, const std::shared_ptr<boost::asio::ssl::context>& tls,
       const TlsOptions& tls_options, std::chrono::milliseconds timeout, Cancellation* cancel);
 
-  // Writes the request and reads the whole response (body up to max_body bytes). Returns code
-  // "STALE" when a kept-alive connection turned out to be closed before any response byte.
+  // Writes the request and reads the whole response (body up to max_body bytes). On a kept-alive
+  // connection the server had closed, returns code "STALE" (the request could not be written)
+  // or "STALE_AFTER_WRITE" (it was written, but not one response byte came back).
   Result<Response> exchange(const WireRequest& request, Clock::time_point deadline,
                             std::size_t max_body, Cancellation* cancel);
   // Writes the request, reads the head, then hands a 2xx body to on_chunk as it arrives (each

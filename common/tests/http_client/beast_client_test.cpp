@@ -85,6 +85,22 @@ TEST(BeastClient, RetriesOnceWhenAKeptAliveConnectionWasClosedByTheServer) {
   EXPECT_EQ(server.connections(), 2);
 }
 
+TEST(BeastClient, DoesNotResendAPostThatReachedAClosedConnection) {
+  Server server([](const Seen&) {
+    Reply r = reply(200, "ok");
+    r.drop_after = true;
+    return r;
+  });
+  auto client = plain_client();
+  ASSERT_TRUE(client->request(req("GET", server.url("/1"))).ok());
+  std::this_thread::sleep_for(50ms);  // the server's FIN arrives; our write still succeeds
+  auto post = client->request(req("POST", server.url("/2")));
+  ASSERT_FALSE(post.ok()) << "the server may have acted on it: not sent twice";
+  EXPECT_EQ(post.error().code, "TRANSPORT");
+  EXPECT_EQ(server.seen().size(), 1u);
+  EXPECT_TRUE(client->request(req("POST", server.url("/3"))).ok()) << "a fresh connection works";
+}
+
 TEST(BeastClient, TimesOutASlowResponse) {
   Server server([](const Seen&) {
     Reply r = reply(200, "late");
