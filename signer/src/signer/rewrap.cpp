@@ -25,7 +25,8 @@ Result<RewrapTarget> external_target(const json& target,
     return make_error("APPROVAL_REQUIRED",
                       "no rotation authority is configured: rewrap to an external key is refused");
   }
-  if (!has(target, "approval")) {
+  if (!has(target, "approval") || (target["approval"].is_string() &&
+                                   target["approval"].get_ref<const std::string&>().empty())) {
     return make_error("APPROVAL_REQUIRED", "an approval by the rotation authority is required");
   }
   auto approval = get_string(target, "approval", 200);

@@ -98,6 +98,8 @@ TEST(RewrapApiTest, ExternalTargetNeedsAValidApprovalOfThatExactTarget) {
   auto missing = refused(external_target(ext, 2, std::nullopt));
   EXPECT_EQ(missing.status, 403u);
   EXPECT_EQ(missing.body["error"]["code"], "APPROVAL_REQUIRED");
+  EXPECT_EQ(refused(external_target(ext, 2, std::string())).body["error"]["code"],
+            "APPROVAL_REQUIRED");
   const std::pair<const char*, json> invalid[] = {
       {"approval of another key", external_target(ext, 2, approve(authority, other, 2))},
       {"approval of another epoch", external_target(ext, 3, approve(authority, ext, 2))},
