@@ -1,10 +1,21 @@
 #include "kube/informer.h"
 
 #include <algorithm>
+#include <random>
 
 #include "cbx/base/log.h"
 
 namespace cbx::kube {
+
+namespace {
+
+int spread(int seconds) {
+  if (seconds <= 0) return seconds;
+  thread_local std::mt19937 rng{std::random_device{}()};
+  return seconds + std::uniform_int_distribution<int>(0, seconds)(rng);
+}
+
+}  // namespace
 
 void strip_managed_fields(json& object) {
   if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object()) {
@@ -94,7 +105,7 @@ void Informer::run() {
     WatchOptions watch_options;
     watch_options.resource_version = resource_version;
     watch_options.label_selector = options_.label_selector;
-    watch_options.timeout_seconds = options_.watch_timeout_seconds;
+    watch_options.timeout_seconds = spread(options_.watch_timeout_seconds);
     {
       std::lock_guard lock(mutex_);
       ++stats_.watches;

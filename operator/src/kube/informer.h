@@ -28,6 +28,8 @@ struct InformerOptions {
   std::string namespace_name;  // empty: all namespaces (or cluster-scoped)
   std::string label_selector;
   int page_size = 500;
+  // Each watch asks the server to end it after this many seconds plus up to as many again at
+  // random (client-go's spread), so that many informers do not re-watch in lockstep.
   int watch_timeout_seconds = 300;
   // Applied to every object before it is cached and handed to handlers (client-go's
   // SetTransform). The default drops metadata.managedFields, often the bulk of an object.
