@@ -1,5 +1,8 @@
 // POST /v1/sign over real HTTP on loopback: the happy paths, epoch migration and the table of bad
 // inputs of issue 3, each with its documented answer, the server staying up throughout.
+#include <atomic>
+#include <thread>
+
 #include "cbx/epoch/report_data.h"
 #include "cbx/epoch/tdx_quote.h"
 #include "signer_test_support.h"
@@ -410,6 +413,45 @@ TEST(AuthTest, SchemeIsCaseInsensitiveTokenIsNot) {
   EXPECT_EQ(status(std::string("Basic ") + kToken), 401u);
   EXPECT_EQ(status("Bearer"), 401u);
   EXPECT_EQ(status(kToken), 401u);
+}
+
+}  // namespace
+}  // namespace cbx::signer::test
+
+namespace cbx::signer::test {
+namespace {
+
+TEST(ConcurrencyTest, ParallelClientsOnSeveralServerThreadsAllGetValidRecords) {
+  http::ServerOptions options;
+  options.threads = 3;
+  SignerHarness h(std::nullopt, options);
+  std::vector<Folder> folders;
+  for (int i = 0; i < 4; ++i) folders.push_back(make_folder(static_cast<std::uint8_t>(0x90 + i)));
+  std::vector<json> bodies;
+  for (int i = 0; i < 4; ++i) {
+    json entries = json::array();
+    for (int k = 0; k < 5; ++k) entries.push_back(h.entry(folders[i], 1 + k % 2, 4 + k));
+    bodies.push_back({{"currentEpoch", 2}, {"entries", entries}});
+  }
+  std::atomic<int> good{0}, bad{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&, i] {
+      for (int round = 0; round < 5; ++round) {
+        auto r = h.post("/v1/sign", bodies[i]);
+        for (const auto& result : r.body["results"]) {
+          auto record = base64_decode(result.value("record", ""));
+          bool valid =
+              result["ok"].get<bool>() && record &&
+              ipns::validate_record(ipns::parse_name(folders[i].name).value(), *record, now()).ok();
+          (valid ? good : bad)++;
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(good.load(), 4 * 5 * 5);
+  EXPECT_EQ(bad.load(), 0);
 }
 
 }  // namespace
