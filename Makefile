@@ -10,7 +10,7 @@ FUZZ_SMOKE_RUNS ?= 20000
 CMAKE_FLAGS := -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: all deps build test unit-test asan-test fuzz fuzz-smoke bench demo demo-down e2e e2e-kind clean format
+.PHONY: all deps build test check e2e asan-test fuzz fuzz-smoke bench bench-operator demo demo-down e2e-kind clean format
 
 all: build
 
@@ -23,8 +23,13 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-unit-test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+# Unit, interop and integration tests (ctest labels unit, interop, integration), in parallel.
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE e2e
+
+# End-to-end scenarios, one at a time (each runs a whole system on loopback).
+e2e: build
+	cd $(BUILD) && ctest --output-on-failure -L e2e
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DCBX_SANITIZE=ON
@@ -49,9 +54,13 @@ fuzz-smoke: fuzz-build
 
 bench: build
 	hack/run-benchmarks.sh $(BUILD)
+	hack/bench-operator.sh $(BUILD) $(BENCH_FOLDERS)
+
+BENCH_FOLDERS ?= 10000
 
 test: deps
-	$(MAKE) unit-test
+	$(MAKE) check
+	$(MAKE) e2e
 	$(MAKE) asan-test
 	$(MAKE) fuzz-smoke
 
