@@ -168,7 +168,8 @@ void Manager::start_workers() {
       worker_threads_.emplace_back([this, c = controller.get()] {
         // Reconcile only from synced caches (controller-runtime's WaitForCacheSync).
         for (auto& informer : informers_) {
-          while (!stopping_ && !informer->wait_for_sync(std::chrono::milliseconds(200))) {
+          while (!stopping_ && !c->queue().shutting_down() &&
+                 !informer->wait_for_sync(std::chrono::milliseconds(200))) {
           }
         }
         while (!stopping_ && c->process_next()) {
