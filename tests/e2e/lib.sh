@@ -89,9 +89,11 @@ e2e_finish() {
   [ "$E2E_FAILED" -eq 0 ]
 }
 
-# A simulator signer under `name` with its own seed (same seed = same epoch keys).
-start_signer() {  # name [seed-name]
+# A simulator signer under `name` with its own seed (same seed = same epoch keys); further
+# arguments go to the signer (e.g. --authority-public-key HEX).
+start_signer() {  # name [seed-name [signer flags...]]
   local name=$1 seed=${2:-$1}
+  shift; [ $# -gt 0 ] && shift
   [ -f "$E2E_STATE/$seed.seed" ] || head -c 32 /dev/urandom >"$E2E_STATE/$seed.seed"
   [ -f "$E2E_STATE/signer.token" ] || head -c 24 /dev/urandom | base64 >"$E2E_STATE/signer.token"
   local port_file=$E2E_STATE/run/$name.port
@@ -99,7 +101,7 @@ start_signer() {  # name [seed-name]
   [ -f "$port_file" ] && listen=127.0.0.1:$(cat "$port_file")  # a restart keeps its URL
   : >"$E2E_STATE/logs/$name.log"
   start_bg "$name" "$BIN/cipherbox-signer" --listen "$listen" --token-file "$E2E_STATE/signer.token" \
-    --insecure-simulator --simulator-seed-file "$E2E_STATE/$seed.seed"
+    --insecure-simulator --simulator-seed-file "$E2E_STATE/$seed.seed" "$@"
   local address
   address=$(first_line_matching "$E2E_STATE/logs/$name.log" '"listening"' | sed 's/.*"address":"\([^"]*\)".*/\1/')
   echo "${address##*:}" >"$port_file"
@@ -131,6 +133,12 @@ start_operator() {  # extra flags...
   start_bg operator "$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace "$OPERATOR_NS" \
     --routing "$ROUTING_URL" --probe-address 127.0.0.1:0 --backoff-base 1s --backoff-max 10s \
     --key-recheck 10s --batch-linger 20ms "$@"
+}
+
+# Requests the signer answered on its /v1 routes (from its /metrics; 0 when it is down).
+signer_v1_requests() {  # signer url
+  curl -fsS "$1/metrics" 2>/dev/null |
+    awk '/^cipherbox_signer_requests_total\{/ && /route="\/v1/ {n += $NF} END {print n + 0}'
 }
 
 epoch_public_key() { kubectl get teeepoch "epoch-$1" -o jsonpath='{.status.publicKey}'; }

@@ -2,6 +2,7 @@
 
 #include "cbx/base/log.h"
 #include "cbx/crypto/random.h"
+#include <algorithm>
 #include "controllers/epoch/epoch_key_check.h"
 #include "controllers/epoch/epoch_phases.h"
 #include "controllers/republish/ipns_republish.h"
@@ -28,6 +29,22 @@ nlohmann::json epoch_reference(const TeeEpoch& e) {
 }
 
 }  // namespace
+
+// A folder's sealed key as pre-rotation saw it: a re-sealed folder is a new attempt.
+std::string EpochController::rewrap_id(const Folder& f) {
+  return f.obj.key() + "@" + std::to_string(f.key.epoch) + "/" + f.key.encrypted_key;
+}
+
+// Folders whose key the old signer cannot re-encrypt (not its key, not decryptable) cannot block
+// the new epoch forever: they are stranded either way and say so in their own status.
+bool EpochController::only_unmigratable_left(const PreRotationPlan& plan,
+                                             const std::vector<Folder>& folders) const {
+  for (const auto& f : folders) {
+    bool on_source = std::find(plan.sources.begin(), plan.sources.end(), f.key.epoch) != plan.sources.end();
+    if (on_source && !rewrap_failed_.contains(rewrap_id(f))) return false;
+  }
+  return true;
+}
 
 EpochController::EpochController(kube::KubeClient& client, kube::Informer& epochs,
                                  kube::Informer& republishes, SignerDirectory& signers,
@@ -75,6 +92,12 @@ void EpochController::check_key(TeeEpoch& e, SysTime now) {
                   e.generation, now);
     return not_ready(check.error().code, check.error().message);
   }
+  if (options_.verifier) apply_quote_verdict(*check, options_.verifier->verify(answer->quote_hex));
+  if (check->quote_rejected) {
+    set_condition(e.status.conditions, kAttested, false, check->attested_reason,
+                  check->attested_message, e.generation, now);
+    return not_ready("QuoteRejected", check->attested_message);
+  }
   bool known = !e.status.public_key.empty();
   if (known && check->public_key_hex != e.status.public_key) {
     bool same_signer = !e.status.signer || e.status.signer->url == e.spec.signer.url;
@@ -97,12 +120,13 @@ void EpochController::check_key(TeeEpoch& e, SysTime now) {
 }
 
 std::map<std::uint64_t, std::int64_t> EpochController::count_entries(
-    OperatorMetrics::FolderCounts& counts, SysTime now) {
+    OperatorMetrics::FolderCounts& counts, std::vector<Folder>& folders, SysTime now) {
   std::map<std::uint64_t, std::int64_t> entries;
   republishes_.store().for_each([&](const nlohmann::json& object) {
     auto obj = parse_ipns_republish(object);
     if (!obj) return;
-    auto epoch = effective_key(*obj).epoch;
+    auto key = effective_key(*obj);
+    auto epoch = key.epoch;
     ++entries[epoch];
     if (obj->status.pending) ++counts.pending;
     if (condition_is_true(obj->status.conditions, "Stalled")) ++counts.stalled;
@@ -112,6 +136,7 @@ std::map<std::uint64_t, std::int64_t> EpochController::count_entries(
       auto [it, inserted] = counts.earliest_valid_until_per_epoch.emplace(epoch, t);
       if (!inserted) it->second = std::min(it->second, t);
     }
+    folders.push_back(Folder{std::move(*obj), std::move(key)});
   });
   return entries;
 }
@@ -149,6 +174,150 @@ void EpochController::maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime 
   }
 }
 
+void EpochController::set_migrated(TeeEpoch& target, bool done, const std::string& reason,
+                                   const std::string& message, SysTime now) {
+  set_condition(target.status.conditions, migrated::kCondition, done, reason, message,
+                target.generation, now);
+}
+
+EpochController::PreRotationOutcome EpochController::pre_rotate(const PreRotationPlan& plan,
+                                                                 std::vector<TeeEpoch>& epochs,
+                                                                 const std::vector<Folder>& folders,
+                                                                 SysTime now) {
+  PreRotationOutcome outcome;
+  TeeEpoch* target = nullptr;
+  for (auto& e : epochs) {
+    if (e.spec.epoch == plan.target) target = &e;
+  }
+  if (!target) return outcome;
+  const std::string n = std::to_string(plan.target);
+  if (plan.sources.empty()) {
+    if (plan.lazy > 0) {
+      set_migrated(*target, false, migrated::kLazyMigration,
+                   std::to_string(plan.lazy) + " folder(s) on older epochs of the same signer move to epoch " +
+                       n + " on their next republish",
+                   now);
+    } else {
+      set_migrated(*target, true, migrated::kAllKeysMigrated,
+                   "no folder depends on an older epoch", now);
+    }
+    return outcome;
+  }
+  std::string sources;
+  for (auto s : plan.sources) sources += (sources.empty() ? "" : ",") + std::to_string(s);
+  const std::string left = std::to_string(plan.remaining) + " folder(s) on epoch(s) " + sources +
+                           " of another signer";
+  if (target->spec.approval.empty()) {
+    set_migrated(*target, false, migrated::kApprovalRequired,
+                 left + "; no spec.approval, so the old signer cannot re-encrypt them to epoch " + n +
+                     ": add one (cipherbox-republish approve-epoch) or re-seal each folder "
+                     "(cipherbox-republish seal --epoch " + n + ")",
+                 now);
+    return outcome;
+  }
+  auto steady_now = std::chrono::steady_clock::now();
+  const std::string attempt = n + "/" + target->spec.approval;
+  if (refused_at_ && refused_for_ == attempt && steady_now - *refused_at_ < options_.key_recheck) {
+    return outcome;  // the Migrated condition still says why; retried after key_recheck
+  }
+  if (steady_now < next_rewrap_at_) {
+    outcome.more = true;
+    return outcome;
+  }
+  std::size_t budget = std::clamp<std::size_t>(static_cast<std::size_t>(options_.rewrap_rate), 1, 50);
+  std::size_t migrated_now = 0, left_count = 0;
+  bool refused = false;
+  for (auto source_epoch : plan.sources) {
+    const TeeEpoch* source = find_epoch(epochs, source_epoch);
+    std::vector<const Folder*> batch;
+    for (const auto& f : folders) {
+      if (f.key.epoch != source_epoch || rewrap_failed_.contains(rewrap_id(f))) continue;
+      ++left_count;
+      if (batch.size() < budget - std::min(budget, migrated_now)) batch.push_back(&f);
+    }
+    if (batch.empty() || refused) continue;
+    migrated_now += rewrap_batch(*target, *source, batch, now, refused);
+  }
+  if (refused) {
+    refused_at_ = steady_now;
+    refused_for_ = attempt;
+    return outcome;
+  }
+  refused_at_.reset();
+  next_rewrap_at_ = steady_now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(budget / options_.rewrap_rate));
+  outcome.more = left_count > migrated_now;
+  set_migrated(*target, false, migrated::kMigrating,
+               left + ": re-encrypting them to epoch " + n + " on the old signer (pre-rotation)",
+               now);
+  return outcome;
+}
+
+std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& source,
+                                          const std::vector<const Folder*>& batch, SysTime now,
+                                          bool& refused) {
+  auto client = signers_.client_for(serving_signer(source));
+  if (!client) {
+    log::warn("pre-rotation: old signer unusable", {{"epoch", source.spec.epoch}, {"error", client.error().message}});
+    return 0;
+  }
+  RewrapTarget to{target.spec.epoch, target.status.public_key,
+                  target.status.signer ? target.status.signer->compose_hash : target.spec.signer.compose_hash,
+                  target.spec.approval};
+  std::vector<RewrapEntry> entries;
+  for (const auto* f : batch) {
+    entries.push_back(RewrapEntry{f->obj.key(), f->obj.spec.ipns_name, f->key.encrypted_key, f->key.epoch});
+  }
+  auto results = (*client)->rewrap(to, entries);
+  if (!results) {
+    const auto& code = results.error().code;
+    if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID") {
+      refused = true;
+      auto reason = code == "APPROVAL_REQUIRED" ? migrated::kApprovalRequired : migrated::kApprovalInvalid;
+      set_migrated(target, false, reason,
+                   "the old signer " + signer_url_of(source) + " refused to re-encrypt keys of epoch " +
+                       std::to_string(source.spec.epoch) + ": " + results.error().message +
+                       "; re-seal the folders (cipherbox-republish seal --epoch " +
+                       std::to_string(target.spec.epoch) + ") or fix spec.approval",
+                   now);
+      record_event(target, true, reason, results.error().message);
+    } else {
+      log::warn("pre-rotation: rewrap failed", {{"epoch", source.spec.epoch}, {"error", results.error().message}});
+    }
+    return 0;
+  }
+  std::size_t stored = 0;
+  for (const auto& r : *results) {
+    auto it = std::find_if(batch.begin(), batch.end(), [&](const Folder* f) { return f->obj.key() == r.id; });
+    if (it == batch.end()) continue;
+    if (!r.ok || r.epoch != target.spec.epoch) {
+      rewrap_failed_[rewrap_id(**it)] = r.error_code;
+      log::warn("pre-rotation: key not re-encrypted", {{"key", r.id}, {"code", r.error_code}, {"message", r.error_message}});
+      continue;
+    }
+    if (store_migrated_key(**it, r.epoch, r.encrypted_key)) ++stored;
+  }
+  log::info("pre-rotation batch", {{"from", source.spec.epoch}, {"to", target.spec.epoch},
+                                   {"entries", batch.size()}, {"stored", stored}});
+  return stored;
+}
+
+// Status only, with the cached resourceVersion as precondition: a folder changed meanwhile
+// (e.g. mid-republish) is simply taken again on the next pass.
+bool EpochController::store_migrated_key(const Folder& folder, std::uint64_t epoch,
+                                         const std::string& key) {
+  auto st = folder.obj.status;
+  st.migrated_key = EncryptedKeyRef{epoch, key};
+  st.key_epoch = epoch;
+  auto written = client_.patch_status(kube::resources::kIpnsRepublish, folder.obj.ns, folder.obj.name,
+                                      folder.obj.resource_version, status_to_json(st));
+  if (!written) {
+    log::info("pre-rotation: folder not updated", {{"key", folder.obj.key()}, {"error", written.error().code}});
+    return false;
+  }
+  return true;
+}
+
 Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
   auto now = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
   std::vector<TeeEpoch> epochs;
@@ -166,8 +335,13 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
     if (key_check_due(e, now, options_.key_recheck)) check_key(e, now);
   }
   OperatorMetrics::FolderCounts counts;
-  auto entries = count_entries(counts, now);
-  auto phases = compute_phases(epochs, entries, now);
+  std::vector<Folder> folders;
+  auto entries = count_entries(counts, folders, now);
+  auto plan = plan_pre_rotation(epochs, entries);
+  auto pre_rotation = pre_rotate(plan, epochs, folders, now);
+  std::set<std::uint64_t> held;
+  if (plan.hold && !only_unmigratable_left(plan, folders)) held.insert(plan.target);
+  auto phases = compute_phases(epochs, entries, now, held);
   bool conflict = false;
   for (std::size_t i = 0; i < epochs.size(); ++i) {
     auto& e = epochs[i];
@@ -190,7 +364,13 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
   maybe_rotate(epochs, now);
   if (conflict) return make_error("CONFLICT", "a TeeEpoch changed while its status was computed");
   kube::ReconcileOutcome outcome;
-  outcome.requeue_after = std::chrono::seconds(15);
+  outcome.requeue_after = std::chrono::duration_cast<kube::Duration>(options_.resync);
+  if (pre_rotation.more) {
+    auto wait = std::max(next_rewrap_at_ - std::chrono::steady_clock::now(),
+                         std::chrono::steady_clock::duration(std::chrono::milliseconds(100)));
+    outcome.requeue_after = std::min(*outcome.requeue_after,
+                                     std::chrono::duration_cast<kube::Duration>(wait));
+  }
   return outcome;
 }
 

@@ -3,12 +3,20 @@
 // computed from one consistent view): asks each epoch's signer for the epoch public key with a
 // fresh nonce and checks the quote; detects a signer that now derives another key
 // (SignerKeyChanged: Failed, nothing more is sent to it); computes phases, entries and
-// safeToDecommission from the IpnsRepublish cache; creates epoch N+1 when rotateAfter is due.
+// safeToDecommission from the IpnsRepublish cache; creates epoch N+1 when rotateAfter is due;
+// drives pre-rotation (eager, rate-limited /v1/rewrap on the old signer, results stored in each
+// IpnsRepublish status.migratedKey) and holds the new epoch back until it is done.
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "app/metrics.h"
 #include "app/signer_directory.h"
+#include "clients/attestation_verifier.h"
+#include "controllers/epoch/pre_rotation.h"
+#include "controllers/republish/ipns_republish.h"
 #include "controllers/epoch/tee_epoch.h"
 #include "kube/client.h"
 #include "kube/events.h"
@@ -19,6 +27,9 @@ namespace cbx::op {
 
 struct EpochControllerOptions {
   std::chrono::seconds key_recheck{300};  // how often a Ready epoch's key is asked for again
+  std::chrono::milliseconds resync{15000};  // requeue period of the "all" key
+  double rewrap_rate = 20;                  // pre-rotation: keys per second to the old signer
+  AttestationVerifier* verifier = nullptr;  // hardware quote chain; nullptr: none configured
 };
 
 class EpochController {
@@ -30,10 +41,27 @@ class EpochController {
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
 
  private:
+  struct Folder {
+    IpnsRepublish obj;
+    EncryptedKeyRef key;  // effective key
+  };
+  struct PreRotationOutcome {
+    bool more = false;  // keys left to rewrap: requeue soon
+  };
+
   void check_key(TeeEpoch& epoch, SysTime now);
+  PreRotationOutcome pre_rotate(const PreRotationPlan& plan, std::vector<TeeEpoch>& epochs,
+                                const std::vector<Folder>& folders, SysTime now);
+  std::size_t rewrap_batch(TeeEpoch& target, const TeeEpoch& source,
+                           const std::vector<const Folder*>& batch, SysTime now, bool& refused);
+  static std::string rewrap_id(const Folder& folder);
+  bool only_unmigratable_left(const PreRotationPlan& plan, const std::vector<Folder>& folders) const;
+  bool store_migrated_key(const Folder& folder, std::uint64_t epoch, const std::string& key);
+  void set_migrated(TeeEpoch& target, bool done, const std::string& reason,
+                    const std::string& message, SysTime now);
   void fail_key_changed(TeeEpoch& epoch, const std::string& new_key, SysTime now);
   std::map<std::uint64_t, std::int64_t> count_entries(OperatorMetrics::FolderCounts& counts,
-                                                      SysTime now);
+                                                      std::vector<Folder>& folders, SysTime now);
   void maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime now);
   void record_event(const TeeEpoch& epoch, bool warning, const std::string& reason,
                     const std::string& message);
@@ -45,6 +73,11 @@ class EpochController {
   kube::EventRecorder& events_;
   OperatorMetrics& metrics_;
   EpochControllerOptions options_;
+  // Pre-rotation state (one reconcile at a time: key "all").
+  std::chrono::steady_clock::time_point next_rewrap_at_{};
+  std::map<std::string, std::string> rewrap_failed_;  // rewrap_id -> per-entry error code
+  std::optional<std::chrono::steady_clock::time_point> refused_at_;
+  std::string refused_for_;  // target epoch + approval that was refused
 };
 
 }  // namespace cbx::op

@@ -107,8 +107,17 @@ int run_operator(const OperatorOptions& options) {
   auto& republishes = manager.add_informer(kube::resources::kIpnsRepublish);
   auto& epochs = manager.add_informer(kube::resources::kTeeEpoch);
   RepublishController republish_controller(republishes, epochs, signers, reconciler, metrics);
+  std::unique_ptr<AttestationVerifier> verifier;
+  if (!options.attestation_verifier.empty()) {
+    verifier = std::make_unique<AttestationVerifier>(**routing_transport, options.attestation_verifier);
+  }
+  EpochControllerOptions epoch_options;
+  epoch_options.key_recheck = std::chrono::seconds(options.key_recheck_seconds);
+  epoch_options.resync = millis(options.epoch_resync_seconds);
+  epoch_options.rewrap_rate = options.rewrap_rate;
+  epoch_options.verifier = verifier.get();
   EpochController epoch_controller(**client, epochs, republishes, signers, recorder, metrics,
-                                   {std::chrono::seconds(options.key_recheck_seconds)});
+                                   epoch_options);
 
   auto& republish_ctl = manager.add_controller(
       "republish", [&](const std::string& key) { return republish_controller.reconcile(key); });

@@ -21,6 +21,9 @@ struct OperatorOptions {
   double qps = 50;
   int burst = 100;
   int key_recheck_seconds = 300;
+  double epoch_resync_seconds = 15;  // epoch controller period
+  double rewrap_rate = 20;           // pre-rotation keys per second
+  std::string attestation_verifier;  // quote verifier URL (empty: none)
   double backoff_base_seconds = 5;
   double backoff_max_seconds = 300;
 };

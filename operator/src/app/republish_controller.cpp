@@ -1,7 +1,8 @@
 #include "app/republish_controller.h"
 
 #include "cbx/base/log.h"
-#include "controllers/epoch/epoch_phases.h"
+#include "controllers/epoch/pre_rotation.h"
+#include "controllers/epoch/signer_choice.h"
 
 namespace cbx::op {
 
@@ -11,20 +12,23 @@ RepublishController::RepublishController(kube::Informer& republishes, kube::Info
     : republishes_(republishes), epochs_(epochs), signers_(signers), reconciler_(reconciler),
       metrics_(metrics) {}
 
-std::optional<ActiveEpoch> RepublishController::active_epoch() {
+SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
   std::vector<TeeEpoch> epochs;
   for (const auto& object : epochs_.store().list()) {
     if (auto e = parse_tee_epoch(object)) epochs.push_back(std::move(*e));
   }
-  const TeeEpoch* active = op::active_epoch(epochs);
-  if (!active) return std::nullopt;
-  auto client = signers_.client_for(active->spec.signer);
+  auto target = choose_signer(obj, epochs);
+  if (!target.signer) return target;
+  // The sign batcher finds the signer by URL: make sure its client (and token) is registered.
+  const TeeEpoch* epoch = find_epoch(epochs, target.signer->epoch);
+  auto client = epoch ? signers_.client_for(serving_signer(*epoch))
+                      : Result<std::shared_ptr<SignerClient>>(make_error("UNKNOWN", "no epoch"));
   if (!client) {
-    log::warn("active epoch's signer unusable", {{"epoch", active->spec.epoch},
-                                                 {"error", client.error().message}});
-    return std::nullopt;
+    log::warn("signer unusable", {{"epoch", target.signer->epoch}, {"error", client.error().message}});
+    target.signer.reset();
+    target.key = KeyState{false, "SignerUnavailable", client.error().message};
   }
-  return ActiveEpoch{active->spec.epoch, active->spec.signer.url};
+  return target;
 }
 
 Result<kube::ReconcileOutcome> RepublishController::reconcile(const std::string& key) {
@@ -37,7 +41,8 @@ Result<kube::ReconcileOutcome> RepublishController::reconcile(const std::string&
   }
   auto started = std::chrono::steady_clock::now();
   auto now = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
-  auto result = reconciler_.reconcile(std::move(*obj), active_epoch(), now);
+  auto target = signing_target(*obj);
+  auto result = reconciler_.reconcile(std::move(*obj), target, now);
   if (!result) return result.error();
   if (result->outcome != "NotDue" && result->outcome != "BackingOff" && result->outcome != "Suspended") {
     metrics_.republish_result(result->outcome,

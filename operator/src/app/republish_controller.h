@@ -1,6 +1,6 @@
 #pragma once
-// Binds the republish reconciler to the informer caches: reads the object and the active epoch
-// from the caches, runs one cycle, and turns "recheck at T" into a requeue.
+// Binds the republish reconciler to the informer caches: reads the object and the TeeEpochs from
+// the caches, picks the folder's signer (controllers/epoch/signer_choice), runs one cycle, and turns "recheck at T" into a requeue.
 #include <string>
 
 #include "app/metrics.h"
@@ -19,7 +19,7 @@ class RepublishController {
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
 
  private:
-  std::optional<ActiveEpoch> active_epoch();
+  SigningTarget signing_target(const IpnsRepublish& obj);
 
   kube::Informer& republishes_;
   kube::Informer& epochs_;

@@ -16,6 +16,7 @@ struct RunFlags {
   std::string backoff_base = "5s";
   std::string backoff_max = "5m";
   std::string key_recheck = "5m";
+  std::string epoch_resync = "15s";
 };
 
 std::optional<double> seconds_of(const std::string& text) {
@@ -29,6 +30,10 @@ int run(RunFlags& flags, const Io& io) {
   auto base = seconds_of(flags.backoff_base);
   auto max = seconds_of(flags.backoff_max);
   auto recheck = seconds_of(flags.key_recheck);
+  auto resync = seconds_of(flags.epoch_resync);
+  if (!resync || *resync <= 0) return usage_error(io, "--epoch-resync takes a positive duration such as 15s");
+  if (flags.options.rewrap_rate <= 0) return usage_error(io, "--rewrap-rate must be above 0");
+  flags.options.epoch_resync_seconds = *resync;
   if (!linger || !base || !max || !recheck) {
     return usage_error(io, "--batch-linger, --backoff-base, --backoff-max and --key-recheck take durations such as 50ms or 5m");
   }
@@ -65,6 +70,10 @@ void register_run(Cli& cli) {
   command->add_option("--backoff-base", flags->backoff_base, "first retry delay after a failure");
   command->add_option("--backoff-max", flags->backoff_max, "longest retry delay");
   command->add_option("--key-recheck", flags->key_recheck, "how often epoch keys are asked for again");
+  command->add_option("--epoch-resync", flags->epoch_resync, "how often the epoch controller re-evaluates all epochs");
+  command->add_option("--rewrap-rate", o.rewrap_rate, "pre-rotation: keys per second re-encrypted on an old signer");
+  command->add_option("--attestation-verifier", o.attestation_verifier,
+                      "URL of a TDX quote verifier (POST {quote: hex} -> {verified}); none: Attested says NoVerifierConfigured");
   command->add_option("--log-level", flags->log_level, "debug|info|warn|error");
   // A flag given twice takes its last value (wrappers append overrides); --routing collects all.
   for (CLI::Option* option : command->get_options()) {

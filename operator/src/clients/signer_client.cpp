@@ -81,6 +81,13 @@ Result<json> SignerClient::call(const std::string& method, const std::string& pa
   std::string signer_code = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
                                 ? str_field(parsed["error"], "code") + ": " + str_field(parsed["error"], "message")
                                 : std::string{};
+  std::string code = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
+                         ? str_field(parsed["error"], "code")
+                         : std::string{};
+  if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID" ||
+      (code == "UNKNOWN_EPOCH" && path == "/v1/rewrap")) {
+    return make_error(code, base_url_ + path + ": " + str_field(parsed["error"], "message"));
+  }
   if (response->status == 401 || response->status == 403) {
     return make_error("UNAUTHORIZED", base_url_ + " refused the token (" + signer_code + ")");
   }
@@ -128,5 +135,40 @@ Result<EpochPublicKey> SignerClient::epoch_public_key(std::uint64_t epoch,
 }
 
 Result<json> SignerClient::info() { return call("GET", "/v1/info", ""); }
+
+Result<std::vector<RewrapResult>> SignerClient::rewrap(const RewrapTarget& target,
+                                                       const std::vector<RewrapEntry>& entries) {
+  json body = {{"target",
+                {{"epoch", target.epoch},
+                 {"publicKey", target.public_key_hex},
+                 {"composeHash", target.compose_hash_hex},
+                 {"approval", target.approval}}},
+               {"entries", json::array()}};
+  for (const auto& e : entries) {
+    json entry = {{"id", e.id}, {"encryptedKey", e.encrypted_key}, {"keyEpoch", e.key_epoch}};
+    if (!e.ipns_name.empty()) entry["ipnsName"] = e.ipns_name;
+    body["entries"].push_back(std::move(entry));
+  }
+  auto response = call("POST", "/v1/rewrap", body.dump());
+  if (!response) return response.error();
+  if (!response->contains("results") || !(*response)["results"].is_array()) {
+    return make_error("BAD_RESPONSE", "rewrap response has no results array");
+  }
+  std::vector<RewrapResult> out;
+  for (const auto& r : (*response)["results"]) {
+    if (!r.is_object()) return make_error("BAD_RESPONSE", "rewrap result is not an object");
+    RewrapResult result;
+    result.id = str_field(r, "id");
+    result.ok = r.value("ok", false);
+    result.epoch = u64_field(r, "epoch");
+    result.encrypted_key = str_field(r, "encryptedKey");
+    if (r.contains("error") && r["error"].is_object()) {
+      result.error_code = str_field(r["error"], "code");
+      result.error_message = str_field(r["error"], "message");
+    }
+    out.push_back(std::move(result));
+  }
+  return out;
+}
 
 }  // namespace cbx::op

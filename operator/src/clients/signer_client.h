@@ -1,6 +1,6 @@
 #pragma once
-// Client of the signer API v1 (DESIGN §5): POST /v1/sign, GET /v1/epochs/{n}/public-key,
-// GET /v1/info. Bearer token on every /v1 call. Per-entry errors come back in the results; only
+// Client of the signer API v1 (DESIGN §5): POST /v1/sign, POST /v1/rewrap,
+// GET /v1/epochs/{n}/public-key, GET /v1/info. Bearer token on every /v1 call. Per-entry errors come back in the results; only
 // a failed exchange (transport, non-200) is an Error.
 #include <chrono>
 #include <optional>
@@ -50,6 +50,31 @@ struct EpochPublicKey {
   bool simulated = false;
 };
 
+// POST /v1/rewrap: re-encrypt sealed keys without signing (DESIGN §6).
+struct RewrapEntry {
+  std::string id;
+  std::string ipns_name;      // optional check: the key must be this name's
+  std::string encrypted_key;  // base64
+  std::uint64_t key_epoch = 0;
+};
+
+// An external target (pre-rotation): the new epoch's key, approved by the rotation authority.
+struct RewrapTarget {
+  std::uint64_t epoch = 0;
+  std::string public_key_hex;    // 65-byte uncompressed
+  std::string compose_hash_hex;  // 32 bytes
+  std::string approval;          // base64 Ed25519 signature
+};
+
+struct RewrapResult {
+  std::string id;
+  bool ok = false;
+  std::uint64_t epoch = 0;
+  std::string encrypted_key;  // base64
+  std::string error_code;
+  std::string error_message;
+};
+
 class SignerClient {
  public:
   // Error codes: UNAUTHORIZED (401/403), UNAVAILABLE (transport, 5xx), BAD_RESPONSE,
@@ -61,6 +86,10 @@ class SignerClient {
                                        const std::vector<SignEntry>& entries);
   Result<EpochPublicKey> epoch_public_key(std::uint64_t epoch, const std::string& nonce_hex);
   Result<nlohmann::json> info();
+  // Request-level refusals keep the signer's code: APPROVAL_REQUIRED, APPROVAL_INVALID (403),
+  // UNKNOWN_EPOCH (400); per-entry errors come back in the results.
+  Result<std::vector<RewrapResult>> rewrap(const RewrapTarget& target,
+                                           const std::vector<RewrapEntry>& entries);
   const std::string& base_url() const { return base_url_; }
 
  private:

@@ -105,6 +105,8 @@ TEST(EpochPhasesTest, HighestReadyEpochIsActiveAndOlderOnesAreSuperseded) {
 TEST(EpochPhasesTest, RetiresOnlyAfterTheGracePeriodAndWhenNoFolderDependsOnIt) {
   auto start = at("2026-06-01T00:00:00Z");
   std::vector<TeeEpoch> epochs = {epoch(1, true, "Superseded"), epoch(2, true, "Active")};
+  epochs[0].spec.signer.url = "http://old-cvm";  // safeToDecommission: its signer serves nothing else
+  epochs[1].spec.signer.url = "http://new-cvm";
   epochs[0].status.superseded_at = start;
   auto before = compute_phases(epochs, {}, start + 59min);
   EXPECT_EQ(before[0].phase, phase::kSuperseded);

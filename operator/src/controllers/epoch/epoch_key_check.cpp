@@ -52,4 +52,25 @@ Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochPubli
   return out;
 }
 
+void apply_quote_verdict(EpochKeyCheck& check, const Result<QuoteVerdict>& verdict) {
+  if (!verdict) {
+    check.attested = false;
+    check.attested_reason = "VerifierUnavailable";
+    check.attested_message = "quote verifier unavailable: " + verdict.error().message;
+    return;
+  }
+  check.attestation.verified = verdict->verified;
+  check.attested = verdict->verified;
+  if (verdict->verified) {
+    check.attested_reason = "Verified";
+    check.attested_message = "report data, compose hash and the quote's signature chain verified";
+    return;
+  }
+  check.attested_reason = "VerifierRejected";
+  check.attested_message = "the verifier rejected the quote" +
+                           (verdict->reason.empty() ? "" : ": " + verdict->reason) +
+                           (check.attestation.simulated ? " (simulated quote)" : "");
+  check.quote_rejected = !check.attestation.simulated;
+}
+
 }  // namespace cbx::op

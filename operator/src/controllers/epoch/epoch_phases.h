@@ -4,6 +4,7 @@
 // on them (invariant 5). Failed is final. Pure: the controller writes what changed.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "cbx/base/duration.h"
@@ -12,10 +13,13 @@
 namespace cbx::op {
 
 // entries: number of IpnsRepublish whose effective key is on each epoch number.
+// held: Ready epochs not promoted yet (pre-rotation under way, see pre_rotation.h); they stay
+// Pending. safeToDecommission: no folder depends on the epoch and its signer serves no Active,
+// Pending or depended-on epoch any more (the CVM may be shut down).
 // Returns the new status of every epoch, in the order given.
 std::vector<TeeEpochStatus> compute_phases(const std::vector<TeeEpoch>& epochs,
                                            const std::map<std::uint64_t, std::int64_t>& entries,
-                                           SysTime now);
+                                           SysTime now, const std::set<std::uint64_t>& held = {});
 
 // The highest epoch whose phase is Active (after compute_phases), or nullptr.
 const TeeEpoch* active_epoch(const std::vector<TeeEpoch>& epochs);

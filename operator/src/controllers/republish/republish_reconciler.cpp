@@ -51,17 +51,28 @@ RepublishReconciler::RepublishReconciler(RepublishDeps deps, BackoffPolicy backo
 Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
                                                        const std::optional<ActiveEpoch>& epoch,
                                                        SysTime now) {
+  auto key = key_state_for(obj, epoch ? epoch->epoch : 0);
+  return reconcile(std::move(obj), SigningTarget{epoch, std::move(key)}, now);
+}
+
+Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
+                                                       const SigningTarget& target, SysTime now) {
   auto verdict = evaluate_due(obj, now, backoff_);
   switch (verdict.action) {
     case DueAction::kPublishPending:
       return publish_pending(std::move(obj), now);
     case DueAction::kSign:
-      if (!epoch) return fail(std::move(obj), "NoActiveEpoch", "no TeeEpoch is Ready", now);
-      return sign_and_publish(std::move(obj), *epoch, now);
+      if (!target.signer) {
+        std::string why = target.key.reason.empty() ? "NoActiveEpoch" : target.key.reason;
+        std::string message = target.key.message.empty() ? "no TeeEpoch is Ready" : target.key.message;
+        obj.status = refresh_conditions(obj, target.key, now);  // written with the failure
+        return fail(std::move(obj), why, message, now);
+      }
+      return sign_and_publish(std::move(obj), *target.signer, now);
     case DueAction::kNone:
       break;
   }
-  auto st = refresh_conditions(obj, epoch ? epoch->epoch : 0, now);
+  auto st = refresh_conditions(obj, target.key, now);
   return write_if_changed(obj, st, ReconcileResult{verdict.recheck_at, verdict.reason});
 }
 

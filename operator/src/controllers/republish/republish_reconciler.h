@@ -10,12 +10,20 @@
 #include "controllers/republish/due_policy.h"
 #include "controllers/republish/ipns_republish.h"
 #include "controllers/republish/ports.h"
+#include "controllers/republish/status_transitions.h"
 
 namespace cbx::op {
 
 struct ActiveEpoch {
   std::uint64_t epoch = 0;
   std::string signer;  // identifies the signer serving it (its URL)
+};
+
+// Per folder (controllers/epoch/signer_choice): where its records are signed, if anywhere, and
+// what KeyCurrent says.
+struct SigningTarget {
+  std::optional<ActiveEpoch> signer;  // nullopt: nothing may be sent to any signer
+  KeyState key;
 };
 
 struct ReconcileResult {
@@ -37,6 +45,9 @@ class RepublishReconciler {
   // (CONFLICT: re-read the object and try again); everything else is recorded in status.
   Result<ReconcileResult> reconcile(IpnsRepublish obj, const std::optional<ActiveEpoch>& epoch,
                                     SysTime now);
+  // Signs with target.signer (when due) and keeps KeyCurrent = target.key; without a signer a
+  // due folder fails with target.key.reason and nothing is sent.
+  Result<ReconcileResult> reconcile(IpnsRepublish obj, const SigningTarget& target, SysTime now);
 
  private:
   Result<ReconcileResult> sign_and_publish(IpnsRepublish obj, const ActiveEpoch& epoch, SysTime now);

@@ -84,7 +84,8 @@ IpnsRepublishStatus mark_failed(const IpnsRepublish& obj, const std::string& rea
                 stalled ? std::to_string(st.failures.count) + " consecutive failures: " + message
                         : message,
                 obj.generation, now);
-  if (reason == reason::kNoOwnerRecord || reason == "INVALID_SPEC") {
+  if (reason == reason::kNoOwnerRecord || reason == "INVALID_SPEC" ||
+      reason == "KeyMigrationRequired" || reason == "EpochNotReady") {
     set_condition(st.conditions, condition::kReady, false, reason, message, obj.generation, now);
   }
   return st;
@@ -114,22 +115,26 @@ void apply_endpoint_results(IpnsRepublishStatus& st, const std::vector<EndpointR
   }
 }
 
+KeyState key_state_for(const IpnsRepublish& obj, std::uint64_t active_epoch) {
+  auto key = effective_key(obj);
+  if (active_epoch == 0) return {false, "NoActiveEpoch", "no TeeEpoch is Ready"};
+  if (key.epoch < active_epoch) {
+    return {false, "KeyOnOlderEpoch",
+            "key sealed to epoch " + std::to_string(key.epoch) + ", active epoch is " +
+                std::to_string(active_epoch)};
+  }
+  return {true, "KeyCurrent", "key on epoch " + std::to_string(key.epoch)};
+}
+
 IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, std::uint64_t active_epoch,
                                        SysTime now) {
+  return refresh_conditions(obj, key_state_for(obj, active_epoch), now);
+}
+
+IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, const KeyState& key, SysTime now) {
   IpnsRepublishStatus st = obj.status;
-  auto key = effective_key(obj);
-  if (active_epoch == 0) {
-    set_condition(st.conditions, condition::kKeyCurrent, false, "NoActiveEpoch",
-                  "no TeeEpoch is Ready", obj.generation, now);
-  } else if (key.epoch < active_epoch) {
-    set_condition(st.conditions, condition::kKeyCurrent, false, "KeyOnOlderEpoch",
-                  "key sealed to epoch " + std::to_string(key.epoch) + ", active epoch is " +
-                      std::to_string(active_epoch),
-                  obj.generation, now);
-  } else {
-    set_condition(st.conditions, condition::kKeyCurrent, true, "KeyCurrent",
-                  "key on epoch " + std::to_string(key.epoch), obj.generation, now);
-  }
+  set_condition(st.conditions, condition::kKeyCurrent, key.current, key.reason, key.message,
+                obj.generation, now);
   return st;
 }
 

@@ -24,6 +24,17 @@ inline constexpr char kNetworkAhead[] = "NetworkAhead";
 
 inline constexpr std::uint32_t kStalledAfterFailures = 5;
 
+// What the KeyCurrent condition says about the folder's key (see controllers/epoch/signer_choice).
+struct KeyState {
+  bool current = false;
+  std::string reason;  // KeyCurrent | KeyOnOlderEpoch | KeyMigrationPending | KeyMigrationRequired |
+                       // EpochNotReady | NoActiveEpoch
+  std::string message;
+};
+
+// KeyCurrent from the active epoch number alone (0: none): the same-signer view.
+KeyState key_state_for(const IpnsRepublish& obj, std::uint64_t active_epoch);
+
 struct SignedRecord {
   std::string record_base64;
   std::optional<EncryptedKeyRef> rewrapped;  // key re-encrypted to a newer epoch by the signer
@@ -43,5 +54,6 @@ void apply_endpoint_results(IpnsRepublishStatus& st, const std::vector<EndpointR
 // changed nothing to sign, or an epoch change). active_epoch: 0 when no epoch is Ready.
 IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, std::uint64_t active_epoch,
                                        SysTime now);
+IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, const KeyState& key, SysTime now);
 
 }  // namespace cbx::op

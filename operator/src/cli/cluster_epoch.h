@@ -1,0 +1,25 @@
+#pragma once
+// Reads a TeeEpoch from the cluster by epoch number (for `seal --epoch` and
+// `approve-epoch --from-cluster`): the public key the operator verified against the signer's quote.
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cbx/base/result.h"
+#include "controllers/epoch/tee_epoch.h"
+
+namespace cbx::cli {
+
+struct ClusterOptions {
+  std::string kubeconfig;
+  std::string context;
+};
+
+void add_cluster_options(CLI::App* command, ClusterOptions& options);
+
+// Error codes: NOT_FOUND (no TeeEpoch with spec.epoch == epoch), EPOCH_NOT_READY (no verified
+// public key yet, or Failed / Retired), and the Kubernetes client's codes.
+Result<op::TeeEpoch> read_ready_epoch(const ClusterOptions& options, std::uint64_t epoch);
+
+}  // namespace cbx::cli

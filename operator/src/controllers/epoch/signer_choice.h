@@ -1,0 +1,31 @@
+#pragma once
+// Which signer a folder's records are signed by (DESIGN §6), decided per folder from the
+// TeeEpoch cache:
+// - key on the active epoch, or on an older epoch the active epoch's signer also serves (same
+//   signer URL = same CVM keys): sign there with currentEpoch = active (lazy migration);
+// - key on an usable epoch of ANOTHER signer (older, awaiting pre-rotation; or newer, the
+//   pre-rotation target): sign with that epoch's own signer and currentEpoch = the key's epoch —
+//   no CVM can re-encrypt a key it cannot decrypt;
+// - key on a Failed or unknown epoch (or a retired one whose signer is not the active one):
+//   nothing is sent; KeyCurrent=False, KeyMigrationRequired (the owner must re-seal).
+#include <vector>
+
+#include "controllers/epoch/tee_epoch.h"
+#include "controllers/republish/ipns_republish.h"
+#include "controllers/republish/republish_reconciler.h"
+
+namespace cbx::op {
+
+namespace key_reason {
+inline constexpr char kCurrent[] = "KeyCurrent";
+inline constexpr char kOlderEpoch[] = "KeyOnOlderEpoch";            // migrates on its next cycle
+inline constexpr char kMigrationPending[] = "KeyMigrationPending";  // eager rewrap will move it
+inline constexpr char kMigrationRequired[] = "KeyMigrationRequired";
+inline constexpr char kEpochNotReady[] = "EpochNotReady";
+inline constexpr char kNoActiveEpoch[] = "NoActiveEpoch";
+}  // namespace key_reason
+
+// epochs: as cached, with their current phases.
+SigningTarget choose_signer(const IpnsRepublish& obj, const std::vector<TeeEpoch>& epochs);
+
+}  // namespace cbx::op

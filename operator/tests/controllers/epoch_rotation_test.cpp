@@ -1,0 +1,310 @@
+// Epoch rotation logic: pre-rotation plan and promotion hold, phases with held epochs and
+// safeToDecommission per signer, the per-folder signer choice, the reconciler refusing to send a
+// stranded key anywhere, and quote verifier verdicts.
+#include <gtest/gtest.h>
+
+#include "controllers/epoch/epoch_key_check.h"
+#include "controllers/epoch/epoch_phases.h"
+#include "controllers/epoch/pre_rotation.h"
+#include "controllers/epoch/signer_choice.h"
+#include "controllers/republish/republish_reconciler.h"
+#include "republish_fixtures.h"
+
+namespace cbx::op {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::at;
+
+constexpr char kSignerA[] = "http://signer-a";
+constexpr char kSignerB[] = "http://signer-b";
+
+TeeEpoch epoch_on(std::uint64_t n, const char* url, const char* phase, bool ready = true) {
+  TeeEpoch e;
+  e.name = "epoch-" + std::to_string(n);
+  e.generation = 1;
+  e.spec.epoch = n;
+  e.spec.signer.url = url;
+  e.spec.grace_period = 1h;
+  e.status.phase = phase;
+  e.status.signer = SignerIdentity{url, "", "", true};
+  if (ready) set_condition(e.status.conditions, "Ready", true, "KeyVerified", "", 1, {});
+  return e;
+}
+
+void set_migrated(TeeEpoch& e, bool done, const char* reason) {
+  set_condition(e.status.conditions, migrated::kCondition, done, reason, "", 1, {});
+}
+
+// --- plan_pre_rotation ---------------------------------------------------------------------
+
+TEST(PreRotationPlanTest, NewEpochOnAnotherSignerIsHeldWhileOldEpochsHaveFolders) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Superseded"),
+                                  epoch_on(2, kSignerA, "Active"), epoch_on(3, kSignerB, "")};
+  auto plan = plan_pre_rotation(epochs, {{1, 2}, {2, 5}});
+  EXPECT_EQ(plan.target, 3u);
+  EXPECT_EQ(plan.sources, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(plan.remaining, 7);
+  EXPECT_TRUE(plan.hold);
+  auto done = plan_pre_rotation(epochs, {{3, 7}});
+  EXPECT_TRUE(done.sources.empty());
+  EXPECT_FALSE(done.hold);
+}
+
+TEST(PreRotationPlanTest, SameSignerRotationIsLazyAndNeverHeld) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Active"), epoch_on(2, kSignerA, "")};
+  auto plan = plan_pre_rotation(epochs, {{1, 4}});
+  EXPECT_EQ(plan.target, 2u);
+  EXPECT_TRUE(plan.sources.empty());
+  EXPECT_EQ(plan.lazy, 4);
+  EXPECT_FALSE(plan.hold);
+}
+
+TEST(PreRotationPlanTest, FailedOldEpochsAndAnActiveTargetHoldNothing) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Failed"), epoch_on(2, kSignerB, "")};
+  auto plan = plan_pre_rotation(epochs, {{1, 3}});
+  EXPECT_TRUE(plan.sources.empty());  // stranded: the signer no longer derives that key
+  EXPECT_FALSE(plan.hold);
+  std::vector<TeeEpoch> promoted = {epoch_on(1, kSignerA, "Superseded"),
+                                    epoch_on(2, kSignerB, "Active")};
+  auto late = plan_pre_rotation(promoted, {{1, 1}});
+  EXPECT_EQ(late.sources, (std::vector<std::uint64_t>{1}));  // still migrated...
+  EXPECT_FALSE(late.hold);                                  // ...but never demoted
+}
+
+TEST(PreRotationPlanTest, NotReadyNewEpochIsNoTarget) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Active"),
+                                  epoch_on(2, kSignerB, "", false)};
+  EXPECT_EQ(plan_pre_rotation(epochs, {{1, 3}}).target, 1u);
+}
+
+TEST(PreRotationPlanTest, MigrationRefusedOnlyForApprovalReasons) {
+  auto e = epoch_on(2, kSignerB, "");
+  EXPECT_FALSE(migration_refused(e));
+  set_migrated(e, false, migrated::kMigrating);
+  EXPECT_FALSE(migration_refused(e));
+  set_migrated(e, false, migrated::kApprovalRequired);
+  EXPECT_TRUE(migration_refused(e));
+  set_migrated(e, false, migrated::kApprovalInvalid);
+  EXPECT_TRUE(migration_refused(e));
+}
+
+// --- compute_phases with a held epoch and safeToDecommission per signer ----------------------
+
+TEST(EpochPhasesHoldTest, HeldEpochStaysPendingAndTheOldOneStaysActive) {
+  std::vector<TeeEpoch> epochs = {epoch_on(2, kSignerA, "Active"), epoch_on(3, kSignerB, "")};
+  auto now = at("2026-06-01T00:00:00Z");
+  auto held = compute_phases(epochs, {{2, 5}}, now, {3});
+  EXPECT_EQ(held[0].phase, phase::kActive);
+  EXPECT_EQ(held[1].phase, phase::kPending);
+  EXPECT_FALSE(held[0].safe_to_decommission);
+  auto promoted = compute_phases(epochs, {{3, 5}}, now);
+  EXPECT_EQ(promoted[0].phase, phase::kSuperseded);
+  EXPECT_EQ(promoted[1].phase, phase::kActive);
+  EXPECT_TRUE(promoted[0].safe_to_decommission);  // signer A serves nothing any more
+}
+
+TEST(EpochPhasesHoldTest, NotSafeToDecommissionWhileTheSameSignerServesTheActiveEpoch) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Superseded"),
+                                  epoch_on(2, kSignerA, "Active")};
+  auto st = compute_phases(epochs, {{2, 3}}, at("2026-06-01T00:00:00Z"));
+  EXPECT_EQ(st[0].entries, 0);
+  EXPECT_FALSE(st[0].safe_to_decommission);  // same CVM as the active epoch
+  std::vector<TeeEpoch> moved = {epoch_on(1, kSignerA, "Superseded"),
+                                 epoch_on(2, kSignerA, "Superseded"),
+                                 epoch_on(3, kSignerB, "Active")};
+  auto after = compute_phases(moved, {{1, 0}, {2, 1}, {3, 4}}, at("2026-06-01T00:00:00Z"));
+  EXPECT_FALSE(after[0].safe_to_decommission);  // epoch 2 on signer A still has a folder
+  EXPECT_FALSE(after[1].safe_to_decommission);
+  auto done = compute_phases(moved, {{3, 5}}, at("2026-06-01T00:00:00Z"));
+  EXPECT_TRUE(done[0].safe_to_decommission);
+  EXPECT_TRUE(done[1].safe_to_decommission);
+  EXPECT_FALSE(done[2].safe_to_decommission);
+}
+
+// --- choose_signer -------------------------------------------------------------------------
+
+IpnsRepublish folder_on(std::uint64_t key_epoch, std::optional<std::uint64_t> migrated = {}) {
+  static const auto key = testing::folder_key(7);
+  auto obj = testing::folder(key, testing::kCidA);
+  obj.spec.key_epoch = key_epoch;
+  if (migrated) obj.status.migrated_key = EncryptedKeyRef{*migrated, "bWlncmF0ZWQ="};
+  return obj;
+}
+
+TEST(SignerChoiceTest, SameSignerOlderEpochSignsAtTheActiveEpoch) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Superseded"),
+                                  epoch_on(2, kSignerA, "Active")};
+  auto t = choose_signer(folder_on(1), epochs);
+  ASSERT_TRUE(t.signer);
+  EXPECT_EQ(t.signer->epoch, 2u);  // lazy migration: currentEpoch = active
+  EXPECT_EQ(t.signer->signer, kSignerA);
+  EXPECT_FALSE(t.key.current);
+  EXPECT_EQ(t.key.reason, key_reason::kOlderEpoch);
+  auto current = choose_signer(folder_on(1, 2), epochs);
+  EXPECT_TRUE(current.key.current);
+  EXPECT_EQ(current.signer->epoch, 2u);
+}
+
+TEST(SignerChoiceTest, KeyOnAnotherSignersEpochSignsThereAtItsOwnEpoch) {
+  std::vector<TeeEpoch> epochs = {epoch_on(2, kSignerA, "Active"), epoch_on(3, kSignerB, "")};
+  auto old = choose_signer(folder_on(2), epochs);
+  ASSERT_TRUE(old.signer);
+  EXPECT_EQ(old.signer->epoch, 2u);
+  EXPECT_EQ(old.signer->signer, kSignerA);
+  EXPECT_EQ(old.key.reason, key_reason::kMigrationPending);
+  auto migrated = choose_signer(folder_on(2, 3), epochs);  // rewrapped by pre-rotation
+  ASSERT_TRUE(migrated.signer);
+  EXPECT_EQ(migrated.signer->epoch, 3u);
+  EXPECT_EQ(migrated.signer->signer, kSignerB);
+  EXPECT_TRUE(migrated.key.current);
+
+  std::vector<TeeEpoch> promoted = {epoch_on(2, kSignerA, "Superseded"),
+                                    epoch_on(3, kSignerB, "Active")};
+  auto left = choose_signer(folder_on(2), promoted);
+  ASSERT_TRUE(left.signer);  // never to signer B: it cannot decrypt an epoch-2 key of signer A
+  EXPECT_EQ(left.signer->epoch, 2u);
+  EXPECT_EQ(left.signer->signer, kSignerA);
+}
+
+TEST(SignerChoiceTest, KeyOnTheActiveEpochWaitsForAHeldEpochOnAnotherSigner) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Superseded"),
+                                  epoch_on(2, kSignerA, "Active"), epoch_on(3, kSignerB, "")};
+  auto t = choose_signer(folder_on(1, 2), epochs);
+  ASSERT_TRUE(t.signer);
+  EXPECT_EQ(t.signer->epoch, 2u);
+  EXPECT_EQ(t.signer->signer, kSignerA);
+  EXPECT_FALSE(t.key.current);
+  EXPECT_EQ(t.key.reason, key_reason::kMigrationPending);
+  auto lazy = choose_signer(folder_on(1), epochs);  // epoch 1 key: signer A migrates it to 2
+  EXPECT_EQ(lazy.signer->epoch, 2u);
+  EXPECT_EQ(lazy.key.reason, key_reason::kOlderEpoch);
+}
+
+TEST(SignerChoiceTest, RefusedMigrationSaysKeyMigrationRequiredAndKeepsServing) {
+  std::vector<TeeEpoch> epochs = {epoch_on(2, kSignerA, "Active"), epoch_on(3, kSignerB, "")};
+  set_migrated(epochs[1], false, migrated::kApprovalRequired);
+  auto t = choose_signer(folder_on(2), epochs);
+  ASSERT_TRUE(t.signer);
+  EXPECT_EQ(t.signer->signer, kSignerA);
+  EXPECT_FALSE(t.key.current);
+  EXPECT_EQ(t.key.reason, key_reason::kMigrationRequired);
+  EXPECT_NE(t.key.message.find("seal --epoch 3"), std::string::npos);
+}
+
+TEST(SignerChoiceTest, FailedUnknownOrNotReadyEpochSendsNothing) {
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Failed"), epoch_on(2, kSignerB, "Active"),
+                                  epoch_on(4, kSignerB, "", false)};
+  auto failed = choose_signer(folder_on(1), epochs);
+  EXPECT_FALSE(failed.signer);
+  EXPECT_EQ(failed.key.reason, key_reason::kMigrationRequired);
+  auto unknown = choose_signer(folder_on(9), epochs);
+  EXPECT_FALSE(unknown.signer);
+  EXPECT_EQ(unknown.key.reason, key_reason::kMigrationRequired);
+  auto retired_elsewhere = std::vector<TeeEpoch>{epoch_on(1, kSignerA, "Retired"),
+                                                 epoch_on(2, kSignerB, "Active")};
+  EXPECT_FALSE(choose_signer(folder_on(1), retired_elsewhere).signer);
+  auto not_ready = choose_signer(folder_on(4), epochs);
+  EXPECT_FALSE(not_ready.signer);
+  EXPECT_EQ(not_ready.key.reason, key_reason::kEpochNotReady);
+}
+
+// --- the reconciler with a stranded key ----------------------------------------------------
+
+class Store : public StatusWriter {
+ public:
+  IpnsRepublish stored;
+  Result<IpnsRepublish> write_status(const IpnsRepublish& obj, const IpnsRepublishStatus& st) override {
+    if (obj.resource_version != stored.resource_version) return make_error("CONFLICT", "stale");
+    stored.status = st;
+    stored.resource_version = std::to_string(std::stoi(stored.resource_version) + 1);
+    return stored;
+  }
+};
+class CountingSigner : public RecordSigner {
+ public:
+  int calls = 0;
+  Result<SignResult> sign(const std::string&, std::uint64_t, const SignEntry&) override {
+    ++calls;
+    return make_error("UNAVAILABLE", "must not be called");
+  }
+};
+class NoPublisher : public RecordPublisher {
+ public:
+  int calls = 0;
+  Result<std::optional<Bytes>> resolve(const std::string&) override {
+    ++calls;
+    return std::optional<Bytes>{};
+  }
+  std::vector<EndpointResult> publish(const std::string&, ByteView) override {
+    ++calls;
+    return {};
+  }
+};
+class NoEvents : public EventSink {
+ public:
+  void emit(const IpnsRepublish&, bool, const std::string&, const std::string&) override {}
+};
+
+TEST(StrandedKeyTest, DueFolderOnAFailedEpochFailsWithKeyMigrationRequiredAndSendsNothing) {
+  Store store;
+  CountingSigner signer;
+  NoPublisher publisher;
+  NoEvents events;
+  RepublishReconciler reconciler({store, signer, publisher, events});
+  store.stored = folder_on(1);
+  store.stored.resource_version = "1";
+  std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Failed"), epoch_on(2, kSignerB, "Active")};
+  auto target = choose_signer(store.stored, epochs);
+  auto result = reconciler.reconcile(store.stored, target, at("2026-06-01T00:00:00Z"));
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->outcome, key_reason::kMigrationRequired);
+  EXPECT_EQ(signer.calls, 0);
+  const auto& st = store.stored.status;
+  EXPECT_EQ(st.failures.reason, key_reason::kMigrationRequired);
+  const auto* key = find_condition(st.conditions, "KeyCurrent");
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->status, "False");
+  EXPECT_EQ(key->reason, key_reason::kMigrationRequired);
+  const auto* ready = find_condition(st.conditions, "Ready");
+  ASSERT_NE(ready, nullptr);
+  EXPECT_EQ(ready->status, "False");
+  EXPECT_EQ(ready->reason, key_reason::kMigrationRequired);
+}
+
+// --- quote verifier verdicts ---------------------------------------------------------------
+
+EpochKeyCheck hardware_check() {
+  EpochKeyCheck c;
+  c.attested_reason = "NoVerifierConfigured";
+  return c;
+}
+
+TEST(QuoteVerdictTest, VerifiedRejectedAndUnavailable) {
+  auto ok = hardware_check();
+  apply_quote_verdict(ok, QuoteVerdict{true, ""});
+  EXPECT_TRUE(ok.attested);
+  EXPECT_TRUE(ok.attestation.verified);
+  EXPECT_EQ(ok.attested_reason, "Verified");
+  EXPECT_FALSE(ok.quote_rejected);
+
+  auto bad = hardware_check();
+  apply_quote_verdict(bad, QuoteVerdict{false, "TCB out of date"});
+  EXPECT_FALSE(bad.attested);
+  EXPECT_EQ(bad.attested_reason, "VerifierRejected");
+  EXPECT_TRUE(bad.quote_rejected);
+  EXPECT_NE(bad.attested_message.find("TCB out of date"), std::string::npos);
+
+  auto simulated = hardware_check();
+  simulated.attestation.simulated = true;
+  apply_quote_verdict(simulated, QuoteVerdict{false, ""});
+  EXPECT_FALSE(simulated.quote_rejected);  // insecureSimulator already allowed it
+
+  auto down = hardware_check();
+  apply_quote_verdict(down, Result<QuoteVerdict>(make_error("UNAVAILABLE", "refused")));
+  EXPECT_EQ(down.attested_reason, "VerifierUnavailable");
+  EXPECT_FALSE(down.quote_rejected);
+}
+
+}  // namespace
+}  // namespace cbx::op
