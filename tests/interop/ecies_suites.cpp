@@ -72,7 +72,8 @@ json decrypt_request(const EciesCase& c, const Bytes& ciphertext, const std::str
           {"impl", impl}};
 }
 
-void check_js_decrypt(Tally& tally, const EciesCase& c, const json& answer, const std::string& how) {
+void check_js_decrypt(Tally& tally, const EciesCase& c, const json& answer,
+                      const std::string& how) {
   const std::string what = how + " " + c.id + " (" + key_form(c) + ")";
   if (c.tamper) return tally.check(answer.contains("error"), what, "tampered: " + answer.dump());
   tally.check(answer.value("plaintextHex", "?") == hex_encode(c.plaintext), what, answer.dump());
@@ -82,9 +83,11 @@ void check_js_decrypt(Tally& tally, const EciesCase& c, const json& answer, cons
 Result<Bytes> cli_seal(const Options& options, const EciesCase& c, const testing::TempDir& dir) {
   const auto seed_file = dir / (c.id + ".seed");
   testing::write_whole_file(seed_file, to_string(c.plaintext));
-  const auto r = testing::run_process({options.cli, "seal", "--public-key",
-                                       hex_encode(c.public_key), "--seed-file", seed_file.string()});
-  if (r.exit_code != 0) return make_error("CLI", "seal exit " + std::to_string(r.exit_code) + ": " + r.err);
+  const auto r =
+      testing::run_process({options.cli, "seal", "--public-key", hex_encode(c.public_key),
+                            "--seed-file", seed_file.string()});
+  if (r.exit_code != 0)
+    return make_error("CLI", "seal exit " + std::to_string(r.exit_code) + ": " + r.err);
   auto bytes = base64_decode(r.out);
   if (!bytes) return make_error("CLI", "seal output is not base64");
   return std::move(*bytes);
@@ -144,14 +147,16 @@ void ecies_cpp_to_js(const Options& options, Rng& rng, Tally& tally) {
     for (const char* impl : kImpls) {  // each seal output through both eciesjs lines
       requests.push_back(decrypt_request(c, *sealed, impl));
       how.push_back(std::string("seal -> eciesjs ") + impl);
-      EciesCase copy{c.id, SecretBytes(c.receiver.data(), c.receiver.size()), c.public_key,
-                     c.plaintext, impl, false};
+      EciesCase copy{c.id,         SecretBytes(c.receiver.data(), c.receiver.size()),
+                     c.public_key, c.plaintext,
+                     impl,         false};
       cases.push_back(std::move(copy));
     }
   }
   const auto answers = run_peer(options, "ecies-decrypt.mjs", requests);
   if (!answers) return tally.check(false, "ecies-decrypt.mjs", answers.error().message);
-  for (std::size_t i = 0; i < cases.size(); ++i) check_js_decrypt(tally, cases[i], (*answers)[i], how[i]);
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    check_js_decrypt(tally, cases[i], (*answers)[i], how[i]);
 }
 
 }  // namespace cbx::interop

@@ -52,8 +52,8 @@ Result<std::vector<nlohmann::json>> run_peer(const Options& options, const std::
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   const auto result = testing::run_process(argv, input);
   if (result.exit_code != 0) {
-    return make_error("PEER_FAILED", script + " exited " + std::to_string(result.exit_code) +
-                                         ": " + result.err);
+    return make_error("PEER_FAILED",
+                      script + " exited " + std::to_string(result.exit_code) + ": " + result.err);
   }
   std::vector<nlohmann::json> answers;
   std::istringstream lines(result.out);

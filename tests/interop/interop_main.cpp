@@ -45,18 +45,25 @@ int main(int argc, char** argv) {
   }
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--peers") options.peers_dir = value;
-    else if (flag == "--cli") options.cli = value;
-    else if (flag == "--cases") options.cases = std::stoi(value);
-    else if (flag == "--cli-cases") options.cli_cases = std::stoi(value);
-    else if (flag == "--seed") options.seed = std::stoull(value);
-    else return usage();
+    if (flag == "--peers")
+      options.peers_dir = value;
+    else if (flag == "--cli")
+      options.cli = value;
+    else if (flag == "--cases")
+      options.cases = std::stoi(value);
+    else if (flag == "--cli-cases")
+      options.cli_cases = std::stoi(value);
+    else if (flag == "--seed")
+      options.seed = std::stoull(value);
+    else
+      return usage();
   }
   if (options.peers_dir.empty()) return usage();
   const bool randomized = std::string(argv[1]) != "peers-reproduce-vectors";
   if (randomized) {
-    std::cout << argv[1] << ": seed " << options.seed << " (replay: CBX_INTEROP_SEED="
-              << options.seed << "), " << options.cases << " cases" << std::endl;
+    std::cout << argv[1] << ": seed " << options.seed
+              << " (replay: CBX_INTEROP_SEED=" << options.seed << "), " << options.cases << " cases"
+              << std::endl;
   }
   cbx::interop::Rng rng(options.seed);
   cbx::interop::Tally tally;

@@ -25,7 +25,8 @@ ipns::TimePoint now() {
 std::vector<RecordCase> random_cases(Rng& rng, int count, const RandomCaseOptions& options,
                                      int first_index = 0) {
   std::vector<RecordCase> cases;
-  for (int i = 0; i < count; ++i) cases.push_back(random_record_case(rng, first_index + i, options));
+  for (int i = 0; i < count; ++i)
+    cases.push_back(random_record_case(rng, first_index + i, options));
   return cases;
 }
 
@@ -67,8 +68,9 @@ void check_cpp_verdict(Tally& tally, const RecordCase& c, const std::string& nam
   if (c.expired) {
     const bool ok = !validated && validated.error().code == "RECORD_EXPIRED";
     return tally.check(ok, c.describe(),
-                       ok ? "" : "expected RECORD_EXPIRED, got " +
-                                     (validated ? std::string("valid") : validated.error().code));
+                       ok ? ""
+                          : "expected RECORD_EXPIRED, got " +
+                                (validated ? std::string("valid") : validated.error().code));
   }
   if (!validated) {
     return tally.check(false, c.describe(),
@@ -87,15 +89,17 @@ Result<Bytes> cli_make_record(const Options& options, const RecordCase& c, const
   const Bytes seed = hex_decode(c.seed_hex).value();
   // Alternate the two accepted seed file forms.
   testing::write_whole_file(seed_file, index % 2 ? c.seed_hex + "\n" : to_string(seed));
-  std::vector<std::string> argv = {options.cli, "record", "make", "--seed-file", seed_file.string(),
-                                   "--value", c.value, "--sequence", std::to_string(c.sequence),
-                                   "--validity", *c.validity};
+  std::vector<std::string> argv = {options.cli,   "record",           "make",
+                                   "--seed-file", seed_file.string(), "--value",
+                                   c.value,       "--sequence",       std::to_string(c.sequence),
+                                   "--validity",  *c.validity};
   if (c.ttl_ns) {
     argv.insert(argv.end(), {"--ttl", std::to_string(*c.ttl_ns) + "ns"});
   }
   if (c.v2_only) argv.push_back("--v2-only");
   const auto result = testing::run_process(argv);
-  if (result.exit_code != 0) return make_error("CLI", "exit " + std::to_string(result.exit_code) + ": " + result.err);
+  if (result.exit_code != 0)
+    return make_error("CLI", "exit " + std::to_string(result.exit_code) + ": " + result.err);
   auto bytes = base64_decode(result.out);
   if (!bytes) return make_error("CLI", "output is not base64: " + result.out);
   if (*bytes != library) return make_error("CLI", "record make differs from the library's record");
@@ -134,15 +138,13 @@ void ipns_cpp_to_js(const Options& options, Rng& rng, Tally& tally) {
   }
   testing::TempDir dir;
   if (!options.cli.empty()) {
-    const auto cli_cases =
-        random_cases(rng, options.cli_cases, {.allow_lifetime = false, .cli_compatible = true},
-                     options.cases);
+    const auto cli_cases = random_cases(
+        rng, options.cli_cases, {.allow_lifetime = false, .cli_compatible = true}, options.cases);
     for (std::size_t i = 0; i < cli_cases.size(); ++i) {
       const auto& c = cli_cases[i];
       auto library = cpp_make_record(c);
       add_made(tally, made, c,
-               library ? cli_make_record(options, c, *library, dir, static_cast<int>(i))
-                       : library,
+               library ? cli_make_record(options, c, *library, dir, static_cast<int>(i)) : library,
                "cli");
     }
   }
@@ -153,8 +155,8 @@ void ipns_cpp_to_js(const Options& options, Rng& rng, Tally& tally) {
   // Every tenth record also against another key's name: must fail the signature check.
   const std::size_t right = requests.size();
   for (std::size_t i = 0; i + 1 < made.size(); i += 10) {
-    requests.push_back({{"name", case_name(made[i + 1].c)},
-                        {"recordBase64", base64_encode(made[i].record)}});
+    requests.push_back(
+        {{"name", case_name(made[i + 1].c)}, {"recordBase64", base64_encode(made[i].record)}});
   }
   const auto answers = run_peer(options, "verify-ipns.mjs", requests);
   if (!answers) return tally.check(false, "verify-ipns.mjs", answers.error().message);
@@ -163,8 +165,9 @@ void ipns_cpp_to_js(const Options& options, Rng& rng, Tally& tally) {
   }
   for (std::size_t i = right, k = 0; i < requests.size(); ++i, k += 10) {
     const json& a = (*answers)[i];
-    const bool ok = a["valid"] == false &&
-                    a["error"] == "SignatureVerificationError: Record signature verification failed";
+    const bool ok =
+        a["valid"] == false &&
+        a["error"] == "SignatureVerificationError: Record signature verification failed";
     tally.check(ok, "wrong name " + made[k].c.describe(), a.dump());
   }
 }
@@ -192,10 +195,14 @@ void ipns_js_to_cpp(const Options& options, Rng& rng, Tally& tally) {
     const auto r = testing::run_process({options.cli, "record", "inspect", "--name", a["name"]},
                                         a["recordBase64"].get<std::string>());
     const json out = json::parse(r.out, nullptr, false);
-    bool ok = !out.is_discarded() && out["valid"] == !c.expired && r.exit_code == (c.expired ? 1 : 0);
+    bool ok =
+        !out.is_discarded() && out["valid"] == !c.expired && r.exit_code == (c.expired ? 1 : 0);
     if (ok && c.expired) ok = out["error"]["code"] == "RECORD_EXPIRED";
-    if (ok) ok = field_mismatch(out, {a["value"], a["validity"], std::stoull(a["sequence"].get<std::string>()),
-                                      std::stoull(a["ttl"].get<std::string>())}).empty();
+    if (ok)
+      ok = field_mismatch(out,
+                          {a["value"], a["validity"], std::stoull(a["sequence"].get<std::string>()),
+                           std::stoull(a["ttl"].get<std::string>())})
+               .empty();
     tally.check(ok, "record inspect " + c.describe(), r.out + r.err);
   }
 }
@@ -208,8 +215,9 @@ void ipns_byte_identical(const Options& options, Rng& rng, Tally& tally) {
     const json& a = (*answers)[i];
     const auto cpp = cpp_make_record(cases[i]);
     if (!cpp || a.contains("error")) {
-      tally.check(false, cases[i].describe(),
-                  cpp ? a["error"].get<std::string>() : cpp.error().code + ": " + cpp.error().message);
+      tally.check(
+          false, cases[i].describe(),
+          cpp ? a["error"].get<std::string>() : cpp.error().code + ": " + cpp.error().message);
       continue;
     }
     const std::string cpp_b64 = base64_encode(*cpp);
@@ -221,7 +229,9 @@ void ipns_byte_identical(const Options& options, Rng& rng, Tally& tally) {
 namespace {
 
 Bytes mutate(Bytes record, Rng& rng, std::string& how) {
-  const auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  const auto pick = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  };
   switch (pick(6)) {
     case 0: {
       const std::size_t at = pick(record.size());
@@ -270,16 +280,23 @@ std::optional<std::vector<std::uint64_t>> protobuf_tags(ByteView bytes) {
     if (!tag) return std::nullopt;
     std::uint64_t skip = 0;
     switch (*tag & 7) {
-      case 0: if (!varint_read(bytes, pos)) return std::nullopt; break;
-      case 1: skip = 8; break;
+      case 0:
+        if (!varint_read(bytes, pos)) return std::nullopt;
+        break;
+      case 1:
+        skip = 8;
+        break;
       case 2: {
         const auto length = varint_read(bytes, pos);
         if (!length) return std::nullopt;
         skip = *length;
         break;
       }
-      case 5: skip = 4; break;
-      default: return std::nullopt;
+      case 5:
+        skip = 4;
+        break;
+      default:
+        return std::nullopt;
     }
     if (skip > bytes.size() - pos) return std::nullopt;
     pos += skip;
@@ -311,9 +328,10 @@ void ipns_differential(const Options& options, Rng& rng, Tally& tally) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     const json& js = (*answers)[i];
     const std::string js_verdict =
-        js["valid"] == true ? "valid" : testing::expected_error_code(js["error"].get<std::string>());
-    const auto cpp = ipns::validate_record(ipns::parse_name(requests[i]["name"].get<std::string>()).value(),
-                                           records[i], now());
+        js["valid"] == true ? "valid"
+                            : testing::expected_error_code(js["error"].get<std::string>());
+    const auto cpp = ipns::validate_record(
+        ipns::parse_name(requests[i]["name"].get<std::string>()).value(), records[i], now());
     const std::string cpp_verdict = cpp ? "valid" : cpp.error().code;
     const std::string detail = "JS " + js.dump() + " / C++ " + cpp_verdict +
                                (cpp ? "" : " (" + cpp.error().message + ")") + " record " +

@@ -23,7 +23,9 @@ constexpr std::uint64_t kEdgeSequences[] = {0,         1,         k2p53 - 1, k2p
 std::uint64_t uniform(Rng& rng, std::uint64_t lo, std::uint64_t hi) {
   return std::uniform_int_distribution<std::uint64_t>(lo, hi)(rng);
 }
-bool chance(Rng& rng, int percent) { return uniform(rng, 0, 99) < static_cast<unsigned>(percent); }
+bool chance(Rng& rng, int percent) {
+  return uniform(rng, 0, 99) < static_cast<unsigned>(percent);
+}
 
 Bytes random_bytes(Rng& rng, std::size_t n) {
   Bytes out(n);
@@ -45,18 +47,23 @@ ipns::Cid random_cid(Rng& rng, bool v0) {
 
 std::string random_value(Rng& rng) {
   switch (uniform(rng, 0, 9)) {
-    case 0: return random_cid(rng, false).to_string();  // bare CIDs: normalized to /ipfs/<v1>
-    case 1: return random_cid(rng, true).to_string();
+    case 0:
+      return random_cid(rng, false).to_string();  // bare CIDs: normalized to /ipfs/<v1>
+    case 1:
+      return random_cid(rng, true).to_string();
     case 2: {
       const auto key = ed25519::key_pair_from_seed(random_bytes(rng, 32)).value();
       return "/ipns/" + ipns::name_from_ed25519(key.public_key).text();
     }
-    case 3: return "/ipfs/" + random_cid(rng, false).to_string() + "/dir/file-" +
-                   std::to_string(uniform(rng, 0, 999)) + ".txt";
+    case 3:
+      return "/ipfs/" + random_cid(rng, false).to_string() + "/dir/file-" +
+             std::to_string(uniform(rng, 0, 999)) + ".txt";
     case 4:
     case 5:
-    case 6: return "/ipfs/" + random_cid(rng, true).to_string();
-    default: return "/ipfs/" + random_cid(rng, false).to_string();
+    case 6:
+      return "/ipfs/" + random_cid(rng, true).to_string();
+    default:
+      return "/ipfs/" + random_cid(rng, false).to_string();
   }
 }
 
@@ -65,15 +72,22 @@ std::uint64_t random_sequence(Rng& rng, int index) {
   if (index < kEdges) return kEdgeSequences[index];
   switch (uniform(rng, 0, 9)) {
     case 0:
-    case 1: return uniform(rng, 0, 1'000'000);
+    case 1:
+      return uniform(rng, 0, 1'000'000);
     case 2:
-    case 3: return k2p53 + uniform(rng, 0, 2000) - 1000;          // around 2^53
+    case 3:
+      return k2p53 + uniform(rng, 0, 2000) - 1000;  // around 2^53
     case 4:
-    case 5: return uniform(rng, k2p53, k2p63 - 1);                 // above 2^53, int64-safe
-    case 6: return k2p63 - 1 - uniform(rng, 0, 1000);              // just below 2^63
-    case 7: return uniform(rng, k2p63, ~0ULL);                     // JS-only range (boxo: int64)
-    case 8: return ~0ULL - uniform(rng, 0, 1000);
-    default: return rng();
+    case 5:
+      return uniform(rng, k2p53, k2p63 - 1);  // above 2^53, int64-safe
+    case 6:
+      return k2p63 - 1 - uniform(rng, 0, 1000);  // just below 2^63
+    case 7:
+      return uniform(rng, k2p63, ~0ULL);  // JS-only range (boxo: int64)
+    case 8:
+      return ~0ULL - uniform(rng, 0, 1000);
+    default:
+      return rng();
   }
 }
 
@@ -104,18 +118,25 @@ std::int64_t now_ms() {
 std::optional<std::uint64_t> random_ttl(Rng& rng, bool cli_compatible) {
   switch (uniform(rng, 0, 9)) {
     case 0:
-    case 1: return std::nullopt;
-    case 2: return 0;
+    case 1:
+      return std::nullopt;
+    case 2:
+      return 0;
     case 3:
     case 4:
-    case 5: return uniform(rng, 1, 48 * 3600) * 1'000'000'000ULL;
-    default: return cli_compatible ? uniform(rng, 1, 9'000'000'000'000'000'000ULL) : rng();  // --ttl tops out near 2^63 ns
+    case 5:
+      return uniform(rng, 1, 48 * 3600) * 1'000'000'000ULL;
+    default:
+      return cli_compatible ? uniform(rng, 1, 9'000'000'000'000'000'000ULL)
+                            : rng();  // --ttl tops out near 2^63 ns
   }
 }
 
 }  // namespace
 
-std::string random_hex(Rng& rng, std::size_t bytes) { return hex_encode(random_bytes(rng, bytes)); }
+std::string random_hex(Rng& rng, std::size_t bytes) {
+  return hex_encode(random_bytes(rng, bytes));
+}
 
 RecordCase random_record_case(Rng& rng, int index, const RandomCaseOptions& options) {
   RecordCase c;
@@ -142,8 +163,10 @@ RecordCase random_record_case(Rng& rng, int index, const RandomCaseOptions& opti
 }
 
 nlohmann::json RecordCase::make_request() const {
-  nlohmann::json r = {{"id", id},           {"seedHex", seed_hex},
-                      {"value", value},     {"sequence", std::to_string(sequence)},
+  nlohmann::json r = {{"id", id},
+                      {"seedHex", seed_hex},
+                      {"value", value},
+                      {"sequence", std::to_string(sequence)},
                       {"v2Only", v2_only}};
   if (validity) r["validity"] = *validity;
   if (lifetime_ms) {
@@ -169,9 +192,8 @@ Result<ipns::RecordFields> cpp_record_fields(const RecordCase& c) {
   if (c.ttl_ns) fields.ttl_ns = *c.ttl_ns;
   auto validity =
       c.validity ? cli::canonical_validity("--validity", *c.validity)
-                 : cli::validity_from_lifetime(
-                       ipns::TimePoint(std::chrono::milliseconds(c.now_ms)),
-                       std::chrono::milliseconds(*c.lifetime_ms));
+                 : cli::validity_from_lifetime(ipns::TimePoint(std::chrono::milliseconds(c.now_ms)),
+                                               std::chrono::milliseconds(*c.lifetime_ms));
   if (!validity) return validity.error();
   fields.validity = std::move(*validity);
   return fields;

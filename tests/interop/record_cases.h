@@ -4,10 +4,9 @@
 // over the whole uint64 range (dense around 2^53 and 2^63), validities (explicit in several
 // RFC 3339 forms up to year 9999, expired ones, or a lifetime from a fixed "now") and TTLs.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
@@ -21,7 +20,7 @@ struct RecordCase {
   std::string seed_hex;  // a throwaway test key
   std::string value;     // as given to both sides (before normalization)
   std::uint64_t sequence = 0;
-  std::optional<std::string> validity;    // RFC 3339 as given, or
+  std::optional<std::string> validity;      // RFC 3339 as given, or
   std::optional<std::int64_t> lifetime_ms;  // lifetime counted from now_ms
   std::int64_t now_ms = 0;
   std::optional<std::uint64_t> ttl_ns;  // absent: the library default (5 min)

@@ -24,8 +24,11 @@ void ipns_vectors(const Options& options, Tally& tally) {
   const json vectors = load("ipns.json");
   std::vector<json> make, verify;
   for (const auto& c : vectors["cases"]) {
-    json r = {{"seedHex", c["seedHex"]},   {"value", value_input(c)}, {"sequence", c["sequence"]},
-              {"ttlNs", c["ttlNs"]},       {"v2Only", !c["v1Compatible"].get<bool>()}};
+    json r = {{"seedHex", c["seedHex"]},
+              {"value", value_input(c)},
+              {"sequence", c["sequence"]},
+              {"ttlNs", c["ttlNs"]},
+              {"v2Only", !c["v1Compatible"].get<bool>()}};
     const auto& creation = c["creation"];
     if (creation.contains("expiration")) {
       r["validity"] = creation["expiration"];
@@ -55,10 +58,10 @@ void ipns_vectors(const Options& options, Tally& tally) {
     for (const auto& c : vectors[group]) {
       const json& v = (*verdicts)[i++];
       const json& e = c["expected"];
-      const bool ok = v["valid"] == e["valid"] &&
-                      (e["valid"].get<bool>() ||
-                       v["error"] == e["errorName"].get<std::string>() + ": " +
-                                         e["errorMessage"].get<std::string>());
+      const bool ok =
+          v["valid"] == e["valid"] &&
+          (e["valid"].get<bool>() || v["error"] == e["errorName"].get<std::string>() + ": " +
+                                                       e["errorMessage"].get<std::string>());
       tally.check(ok, "verify-ipns " + c["id"].get<std::string>(), v.dump());
     }
   }
@@ -75,11 +78,13 @@ void ecies_vectors(const Options& options, Tally& tally) {
                          {"nonceHex", c["fixedRandomness"]["nonceHex"]},
                          {"impl", impl}});
       decrypt.push_back({{"privateKeyHex", c["receiverPrivateKeyHex"]},
-                         {"ciphertextHex", c["ciphertextHex"]}, {"impl", impl}});
+                         {"ciphertextHex", c["ciphertextHex"]},
+                         {"impl", impl}});
     }
     for (const auto& c : vectors["negative"]) {
       decrypt.push_back({{"privateKeyHex", c["receiverPrivateKeyHex"]},
-                         {"ciphertextHex", c["ciphertextHex"]}, {"impl", impl}});
+                         {"ciphertextHex", c["ciphertextHex"]},
+                         {"impl", impl}});
     }
     const auto encrypted = run_peer(options, "ecies-encrypt.mjs", encrypt);
     const auto decrypted = run_peer(options, "ecies-decrypt.mjs", decrypt);
@@ -98,8 +103,8 @@ void ecies_vectors(const Options& options, Tally& tally) {
       ++i;
     }
     for (const auto& c : vectors["negative"]) {
-      tally.check((*decrypted)[i].contains("error"),
-                  "decrypt " + c["id"].get<std::string>() + tag, (*decrypted)[i].dump());
+      tally.check((*decrypted)[i].contains("error"), "decrypt " + c["id"].get<std::string>() + tag,
+                  (*decrypted)[i].dump());
       ++i;
     }
   }

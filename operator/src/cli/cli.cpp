@@ -22,8 +22,9 @@ const CLI::App* selected_command(const CLI::App& app) {
 }  // namespace
 
 Io Io::standard() {
-  return Io{std::cin, std::cout, std::cerr,
-            [] { return std::chrono::time_point_cast<std::chrono::nanoseconds>(ipns::Clock::now()); }};
+  return Io{std::cin, std::cout, std::cerr, [] {
+              return std::chrono::time_point_cast<std::chrono::nanoseconds>(ipns::Clock::now());
+            }};
 }
 
 int usage_error(const Io& io, std::string_view message) {

@@ -2,13 +2,12 @@
 // The command-line front end of cipherbox-republish: a CLI11 app that commands register into.
 // Each command lives in its own file with a `register_<command>(Cli&)` function; main.cpp calls
 // them. A command's handler runs after a successful parse and returns the process exit code.
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
 #include <map>
 #include <string>
 #include <string_view>
-
-#include <CLI/CLI.hpp>
 
 #include "cbx/ipns/validity.h"
 

@@ -32,9 +32,10 @@ int keygen(const KeygenOptions& options, const Io& io) {
 
 void register_keygen(Cli& cli) {
   auto options = std::make_shared<KeygenOptions>();
-  CLI::App* command = cli.add_command(
-      cli.app(), "keygen", "Write a new Ed25519 seed (32 raw bytes, mode 0600); print its IPNS name",
-      [options](const Io& io) { return keygen(*options, io); });
+  CLI::App* command =
+      cli.add_command(cli.app(), "keygen",
+                      "Write a new Ed25519 seed (32 raw bytes, mode 0600); print its IPNS name",
+                      [options](const Io& io) { return keygen(*options, io); });
   command->add_option("--out", options->out, "Seed file to create")->required();
   command->add_flag("--force", options->force, "Overwrite an existing file");
 }

@@ -41,8 +41,8 @@ Result<std::uint64_t> parse_sequence(std::string_view flag, std::string_view tex
   const auto [ptr, ec] = std::from_chars(text.data(), end, value, 10);
   if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front())) || ptr != end ||
       ec != std::errc{}) {
-    return bad_argument(flag, "not a decimal number from 0 to 18446744073709551615: \"" +
-                                  std::string(text) + "\"");
+    return bad_argument(
+        flag, "not a decimal number from 0 to 18446744073709551615: \"" + std::string(text) + "\"");
   }
   return value;
 }
@@ -50,8 +50,8 @@ Result<std::uint64_t> parse_sequence(std::string_view flag, std::string_view tex
 Result<std::chrono::nanoseconds> parse_duration_flag(std::string_view flag, std::string_view text) {
   const auto duration = parse_duration(text);
   if (!duration) {
-    return bad_argument(flag, "bad duration \"" + std::string(text) +
-                                  "\" (Go syntax: 48h, 90m, 1h30m, 300s)");
+    return bad_argument(
+        flag, "bad duration \"" + std::string(text) + "\" (Go syntax: 48h, 90m, 1h30m, 300s)");
   }
   return *duration;
 }
@@ -59,8 +59,8 @@ Result<std::chrono::nanoseconds> parse_duration_flag(std::string_view flag, std:
 Result<std::string> canonical_validity(std::string_view flag, std::string_view text) {
   const auto parsed = ipns::parse_validity(text);
   if (!parsed) {
-    return bad_argument(flag, "not an RFC 3339 time: \"" + std::string(text) +
-                                  "\" (e.g. 2030-01-01T00:00:00Z)");
+    return bad_argument(
+        flag, "not an RFC 3339 time: \"" + std::string(text) + "\" (e.g. 2030-01-01T00:00:00Z)");
   }
   const char last = text.empty() ? '\0' : text.back();
   if (last == 'Z' || last == 'z') return pad_fraction(text);

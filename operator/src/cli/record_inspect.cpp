@@ -3,10 +3,9 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/ipns/name.h"
 #include "cbx/ipns/record.h"
@@ -41,8 +40,8 @@ nlohmann::json describe(const ipns::Record& record) {
 // {valid, value, sequence, validity, ttl, error}: fields of a structurally sound record are shown
 // even when it is invalid (wrong key, expired); error is null or {code, message}.
 nlohmann::json report(const ipns::Name& name, ByteView record, ipns::TimePoint now) {
-  nlohmann::json out = {{"valid", false}, {"value", nullptr},    {"sequence", nullptr},
-                        {"validity", nullptr}, {"ttl", nullptr}, {"error", nullptr}};
+  nlohmann::json out = {{"valid", false},      {"value", nullptr}, {"sequence", nullptr},
+                        {"validity", nullptr}, {"ttl", nullptr},   {"error", nullptr}};
   const auto validated = ipns::validate_record(name, record, now);
   if (validated) {
     out.update(describe(*validated));

@@ -69,8 +69,9 @@ void register_record_make(Cli& cli, CLI::App& record) {
   CLI::App* command = cli.add_command(
       record, "make", "Sign an IPNS record with a seed file's key; print it as base64",
       [options](const Io& io) { return make_record(*options, io); });
-  command->add_option("--seed-file", options->seed_file,
-                      "Ed25519 seed: 32 raw bytes or 64 hex characters")
+  command
+      ->add_option("--seed-file", options->seed_file,
+                   "Ed25519 seed: 32 raw bytes or 64 hex characters")
       ->required();
   command->add_option("--value", options->value, "Content path, e.g. /ipfs/<cid> (or a bare CID)")
       ->required();

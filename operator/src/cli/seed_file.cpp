@@ -51,8 +51,7 @@ Result<SecretBytes> read_small_file(const std::string& path) {
 bool strip_one_newline(ByteView& text) {
   if (text.size() == kHexSeedSize + 1 && text.back() == '\n') {
     text = text.first(kHexSeedSize);
-  } else if (text.size() == kHexSeedSize + 2 && text[kHexSeedSize] == '\r' &&
-             text.back() == '\n') {
+  } else if (text.size() == kHexSeedSize + 2 && text[kHexSeedSize] == '\r' && text.back() == '\n') {
     text = text.first(kHexSeedSize);
   }
   return text.size() == kHexSeedSize;

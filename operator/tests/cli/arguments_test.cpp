@@ -34,12 +34,13 @@ TEST_F(Arguments, MissingOrUnknownCommands) {
 
 TEST_F(Arguments, MissingRequiredFlags) {
   EXPECT_USAGE_ERROR(run_cli({"keygen"}));
-  EXPECT_USAGE_ERROR(run_cli({"record", "make", "--value", kValue, "--sequence", "1", "--lifetime", "1h"}));
-  EXPECT_USAGE_ERROR(run_cli(make({"--lifetime", "1h"})));                  // no --sequence
-  EXPECT_USAGE_ERROR(run_cli(make({"--sequence", "1"})));                   // no validity
-  EXPECT_USAGE_ERROR(run_cli({"record", "inspect"}, "x"));                  // no --name
-  EXPECT_USAGE_ERROR(run_cli({"seal", "--seed-file", seed}));               // no --public-key
-  EXPECT_USAGE_ERROR(run_cli({"seal", "--public-key", kPublicKey}));        // no --seed-file
+  EXPECT_USAGE_ERROR(
+      run_cli({"record", "make", "--value", kValue, "--sequence", "1", "--lifetime", "1h"}));
+  EXPECT_USAGE_ERROR(run_cli(make({"--lifetime", "1h"})));            // no --sequence
+  EXPECT_USAGE_ERROR(run_cli(make({"--sequence", "1"})));             // no validity
+  EXPECT_USAGE_ERROR(run_cli({"record", "inspect"}, "x"));            // no --name
+  EXPECT_USAGE_ERROR(run_cli({"seal", "--seed-file", seed}));         // no --public-key
+  EXPECT_USAGE_ERROR(run_cli({"seal", "--public-key", kPublicKey}));  // no --seed-file
 }
 
 TEST_F(Arguments, UnknownFlagsAndExtraArguments) {
@@ -68,8 +69,8 @@ TEST_F(Arguments, BadValidities) {
                           "2030-01-01T00:00:00", ""}) {
     EXPECT_USAGE_ERROR(run_cli(make({"--sequence", "1", "--validity", bad}))) << bad;
   }
-  EXPECT_USAGE_ERROR(run_cli(make({"--sequence", "1", "--validity", "2030-01-01T00:00:00Z",
-                                   "--lifetime", "1h"})));
+  EXPECT_USAGE_ERROR(
+      run_cli(make({"--sequence", "1", "--validity", "2030-01-01T00:00:00Z", "--lifetime", "1h"})));
 }
 
 TEST_F(Arguments, BadSequences) {
@@ -80,8 +81,8 @@ TEST_F(Arguments, BadSequences) {
 
 TEST_F(Arguments, BadValues) {
   for (const char* bad : {"", "/", "hello", "bafy-not-a-cid"}) {
-    EXPECT_USAGE_ERROR(run_cli({"record", "make", "--seed-file", seed, "--value", bad,
-                                "--sequence", "1", "--lifetime", "1h"}))
+    EXPECT_USAGE_ERROR(run_cli({"record", "make", "--seed-file", seed, "--value", bad, "--sequence",
+                                "1", "--lifetime", "1h"}))
         << bad;
   }
 }
@@ -117,9 +118,9 @@ TEST_F(Arguments, BadNamesAndInputsForInspect) {
 }
 
 TEST_F(Arguments, HelpGoesToStdoutWithExitZero) {
-  for (const auto& args : {std::vector<std::string>{"--help"},
-                           std::vector<std::string>{"record", "make", "--help"},
-                           std::vector<std::string>{"seal", "--help"}}) {
+  for (const auto& args :
+       {std::vector<std::string>{"--help"}, std::vector<std::string>{"record", "make", "--help"},
+        std::vector<std::string>{"seal", "--help"}}) {
     const auto result = run_cli(args);
     EXPECT_EQ(result.exit_code, 0);
     EXPECT_NE(result.out.find("Usage"), std::string::npos) << result.out;

@@ -6,10 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/encoding.h"
 #include "run_process.h"
@@ -53,8 +52,8 @@ inline long line_count(const std::string& text) {
 inline ::testing::AssertionResult IsUsageError(const ProcessResult& r) {
   if (r.exit_code != 2 || !r.out.empty() || line_count(r.err) != 1 ||
       !r.err.starts_with("cipherbox-republish: ")) {
-    return ::testing::AssertionFailure() << "exit " << r.exit_code << ", stdout \"" << r.out
-                                         << "\", stderr \"" << r.err << "\"";
+    return ::testing::AssertionFailure()
+           << "exit " << r.exit_code << ", stdout \"" << r.out << "\", stderr \"" << r.err << "\"";
   }
   return ::testing::AssertionSuccess();
 }

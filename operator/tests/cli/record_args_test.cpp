@@ -1,7 +1,8 @@
 // The flag parsers behind `record make` / `record inspect`, in process.
+#include "cli/record_args.h"
+
 #include <gtest/gtest.h>
 
-#include "cli/record_args.h"
 #include "cli/seed_file.h"
 #include "run_process.h"
 
@@ -64,7 +65,8 @@ TEST(SeedFile, WritesRawMode0600AndReadsBothForms) {
   EXPECT_EQ(read_seed_file(path).value().span().size(), 32u);
   EXPECT_TRUE(std::ranges::equal(read_seed_file(path).value().span(), seed.span()));
   testing::write_whole_file(dir / "hex", hex_encode(seed.span()) + "\n");
-  EXPECT_TRUE(std::ranges::equal(read_seed_file((dir / "hex").string()).value().span(), seed.span()));
+  EXPECT_TRUE(
+      std::ranges::equal(read_seed_file((dir / "hex").string()).value().span(), seed.span()));
   EXPECT_EQ(read_seed_file((dir / "missing").string()).error().code, "BAD_SEED_FILE");
 }
 

@@ -27,8 +27,9 @@ TEST(RecordInspect, AgreesWithTheIpnsValidatorOnEveryVector) {
         EXPECT_EQ(out["ttl"], c["ttlNs"]) << c["id"];
       }
       if (!expected_valid) {
-        EXPECT_EQ(out["error"]["code"], expected_error_code(c["expected"]["errorName"].get<std::string>(),
-                                                            c["expected"]["errorMessage"].get<std::string>()))
+        EXPECT_EQ(out["error"]["code"],
+                  expected_error_code(c["expected"]["errorName"].get<std::string>(),
+                                      c["expected"]["errorMessage"].get<std::string>()))
             << c["id"] << ": " << result.out;
         EXPECT_TRUE(out["error"]["message"].is_string());
       }
@@ -46,11 +47,10 @@ TEST(RecordInspect, ReadsRawAndBase64FilesAndStdin) {
   const std::string raw = to_string(base64_decode(b64).value());
   const std::string raw_file = write_file(dir, "raw", raw);
   const std::string b64_file = write_file(dir, "b64", b64 + "\n");
-  for (const auto& result :
-       {run_cli({"record", "inspect", "--name", name, raw_file}),
-        run_cli({"record", "inspect", "--name", name, b64_file}),
-        run_cli({"record", "inspect", "--name", name, "-"}, raw),
-        run_cli({"record", "inspect", "--name", "/ipns/" + name}, b64)}) {
+  for (const auto& result : {run_cli({"record", "inspect", "--name", name, raw_file}),
+                             run_cli({"record", "inspect", "--name", name, b64_file}),
+                             run_cli({"record", "inspect", "--name", name, "-"}, raw),
+                             run_cli({"record", "inspect", "--name", "/ipns/" + name}, b64)}) {
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(nlohmann::json::parse(result.out)["sequence"], "0");
   }
@@ -60,8 +60,8 @@ TEST(RecordInspect, ExpiredRecordIsInvalidButShowsItsFields) {
   const auto vectors = load_vectors("ipns.json")["cases"];
   const auto c = *std::find_if(vectors.begin(), vectors.end(),
                                [](const auto& v) { return v["id"] == "ipns-09"; });
-  const auto result = run_cli({"record", "inspect", "--name", c["ipnsName"]},
-                              c["recordBase64"].get<std::string>());
+  const auto result =
+      run_cli({"record", "inspect", "--name", c["ipnsName"]}, c["recordBase64"].get<std::string>());
   EXPECT_EQ(result.exit_code, 1);
   const auto out = nlohmann::json::parse(result.out);
   EXPECT_EQ(out["valid"], false);
@@ -69,16 +69,16 @@ TEST(RecordInspect, ExpiredRecordIsInvalidButShowsItsFields) {
   EXPECT_EQ(out["validity"], "2020-01-01T00:00:00.000000000Z");
   EXPECT_EQ(out["sequence"], "5");
   // The same record was valid in 2019.
-  const auto then = run_cli({"record", "inspect", "--name", c["ipnsName"], "--at",
-                             "2019-06-01T00:00:00Z"},
-                            c["recordBase64"].get<std::string>());
+  const auto then =
+      run_cli({"record", "inspect", "--name", c["ipnsName"], "--at", "2019-06-01T00:00:00Z"},
+              c["recordBase64"].get<std::string>());
   EXPECT_EQ(then.exit_code, 0) << then.out;
 }
 
 TEST(RecordInspect, GarbageIsInvalidNotACrash) {
   const auto c = load_vectors("ipns.json")["cases"][0];
   for (const std::string& input : {std::string(""), std::string("not a record"),
-                                  std::string("\x0a\xff\xff\xff", 4), std::string(20000, 'A')}) {
+                                   std::string("\x0a\xff\xff\xff", 4), std::string(20000, 'A')}) {
     const auto result = run_cli({"record", "inspect", "--name", c["ipnsName"]}, input);
     EXPECT_EQ(result.exit_code, 1) << result.err;
     EXPECT_EQ(nlohmann::json::parse(result.out)["valid"], false);

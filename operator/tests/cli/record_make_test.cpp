@@ -25,10 +25,10 @@ TEST(RecordMake, ReproducesTheIpnsPackageVectorsByteForByte) {
   for (const auto& c : vectors["cases"]) {
     if (c["creation"]["fn"] != "createIPNSRecordWithExpiration") continue;
     const std::string seed = raw_seed_file(dir, c["seedHex"]);
-    std::vector<std::string> args = {"record",     "make",         "--seed-file",
-                                     seed,         "--value",      value_input(c),
-                                     "--sequence", c["sequence"],  "--validity",
-                                     c["creation"]["expiration"], "--ttl", ttl_flag(c)};
+    std::vector<std::string> args = {
+        "record",       "make",       "--seed-file", seed,         "--value",
+        value_input(c), "--sequence", c["sequence"], "--validity", c["creation"]["expiration"],
+        "--ttl",        ttl_flag(c)};
     if (!c["v1Compatible"].get<bool>()) args.push_back("--v2-only");
     const auto result = run_cli(args);
     EXPECT_EQ(result.exit_code, 0) << c["id"] << ": " << result.err;
@@ -68,23 +68,26 @@ TEST(RecordMake, HexSeedFilesGiveTheSameRecordAsRawOnes) {
       write_file(dir, "hex-upper", upper)};
   std::vector<std::string> outputs;
   for (const auto& file : files) {
-    const auto result = run_cli({"record", "make", "--seed-file", file, "--value",
-                                 "/ipfs/bafybeica4i3ff72psze3fwgicrwyd6ih2qhlkerrese6de6ry4q4prqlcu",
-                                 "--sequence", "0", "--validity", "2999-12-31T23:59:59.999999999Z"});
+    const auto result =
+        run_cli({"record", "make", "--seed-file", file, "--value",
+                 "/ipfs/bafybeica4i3ff72psze3fwgicrwyd6ih2qhlkerrese6de6ry4q4prqlcu", "--sequence",
+                 "0", "--validity", "2999-12-31T23:59:59.999999999Z"});
     ASSERT_EQ(result.exit_code, 0) << file << ": " << result.err;
     outputs.push_back(result.out);
   }
   for (const auto& out : outputs) EXPECT_EQ(out, outputs.front());
   // Default TTL (5m) and default V1 compatibility: exactly vector ipns-01.
-  EXPECT_EQ(outputs.front(), load_vectors("ipns.json")["cases"][0]["recordBase64"].get<std::string>() + "\n");
+  EXPECT_EQ(outputs.front(),
+            load_vectors("ipns.json")["cases"][0]["recordBase64"].get<std::string>() + "\n");
 }
 
 TEST(RecordMake, ValidityWithAnOffsetIsStoredInUtc) {
   TempDir dir;
   const std::string seed = raw_seed_file(dir, std::string(64, 'a'));
   const auto result =
-      run_cli({"record", "make", "--seed-file", seed, "--value", "/ipfs/QmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV52U",
-               "--sequence", "18446744073709551615", "--validity", "2100-01-01T02:00:00.5+02:00"});
+      run_cli({"record", "make", "--seed-file", seed, "--value",
+               "/ipfs/QmShvs9WPsWLJcvr3VCQ1m8SurShkMh35XeGTishaLV52U", "--sequence",
+               "18446744073709551615", "--validity", "2100-01-01T02:00:00.5+02:00"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto record = ipns::unmarshal_record(base64_decode(result.out).value());
   ASSERT_TRUE(record.ok());

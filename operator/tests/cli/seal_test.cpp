@@ -19,8 +19,8 @@ TEST(Seal, CiphertextDecryptsToTheSeed) {
   const std::string seed_file = raw_seed_file(dir, kSeedHex);
   const Receiver receiver;
   for (const bool compressed : {false, true}) {
-    const auto result =
-        run_cli({"seal", "--public-key", receiver.public_key_hex(compressed), "--seed-file", seed_file});
+    const auto result = run_cli(
+        {"seal", "--public-key", receiver.public_key_hex(compressed), "--seed-file", seed_file});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     EXPECT_EQ(result.out.size(), 172u + 1u);  // 129 bytes, base64 with padding, newline
     const Bytes sealed = base64_decode(result.out).value();
