@@ -62,10 +62,37 @@ cycle() {  # label
   done
 }
 
+# A stand-in for the remote quote verifier (Phala's /api/v1/attestations/verify answer shape): it
+# checks that a whole TDX quote arrived under both field names and says so.
+cat >"$E2E_STATE/fake-verifier.py" <<'PY'
+import http.server, json
+class Verifier(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
+        ok = len(body.get('quote', '')) >= 2 * 632 and body.get('quote') == body.get('hex')
+        out = json.dumps({'success': True, 'quote': {'verified': ok}}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+        print('verify', 'ok' if ok else 'bad', flush=True)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(('127.0.0.1', 0), Verifier)
+print('listening', server.server_address[1], flush=True)
+server.serve_forever()
+PY
+start_bg verifier python3 "$E2E_STATE/fake-verifier.py"
+VERIFIER_URL=http://127.0.0.1:$(first_line_matching "$E2E_STATE/logs/verifier.log" listening | awk '{print $2}')
+
 write_epoch 1 "$SIGNER_A" 30s
 git_apply
-start_operator --epoch-resync 1s --rewrap-rate 20 --key-recheck 3s
+start_operator --epoch-resync 1s --rewrap-rate 20 --key-recheck 3s --attestation-verifier "$VERIFIER_URL/api/v1/attestations/verify"
 check "epoch 1 becomes Active" eventually 60 epoch_phase_is 1 Active
+check_eq "epoch 1 Attested by the configured verifier" True/Verified "$(epoch_condition 1 Attested)"
+check "the verifier received whole quotes" grep -q '^verify ok' "$E2E_STATE/logs/verifier.log"
+check "... and never a bad one" bash -c "! grep -q '^verify bad' '$E2E_STATE/logs/verifier.log'"
 for f in $FOLDERS; do CID[$f]=$(cid_of "$f"); new_folder "$f" "${CID[$f]}" 1; done
 for f in $FOLDERS; do check "$f is published" eventually 60 published_sequence_at_least "$f" 2; done
 
@@ -109,7 +136,8 @@ check "(2) epoch 3 promoted to Active after the migration" eventually 30 epoch_p
 check "(2) epoch 3 Migrated=True" eventually 30 epoch_condition_is 3 Migrated True/AllKeysMigrated
 check "(2) epoch 2 Superseded" eventually 30 epoch_phase_is 2 Superseded
 check "(2) epoch 2 safeToDecommission" eventually 30 epoch_field_is 2 safeToDecommission true
-check "(2) signer A did the rewrap (external target)" grep -q '"msg":"rewrap".*"external":true' "$E2E_STATE/logs/signer-a.log"
+external_rewrap_logged() { grep '"msg":"rewrap"' "$E2E_STATE/logs/$1.log" | grep -q '"external":true'; }
+check "(2) signer A did the rewrap (external target)" external_rewrap_logged signer-a
 stop_bg signer-a
 say "signer A stopped"
 cycle "(2) with signer A stopped"
@@ -126,6 +154,17 @@ check "(3) folders KeyMigrationRequired" eventually 30 all_folders condition_is 
 check_eq "(3) epoch 3 stays Active" Active "$(epoch_field 3 phase)"
 check_eq "(3) epoch 4 held back" Pending "$(epoch_field 4 phase)"
 cycle "(3) before re-sealing (epoch 3 keeps serving)"
+# An approval over another compose hash: signer B (which has the authority key) refuses it.
+WRONG=$("$CLI" approve-epoch --authority-key-file "$E2E_STATE/authority.key" --epoch 4 \
+  --public-key "$(epoch_field 4 publicKey)" --compose-hash "$(printf 'ab%.0s' $(seq 32))")
+write_epoch 4 "$SIGNER_A" 672h "$WRONG"
+git_apply
+check "(3) a wrong approval: Migrated=False/ApprovalInvalid" eventually 30 epoch_condition_is 4 Migrated False/ApprovalInvalid
+refused_rewraps() { curl -fsS "$1/metrics" | grep '^cipherbox_signer_requests_total{' | grep 'route="/v1/rewrap"' | grep -q 'code="403"'; }
+check "(3) signer B refused the rewrap (403)" refused_rewraps "$SIGNER_B"
+check "(3) folders still KeyMigrationRequired" eventually 30 all_folders condition_is KeyCurrent False/KeyMigrationRequired
+check_eq "(3) epoch 4 still held back" Pending "$(epoch_field 4 phase)"
+cycle "(3) with a refused approval (epoch 3 keeps serving)"
 for f in $FOLDERS; do  # the owner's `kubeseal`
   "$CLI" seal --epoch 4 -n default --name "$f" --cid "${CID[$f]}" --seed-file "$(folder_seed "$f")" >"$GITOPS/$f.yaml"
 done
