@@ -76,7 +76,11 @@ Result<std::string> validity_from_lifetime(ipns::TimePoint now, std::chrono::nan
 
 Bytes decode_record_input(ByteView input) {
   if (!input.empty() && std::all_of(input.begin(), input.end(), is_base64_char)) {
-    if (auto decoded = base64_decode(to_string(input))) return std::move(*decoded);
+    std::string text;  // without whitespace: `base64` wraps its output at 76 columns
+    for (const std::uint8_t c : input) {
+      if (!std::isspace(c)) text += static_cast<char>(c);
+    }
+    if (auto decoded = base64_decode(text)) return std::move(*decoded);
   }
   return Bytes(input.begin(), input.end());
 }

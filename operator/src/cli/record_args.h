@@ -27,7 +27,8 @@ Result<std::string> canonical_validity(std::string_view flag, std::string_view t
 // plus the lifetime, formatted as canonical validity. BAD_ARGUMENT when past year 2262.
 Result<std::string> validity_from_lifetime(ipns::TimePoint now, std::chrono::nanoseconds lifetime);
 
-// Record input as a user hands it over: base64 text (whitespace ignored) or raw bytes. Raw
+// Record input as a user hands it over: base64 text (any whitespace, e.g. line wrapping,
+// ignored) or raw bytes. Raw
 // records start with a protobuf tag byte (0x0a or 0x42) that is not a base64 character.
 Bytes decode_record_input(ByteView input);
 

@@ -51,6 +51,10 @@ TEST(DecodeRecordInput, Base64TextOrRawBytes) {
   EXPECT_EQ(decode_record_input(raw), raw);
   const std::string b64 = base64_encode(raw) + "\n";
   EXPECT_EQ(decode_record_input(as_bytes(b64)), raw);
+  Bytes long_record(300, 0x42);
+  std::string wrapped = base64_encode(long_record);
+  for (std::size_t at = 76; at < wrapped.size(); at += 77) wrapped.insert(at, "\n");
+  EXPECT_EQ(decode_record_input(as_bytes(wrapped)), long_record);
   const std::string not_base64 = "abcde";  // impossible base64 length: kept as raw bytes
   EXPECT_EQ(to_string(decode_record_input(as_bytes(not_base64))), not_base64);
 }
