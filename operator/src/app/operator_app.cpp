@@ -93,6 +93,7 @@ int run_operator(const OperatorOptions& options) {
         if (!signer) return make_error("UNAVAILABLE", "signer " + url + " is not registered yet");
         auto results = signer->sign(epoch, entries);
         metrics.signer_request(results ? "OK" : results.error().code);
+        if (!results && results.error().code == "UNAUTHORIZED") signers.invalidate(url);
         return results;
       },
       options.batch, [&](std::size_t size) { metrics.batch_size(size); });

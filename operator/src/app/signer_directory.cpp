@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cbx/base/encoding.h"
+#include "cbx/crypto/hash.h"
 #include "cbx/http/beast_client.h"
 #include "kube/resource.h"
 
@@ -37,13 +38,25 @@ Result<SecretBytes> SignerDirectory::read_token(const SignerSpec& spec) {
 }
 
 Result<std::shared_ptr<SignerClient>> SignerDirectory::client_for(const SignerSpec& spec) {
+  auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
     auto it = by_url_.find(spec.url);
-    if (it != by_url_.end() && it->second.spec == spec) return it->second.client;
+    if (it != by_url_.end() && it->second.spec == spec && now - it->second.read_at < kTokenTtl) {
+      return it->second.client;
+    }
   }
   auto token = read_token(spec);
   if (!token) return token.error();
+  auto digest = sha256(token->span());
+  {
+    std::lock_guard lock(mutex_);
+    auto it = by_url_.find(spec.url);
+    if (it != by_url_.end() && it->second.spec == spec && it->second.token_digest == digest) {
+      it->second.read_at = now;  // same token: keep the client and its connections
+      return it->second.client;
+    }
+  }
   http::ClientOptions options;
   options.tls.ca_pem = spec.ca_bundle;
   auto transport = http::make_beast_client(std::move(options));
@@ -57,8 +70,14 @@ Result<std::shared_ptr<SignerClient>> SignerDirectory::client_for(const SignerSp
   owned->client.emplace(*owned->transport, spec.url, std::move(*token));
   std::shared_ptr<SignerClient> client(owned, &*owned->client);
   std::lock_guard lock(mutex_);
-  by_url_[spec.url] = Entry{spec, client};
+  by_url_[spec.url] = Entry{spec, client, digest, now};
   return client;
+}
+
+void SignerDirectory::invalidate(const std::string& url) {
+  std::lock_guard lock(mutex_);
+  auto it = by_url_.find(url);
+  if (it != by_url_.end()) it->second.read_at = {};
 }
 
 std::shared_ptr<SignerClient> SignerDirectory::find(const std::string& url) {

@@ -125,10 +125,14 @@ TEST(RepublishReconcilerTest, FirstCycleSignsOncePublishesAndSchedulesTheNext) {
   ASSERT_EQ(w.store.stored.status.endpoints.size(), 1u);
   EXPECT_EQ(w.store.stored.status.endpoints[0].published_sequence, 3u);
   EXPECT_GT(*r->requeue_at, now + 5h);
+  EXPECT_EQ(w.events.reasons, std::vector<std::string>{"Published"});
+  w.store.stored.requested_at = "2026-06-01T00:30:00Z";
+  ASSERT_EQ(w.run(now + 30min)->outcome, "Published");
+  EXPECT_EQ(w.events.reasons.size(), 1u) << "a routine republish is no state change: no event";
   auto idle = w.run(now + 1h);
   ASSERT_TRUE(idle);
   EXPECT_EQ(idle->outcome, reason::kNotDue);
-  EXPECT_EQ(w.signer.calls, 1);
+  EXPECT_EQ(w.signer.calls, 2);
 }
 
 TEST(RepublishReconcilerTest, PublishFailuresRetryTheSameRecordWithoutSigningAgain) {

@@ -130,11 +130,17 @@ Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, 
   }
   auto st = mark_published(obj, now);
   apply_endpoint_results(st, results, sequence, now);
+  // An event on state changes only (first publication, new value, recovery): a routine
+  // republish every interval would be 100 000 events per cycle at the design's scale.
+  bool state_changed = !obj.status.last_published_at || obj.status.failures.count > 0 ||
+                       st.published_cid != obj.status.published_cid;
   auto published = deps_.status.write_status(obj, st);
   if (!published) return published.error();
-  deps_.events.emit(*published, false, "Published",
-                    "sequence " + std::to_string(sequence) + " valid until " +
-                        format_rfc3339(*published->status.valid_until));
+  if (state_changed) {
+    deps_.events.emit(*published, false, "Published",
+                      "sequence " + std::to_string(sequence) + " of " + published->status.published_cid +
+                          " valid until " + format_rfc3339(*published->status.valid_until));
+  }
   log::info("published", {{"key", published->key()},
                           {"sequence", std::to_string(sequence)},
                           {"failedEndpoints", summarize(results)}});
