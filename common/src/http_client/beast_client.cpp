@@ -11,7 +11,7 @@
 namespace cbx::http {
 namespace bhttp = boost::beast::http;
 
-std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
+std::optional<std::string> client::find_header(const Headers& headers, std::string_view name) {
   auto equal = [](std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
       return std::tolower(static_cast<unsigned char>(x)) ==

@@ -20,6 +20,11 @@ namespace cbx::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// The client's Request/Response differ from the server's (cbx/http/message.h) but share their
+// names; the inline namespace gives them distinct linker symbols, so a binary linking both
+// libraries has no ODR clash (one TU still cannot include both headers).
+inline namespace client {
+
 // Case-insensitive header lookup (first match).
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 
@@ -89,4 +94,5 @@ class HttpTransport {
                                   Cancellation* cancel) = 0;
 };
 
+}  // namespace client
 }  // namespace cbx::http
