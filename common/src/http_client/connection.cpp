@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -74,6 +75,13 @@ error_code Connection::run(Start&& start, Clock::time_point deadline, Cancellati
   ioc_.restart();
   ioc_.run();
   return cancelled ? kCancelled : kTimedOut;
+}
+
+bool Connection::peer_closed() {
+  auto& socket = tls_ ? tls_->next_layer() : *socket_;
+  if (!socket.is_open()) return true;
+  pollfd pfd{socket.native_handle(), POLLIN, 0};
+  return ::poll(&pfd, 1, 0) != 0;  // readable, hung up, error (or poll failed)
 }
 
 void Connection::close() {

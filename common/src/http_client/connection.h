@@ -46,6 +46,10 @@ class Connection {
   // True when the last response ended cleanly with keep-alive.
   bool reusable() const { return reusable_; }
   bool used() const { return used_; }
+  // True when an idle connection has something to read: the server closed it (FIN, RST, TLS
+  // close_notify) or sent unsolicited bytes. Either way it must not be reused (Go's transport
+  // notices the same with a background read).
+  bool peer_closed();
   Clock::time_point idle_since() const { return idle_since_; }
   void mark_idle() { idle_since_ = Clock::now(); }
 

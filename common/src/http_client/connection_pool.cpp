@@ -11,7 +11,7 @@ std::unique_ptr<Connection> ConnectionPool::acquire(const std::string& key) {
   while (!conns.empty()) {
     auto conn = std::move(conns.back());
     conns.pop_back();
-    if (now - conn->idle_since() < idle_ttl_) return conn;
+    if (now - conn->idle_since() < idle_ttl_ && !conn->peer_closed()) return conn;
   }
   return nullptr;
 }

@@ -85,7 +85,7 @@ TEST(BeastClient, RetriesOnceWhenAKeptAliveConnectionWasClosedByTheServer) {
   EXPECT_EQ(server.connections(), 2);
 }
 
-TEST(BeastClient, DoesNotResendAPostThatReachedAClosedConnection) {
+TEST(BeastClient, DoesNotReuseAConnectionTheServerClosedWhileIdle) {
   Server server([](const Seen&) {
     Reply r = reply(200, "ok");
     r.drop_after = true;
@@ -93,12 +93,46 @@ TEST(BeastClient, DoesNotResendAPostThatReachedAClosedConnection) {
   });
   auto client = plain_client();
   ASSERT_TRUE(client->request(req("GET", server.url("/1"))).ok());
-  std::this_thread::sleep_for(50ms);  // the server's FIN arrives; our write still succeeds
+  std::this_thread::sleep_for(50ms);  // the server's FIN arrives while the connection idles
   auto post = client->request(req("POST", server.url("/2")));
-  ASSERT_FALSE(post.ok()) << "the server may have acted on it: not sent twice";
+  ASSERT_TRUE(post.ok()) << post.error().message;
+  EXPECT_EQ(server.seen().size(), 2u) << "sent once, on a new connection";
+  EXPECT_EQ(server.connections(), 2);
+}
+
+// The server reads the second request on a kept-alive connection and closes without a reply:
+// it may have acted on it, so only an idempotent request is sent again.
+class DropSecond {
+ public:
+  Reply operator()(const Seen&) {
+    Reply r = reply(200, "ok");
+    r.drop_instead = ++calls_ == 2;
+    return r;
+  }
+
+ private:
+  std::atomic<int> calls_{0};
+};
+
+TEST(BeastClient, ResendsAnIdempotentRequestThatGotNoAnswerOnAReusedConnection) {
+  auto handler = std::make_shared<DropSecond>();
+  Server server([handler](const Seen& s) { return (*handler)(s); });
+  auto client = plain_client();
+  ASSERT_TRUE(client->request(req("GET", server.url("/1"))).ok());
+  auto again = client->request(req("GET", server.url("/2")));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(server.seen().size(), 3u);
+}
+
+TEST(BeastClient, DoesNotResendAPostThatGotNoAnswerOnAReusedConnection) {
+  auto handler = std::make_shared<DropSecond>();
+  Server server([handler](const Seen& s) { return (*handler)(s); });
+  auto client = plain_client();
+  ASSERT_TRUE(client->request(req("GET", server.url("/1"))).ok());
+  auto post = client->request(req("POST", server.url("/2")));
+  ASSERT_FALSE(post.ok());
   EXPECT_EQ(post.error().code, "TRANSPORT");
-  EXPECT_EQ(server.seen().size(), 1u);
-  EXPECT_TRUE(client->request(req("POST", server.url("/3"))).ok()) << "a fresh connection works";
+  EXPECT_EQ(server.seen().size(), 2u) << "the POST reached the server once";
 }
 
 TEST(BeastClient, TimesOutASlowResponse) {

@@ -34,6 +34,7 @@ struct Reply {
   std::chrono::milliseconds delay_between_chunks{0};
   bool hang_after_chunks = false;  // keep the stream open without sending more
   bool drop_after = false;         // close the socket after replying (without saying so)
+  bool drop_instead = false;       // close the socket instead of replying
 };
 
 struct Seen {
@@ -129,14 +130,19 @@ class Server {
       boost::system::error_code ec;
       bhttp::read(stream, buffer, req, ec);
       if (ec) return;
-      Seen seen{std::string(req.method_string()), std::string(req.target()), req.body(),
-                std::string(req[watch_header]), subject, sni};
+      Seen seen{std::string(req.method_string()),
+                std::string(req.target()),
+                req.body(),
+                std::string(req[watch_header]),
+                subject,
+                sni};
       {
         std::lock_guard lock(mutex_);
         seen_.push_back(seen);
       }
       Reply reply = handler_(seen);
       std::this_thread::sleep_for(reply.delay_before);
+      if (reply.drop_instead) return;
       if (!write_reply(stream, reply, req.keep_alive())) return;
       if (reply.drop_after || !req.keep_alive()) return;
     }
