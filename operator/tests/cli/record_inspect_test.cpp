@@ -87,3 +87,41 @@ TEST(RecordInspect, GarbageIsInvalidNotACrash) {
 
 }  // namespace
 }  // namespace cbx::testing
+
+namespace cbx::testing {
+namespace {
+
+// keygen -> record make -> record inspect, all through the binary.
+TEST(RecordRoundTrip, KeygenMakeInspect) {
+  TempDir dir;
+  const std::string seed = (dir / "folder.key").string();
+  const auto keygen = run_cli({"keygen", "--out", seed});
+  ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+  const std::string name = trim_newline(keygen.out);
+  const std::string value = "/ipfs/bafybeica4i3ff72psze3fwgicrwyd6ih2qhlkerrese6de6ry4q4prqlcu";
+  for (const bool v2_only : {false, true}) {
+    std::vector<std::string> args = {"record",     "make", "--seed-file", seed,
+                                     "--value",    value,  "--sequence",  "9223372036854775807",
+                                     "--lifetime", "48h",  "--ttl",       "1h30m"};
+    if (v2_only) args.push_back("--v2-only");
+    const auto made = run_cli(args);
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const std::string file = write_file(dir, "record", made.out);
+    const auto inspected = run_cli({"record", "inspect", "--name", name, file});
+    EXPECT_EQ(inspected.exit_code, 0) << inspected.out;
+    const auto out = nlohmann::json::parse(inspected.out);
+    EXPECT_EQ(out["valid"], true);
+    EXPECT_EQ(out["value"], value);
+    EXPECT_EQ(out["sequence"], "9223372036854775807");
+    EXPECT_EQ(out["ttl"], "5400000000000");
+    EXPECT_TRUE(out["error"].is_null());
+    // Against another key's name: invalid, exit 1.
+    const auto other = run_cli({"keygen", "--out", (dir / "other.key").string(), "--force"});
+    const auto wrong = run_cli({"record", "inspect", "--name", trim_newline(other.out), file});
+    EXPECT_EQ(wrong.exit_code, 1);
+    EXPECT_EQ(nlohmann::json::parse(wrong.out)["error"]["code"], "SIGNATURE_INVALID");
+  }
+}
+
+}  // namespace
+}  // namespace cbx::testing
