@@ -1,5 +1,8 @@
 #include "app/operator_app.h"
 
+#include <map>
+#include <mutex>
+
 #include "app/epoch_controller.h"
 #include "app/kube_ports.h"
 #include "app/metrics.h"
@@ -35,6 +38,27 @@ class MeteredPublisher : public RecordPublisher {
  private:
   RecordPublisher& inner_;
   OperatorMetrics& metrics_;
+};
+
+// Remembers each epoch's phase, public key and signer URL; changed() is true when one differs.
+class EpochChangeFilter {
+ public:
+  bool changed(const nlohmann::json& epoch) {
+    const auto& status = epoch.value("status", nlohmann::json::object());
+    std::string fingerprint = status.value("phase", "") + "|" + status.value("publicKey", "") + "|" +
+                              epoch.value("spec", nlohmann::json::object())
+                                  .value("signer", nlohmann::json::object())
+                                  .value("url", "");
+    std::lock_guard lock(mutex_);
+    auto& last = last_[kube::key_of(epoch)];
+    if (last == fingerprint) return false;
+    last = fingerprint;
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::string> last_;
 };
 
 std::chrono::milliseconds millis(double seconds) {
@@ -125,12 +149,16 @@ int run_operator(const OperatorOptions& options) {
   auto& epoch_ctl = manager.add_controller(
       "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
   manager.watch(republishes, republish_ctl);
-  // An epoch change (activation, failure, rotation) concerns every folder.
-  manager.watch(epochs, republish_ctl,
-                [&](const nlohmann::json&) { return all_republish_keys(republishes); });
-  auto to_all = [](const nlohmann::json&) { return std::vector<std::string>{EpochController::kKey}; };
-  manager.watch(epochs, epoch_ctl, to_all);
-  manager.watch(republishes, epoch_ctl, to_all);
+  // An epoch's phase, key or signer change (activation, failure, rotation) concerns every
+  // folder; its routine status updates (entries, checkedAt) do not.
+  EpochChangeFilter epoch_changes;
+  manager.watch(epochs, republish_ctl, [&](const nlohmann::json& epoch) {
+    return epoch_changes.changed(epoch) ? all_republish_keys(republishes) : std::vector<std::string>{};
+  });
+  // The epoch controller runs on epoch changes and on its own period (it counts entries from the
+  // cache then); folder changes do not trigger it, which would re-read every folder per write.
+  manager.watch(epochs, epoch_ctl,
+                [](const nlohmann::json&) { return std::vector<std::string>{EpochController::kKey}; });
 
   log::info("operator starting", {{"namespace", ns},
                                   {"routing", options.routing_urls},
