@@ -1,8 +1,9 @@
 #include "app/epoch_controller.h"
 
+#include <algorithm>
+
 #include "cbx/base/log.h"
 #include "cbx/crypto/random.h"
-#include <algorithm>
 #include "controllers/epoch/epoch_key_check.h"
 #include "controllers/epoch/epoch_phases.h"
 #include "controllers/republish/ipns_republish.h"
@@ -16,7 +17,8 @@ constexpr char kAttested[] = "Attested";
 
 bool key_check_due(const TeeEpoch& e, SysTime now, std::chrono::seconds recheck) {
   if (e.status.phase == phase::kFailed || e.status.phase == phase::kRetired) return false;
-  if (e.status.public_key.empty() || !e.status.attestation || !e.status.attestation->checked_at) return true;
+  if (e.status.public_key.empty() || !e.status.attestation || !e.status.attestation->checked_at)
+    return true;
   if (e.status.signer && e.status.signer->url != e.spec.signer.url) return true;  // new signer
   if (!condition_is_true(e.status.conditions, kReady)) return true;
   return now - *e.status.attestation->checked_at >= recheck;
@@ -40,7 +42,8 @@ std::string EpochController::rewrap_id(const Folder& f) {
 bool EpochController::only_unmigratable_left(const PreRotationPlan& plan,
                                              const std::vector<Folder>& folders) const {
   for (const auto& f : folders) {
-    bool on_source = std::find(plan.sources.begin(), plan.sources.end(), f.key.epoch) != plan.sources.end();
+    bool on_source =
+        std::find(plan.sources.begin(), plan.sources.end(), f.key.epoch) != plan.sources.end();
     if (on_source && !rewrap_failed_.contains(rewrap_id(f))) return false;
   }
   return true;
@@ -50,8 +53,13 @@ EpochController::EpochController(kube::KubeClient& client, kube::Informer& epoch
                                  kube::Informer& republishes, SignerDirectory& signers,
                                  kube::EventRecorder& events, OperatorMetrics& metrics,
                                  EpochControllerOptions options)
-    : client_(client), epochs_(epochs), republishes_(republishes), signers_(signers),
-      events_(events), metrics_(metrics), options_(options) {}
+    : client_(client),
+      epochs_(epochs),
+      republishes_(republishes),
+      signers_(signers),
+      events_(events),
+      metrics_(metrics),
+      options_(options) {}
 
 void EpochController::record_event(const TeeEpoch& epoch, bool warning, const std::string& reason,
                                    const std::string& message) {
@@ -77,9 +85,12 @@ void EpochController::check_key(TeeEpoch& e, SysTime now) {
   auto client = signers_.client_for(e.spec.signer);
   auto not_ready = [&](const std::string& reason, const std::string& message) {
     // A signer that is merely unreachable keeps a Ready epoch Ready: its key is still known.
-    bool keep_ready = reason == "SignerUnavailable" && condition_is_true(e.status.conditions, kReady);
-    if (!keep_ready) set_condition(e.status.conditions, kReady, false, reason, message, e.generation, now);
-    log::warn("epoch key check failed", {{"epoch", e.spec.epoch}, {"reason", reason}, {"message", message}});
+    bool keep_ready =
+        reason == "SignerUnavailable" && condition_is_true(e.status.conditions, kReady);
+    if (!keep_ready)
+      set_condition(e.status.conditions, kReady, false, reason, message, e.generation, now);
+    log::warn("epoch key check failed",
+              {{"epoch", e.spec.epoch}, {"reason", reason}, {"message", message}});
   };
   if (!client) return not_ready("SignerTokenUnavailable", client.error().message);
   Bytes nonce(32);
@@ -155,20 +166,23 @@ void EpochController::maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime 
     signer["authSecretRef"] = {{"name", active->spec.signer.auth_secret_name},
                                {"key", active->spec.signer.auth_secret_key}};
   }
-  if (!active->spec.signer.compose_hash.empty()) signer["composeHash"] = active->spec.signer.compose_hash;
+  if (!active->spec.signer.compose_hash.empty())
+    signer["composeHash"] = active->spec.signer.compose_hash;
   if (!active->spec.signer.ca_bundle.empty()) signer["caBundle"] = active->spec.signer.ca_bundle;
-  nlohmann::json object = {
-      {"apiVersion", kube::resources::kTeeEpoch.api_version()},
-      {"kind", kube::resources::kTeeEpoch.kind},
-      {"metadata", {{"name", "epoch-" + std::to_string(next)},
-                    {"labels", {{"republish.cipherbox.io/created-by", "rotateAfter"}}}}},
-      {"spec", {{"epoch", next},
-                {"signer", signer},
-                {"gracePeriod", format_duration(active->spec.grace_period)},
-                {"rotateAfter", format_duration(*active->spec.rotate_after)}}}};
+  nlohmann::json object = {{"apiVersion", kube::resources::kTeeEpoch.api_version()},
+                           {"kind", kube::resources::kTeeEpoch.kind},
+                           {"metadata",
+                            {{"name", "epoch-" + std::to_string(next)},
+                             {"labels", {{"republish.cipherbox.io/created-by", "rotateAfter"}}}}},
+                           {"spec",
+                            {{"epoch", next},
+                             {"signer", signer},
+                             {"gracePeriod", format_duration(active->spec.grace_period)},
+                             {"rotateAfter", format_duration(*active->spec.rotate_after)}}}};
   auto created = client_.create(kube::resources::kTeeEpoch, "", object);
   if (created) {
-    record_event(*active, false, "RotationStarted", "created epoch " + std::to_string(next) + " (rotateAfter)");
+    record_event(*active, false, "RotationStarted",
+                 "created epoch " + std::to_string(next) + " (rotateAfter)");
   } else if (created.error().code != "CONFLICT") {
     log::warn("rotation failed", {{"epoch", next}, {"error", created.error().message}});
   }
@@ -181,9 +195,9 @@ void EpochController::set_migrated(TeeEpoch& target, bool done, const std::strin
 }
 
 EpochController::PreRotationOutcome EpochController::pre_rotate(const PreRotationPlan& plan,
-                                                                 std::vector<TeeEpoch>& epochs,
-                                                                 const std::vector<Folder>& folders,
-                                                                 SysTime now) {
+                                                                std::vector<TeeEpoch>& epochs,
+                                                                const std::vector<Folder>& folders,
+                                                                SysTime now) {
   PreRotationOutcome outcome;
   TeeEpoch* target = nullptr;
   for (auto& e : epochs) {
@@ -194,24 +208,27 @@ EpochController::PreRotationOutcome EpochController::pre_rotate(const PreRotatio
   if (plan.sources.empty()) {
     if (plan.lazy > 0) {
       set_migrated(*target, false, migrated::kLazyMigration,
-                   std::to_string(plan.lazy) + " folder(s) on older epochs of the same signer move to epoch " +
-                       n + " on their next republish",
+                   std::to_string(plan.lazy) +
+                       " folder(s) on older epochs of the same signer move to epoch " + n +
+                       " on their next republish",
                    now);
     } else {
-      set_migrated(*target, true, migrated::kAllKeysMigrated,
-                   "no folder depends on an older epoch", now);
+      set_migrated(*target, true, migrated::kAllKeysMigrated, "no folder depends on an older epoch",
+                   now);
     }
     return outcome;
   }
   std::string sources;
   for (auto s : plan.sources) sources += (sources.empty() ? "" : ",") + std::to_string(s);
-  const std::string left = std::to_string(plan.remaining) + " folder(s) on epoch(s) " + sources +
-                           " of another signer";
+  const std::string left =
+      std::to_string(plan.remaining) + " folder(s) on epoch(s) " + sources + " of another signer";
   if (target->spec.approval.empty()) {
     set_migrated(*target, false, migrated::kApprovalRequired,
-                 left + "; no spec.approval, so the old signer cannot re-encrypt them to epoch " + n +
+                 left + "; no spec.approval, so the old signer cannot re-encrypt them to epoch " +
+                     n +
                      ": add one (cipherbox-republish approve-epoch) or re-seal each folder "
-                     "(cipherbox-republish seal --epoch " + n + ")",
+                     "(cipherbox-republish seal --epoch " +
+                     n + ")",
                  now);
     return outcome;
   }
@@ -224,7 +241,8 @@ EpochController::PreRotationOutcome EpochController::pre_rotate(const PreRotatio
     outcome.more = true;
     return outcome;
   }
-  std::size_t budget = std::clamp<std::size_t>(static_cast<std::size_t>(options_.rewrap_rate), 1, 50);
+  std::size_t budget =
+      std::clamp<std::size_t>(static_cast<std::size_t>(options_.rewrap_rate), 1, 50);
   std::size_t migrated_now = 0, left_count = 0;
   bool refused = false;
   for (auto source_epoch : plan.sources) {
@@ -258,47 +276,57 @@ std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
                                           bool& refused) {
   auto client = signers_.client_for(serving_signer(source));
   if (!client) {
-    log::warn("pre-rotation: old signer unusable", {{"epoch", source.spec.epoch}, {"error", client.error().message}});
+    log::warn("pre-rotation: old signer unusable",
+              {{"epoch", source.spec.epoch}, {"error", client.error().message}});
     return 0;
   }
-  RewrapTarget to{target.spec.epoch, target.status.public_key,
-                  target.status.signer ? target.status.signer->compose_hash : target.spec.signer.compose_hash,
-                  target.spec.approval};
+  RewrapTarget to{
+      target.spec.epoch, target.status.public_key,
+      target.status.signer ? target.status.signer->compose_hash : target.spec.signer.compose_hash,
+      target.spec.approval};
   std::vector<RewrapEntry> entries;
   for (const auto* f : batch) {
-    entries.push_back(RewrapEntry{f->obj.key(), f->obj.spec.ipns_name, f->key.encrypted_key, f->key.epoch});
+    entries.push_back(
+        RewrapEntry{f->obj.key(), f->obj.spec.ipns_name, f->key.encrypted_key, f->key.epoch});
   }
   auto results = (*client)->rewrap(to, entries);
   if (!results) {
     const auto& code = results.error().code;
     if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID") {
       refused = true;
-      auto reason = code == "APPROVAL_REQUIRED" ? migrated::kApprovalRequired : migrated::kApprovalInvalid;
+      auto reason =
+          code == "APPROVAL_REQUIRED" ? migrated::kApprovalRequired : migrated::kApprovalInvalid;
       set_migrated(target, false, reason,
-                   "the old signer " + signer_url_of(source) + " refused to re-encrypt keys of epoch " +
-                       std::to_string(source.spec.epoch) + ": " + results.error().message +
+                   "the old signer " + signer_url_of(source) +
+                       " refused to re-encrypt keys of epoch " + std::to_string(source.spec.epoch) +
+                       ": " + results.error().message +
                        "; re-seal the folders (cipherbox-republish seal --epoch " +
                        std::to_string(target.spec.epoch) + ") or fix spec.approval",
                    now);
       record_event(target, true, reason, results.error().message);
     } else {
-      log::warn("pre-rotation: rewrap failed", {{"epoch", source.spec.epoch}, {"error", results.error().message}});
+      log::warn("pre-rotation: rewrap failed",
+                {{"epoch", source.spec.epoch}, {"error", results.error().message}});
     }
     return 0;
   }
   std::size_t stored = 0;
   for (const auto& r : *results) {
-    auto it = std::find_if(batch.begin(), batch.end(), [&](const Folder* f) { return f->obj.key() == r.id; });
+    auto it = std::find_if(batch.begin(), batch.end(),
+                           [&](const Folder* f) { return f->obj.key() == r.id; });
     if (it == batch.end()) continue;
     if (!r.ok || r.epoch != target.spec.epoch) {
       rewrap_failed_[rewrap_id(**it)] = r.error_code;
-      log::warn("pre-rotation: key not re-encrypted", {{"key", r.id}, {"code", r.error_code}, {"message", r.error_message}});
+      log::warn("pre-rotation: key not re-encrypted",
+                {{"key", r.id}, {"code", r.error_code}, {"message", r.error_message}});
       continue;
     }
     if (store_migrated_key(**it, r.epoch, r.encrypted_key)) ++stored;
   }
-  log::info("pre-rotation batch", {{"from", source.spec.epoch}, {"to", target.spec.epoch},
-                                   {"entries", batch.size()}, {"stored", stored}});
+  log::info("pre-rotation batch", {{"from", source.spec.epoch},
+                                   {"to", target.spec.epoch},
+                                   {"entries", batch.size()},
+                                   {"stored", stored}});
   return stored;
 }
 
@@ -309,17 +337,20 @@ bool EpochController::store_migrated_key(const Folder& folder, std::uint64_t epo
   auto st = folder.obj.status;
   st.migrated_key = EncryptedKeyRef{epoch, key};
   st.key_epoch = epoch;
-  auto written = client_.patch_status(kube::resources::kIpnsRepublish, folder.obj.ns, folder.obj.name,
-                                      folder.obj.resource_version, status_to_json(st));
+  auto written =
+      client_.patch_status(kube::resources::kIpnsRepublish, folder.obj.ns, folder.obj.name,
+                           folder.obj.resource_version, status_to_json(st));
   if (!written) {
-    log::info("pre-rotation: folder not updated", {{"key", folder.obj.key()}, {"error", written.error().code}});
+    log::info("pre-rotation: folder not updated",
+              {{"key", folder.obj.key()}, {"error", written.error().code}});
     return false;
   }
   return true;
 }
 
 Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
-  auto now = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+  auto now =
+      std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
   std::vector<TeeEpoch> epochs;
   std::vector<nlohmann::json> before;
   for (const auto& object : epochs_.store().list()) {
@@ -354,7 +385,8 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
     metrics_.set_epoch_phase(e.spec.epoch, e.status.phase);
     auto after = tee_epoch_status_to_json(e.status);
     if (after == before[i]) continue;
-    auto written = client_.patch_status(kube::resources::kTeeEpoch, "", e.name, e.resource_version, after);
+    auto written =
+        client_.patch_status(kube::resources::kTeeEpoch, "", e.name, e.resource_version, after);
     if (!written) {
       if (written.error().code != "CONFLICT") return written.error();
       conflict = true;
@@ -368,8 +400,8 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
   if (pre_rotation.more) {
     auto wait = std::max(next_rewrap_at_ - std::chrono::steady_clock::now(),
                          std::chrono::steady_clock::duration(std::chrono::milliseconds(100)));
-    outcome.requeue_after = std::min(*outcome.requeue_after,
-                                     std::chrono::duration_cast<kube::Duration>(wait));
+    outcome.requeue_after =
+        std::min(*outcome.requeue_after, std::chrono::duration_cast<kube::Duration>(wait));
   }
   return outcome;
 }

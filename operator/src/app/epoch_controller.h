@@ -16,8 +16,8 @@
 #include "app/signer_directory.h"
 #include "clients/attestation_verifier.h"
 #include "controllers/epoch/pre_rotation.h"
-#include "controllers/republish/ipns_republish.h"
 #include "controllers/epoch/tee_epoch.h"
+#include "controllers/republish/ipns_republish.h"
 #include "kube/client.h"
 #include "kube/events.h"
 #include "kube/informer.h"
@@ -26,7 +26,7 @@
 namespace cbx::op {
 
 struct EpochControllerOptions {
-  std::chrono::seconds key_recheck{300};  // how often a Ready epoch's key is asked for again
+  std::chrono::seconds key_recheck{300};    // how often a Ready epoch's key is asked for again
   std::chrono::milliseconds resync{15000};  // requeue period of the "all" key
   double rewrap_rate = 20;                  // pre-rotation: keys per second to the old signer
   AttestationVerifier* verifier = nullptr;  // hardware quote chain; nullptr: none configured
@@ -55,7 +55,8 @@ class EpochController {
   std::size_t rewrap_batch(TeeEpoch& target, const TeeEpoch& source,
                            const std::vector<const Folder*>& batch, SysTime now, bool& refused);
   static std::string rewrap_id(const Folder& folder);
-  bool only_unmigratable_left(const PreRotationPlan& plan, const std::vector<Folder>& folders) const;
+  bool only_unmigratable_left(const PreRotationPlan& plan,
+                              const std::vector<Folder>& folders) const;
   bool store_migrated_key(const Folder& folder, std::uint64_t epoch, const std::string& key);
   void set_migrated(TeeEpoch& target, bool done, const std::string& reason,
                     const std::string& message, SysTime now);

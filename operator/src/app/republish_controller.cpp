@@ -9,7 +9,10 @@ namespace cbx::op {
 RepublishController::RepublishController(kube::Informer& republishes, kube::Informer& epochs,
                                          SignerDirectory& signers, RepublishReconciler& reconciler,
                                          OperatorMetrics& metrics)
-    : republishes_(republishes), epochs_(epochs), signers_(signers), reconciler_(reconciler),
+    : republishes_(republishes),
+      epochs_(epochs),
+      signers_(signers),
+      reconciler_(reconciler),
       metrics_(metrics) {}
 
 SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
@@ -24,7 +27,8 @@ SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
   auto client = epoch ? signers_.client_for(serving_signer(*epoch))
                       : Result<std::shared_ptr<SignerClient>>(make_error("UNKNOWN", "no epoch"));
   if (!client) {
-    log::warn("signer unusable", {{"epoch", target.signer->epoch}, {"error", client.error().message}});
+    log::warn("signer unusable",
+              {{"epoch", target.signer->epoch}, {"error", client.error().message}});
     target.signer.reset();
     target.key = KeyState{false, "SignerUnavailable", client.error().message};
   }
@@ -40,13 +44,16 @@ Result<kube::ReconcileOutcome> RepublishController::reconcile(const std::string&
     return kube::ReconcileOutcome{};
   }
   auto started = std::chrono::steady_clock::now();
-  auto now = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+  auto now =
+      std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
   auto target = signing_target(*obj);
   auto result = reconciler_.reconcile(std::move(*obj), target, now);
   if (!result) return result.error();
-  if (result->outcome != "NotDue" && result->outcome != "BackingOff" && result->outcome != "Suspended") {
-    metrics_.republish_result(result->outcome,
-                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (result->outcome != "NotDue" && result->outcome != "BackingOff" &&
+      result->outcome != "Suspended") {
+    metrics_.republish_result(
+        result->outcome,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   kube::ReconcileOutcome outcome;
   if (result->requeue_at) {

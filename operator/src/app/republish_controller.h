@@ -1,6 +1,7 @@
 #pragma once
 // Binds the republish reconciler to the informer caches: reads the object and the TeeEpochs from
-// the caches, picks the folder's signer (controllers/epoch/signer_choice), runs one cycle, and turns "recheck at T" into a requeue.
+// the caches, picks the folder's signer (controllers/epoch/signer_choice), runs one cycle, and
+// turns "recheck at T" into a requeue.
 #include <string>
 
 #include "app/metrics.h"
@@ -13,9 +14,8 @@ namespace cbx::op {
 
 class RepublishController {
  public:
-  RepublishController(kube::Informer& republishes, kube::Informer& epochs,
-                      SignerDirectory& signers, RepublishReconciler& reconciler,
-                      OperatorMetrics& metrics);
+  RepublishController(kube::Informer& republishes, kube::Informer& epochs, SignerDirectory& signers,
+                      RepublishReconciler& reconciler, OperatorMetrics& metrics);
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
 
  private:

@@ -45,7 +45,8 @@ std::string compose_hash_of(const op::TeeEpoch& e) {
 }
 
 int approve(const ApproveOptions& options, const Io& io) {
-  if (options.authority_key_file.empty()) return usage_error(io, "--authority-key-file is required");
+  if (options.authority_key_file.empty())
+    return usage_error(io, "--authority-key-file is required");
   if (!options.epoch) return usage_error(io, "--epoch is required");
   std::string public_key, compose_hash;
   if (options.from_cluster) {
@@ -91,7 +92,8 @@ void register_approve_epoch(Cli& cli) {
   command->add_option("--authority-key-file", o->authority_key_file,
                       "Authority key (Ed25519 seed: 32 raw bytes or 64 hex)");
   command->add_option("--epoch", o->epoch, "The new epoch number");
-  command->add_option("--public-key", o->public_key_hex, "The new epoch's public key (65-byte hex)");
+  command->add_option("--public-key", o->public_key_hex,
+                      "The new epoch's public key (65-byte hex)");
   command->add_option("--compose-hash", o->compose_hash_hex,
                       "The new signer's compose hash (64 hex)");
   command->add_flag("--from-cluster", o->from_cluster,

@@ -1,10 +1,9 @@
 #pragma once
 // Reads a TeeEpoch from the cluster by epoch number (for `seal --epoch` and
 // `approve-epoch --from-cluster`): the public key the operator verified against the signer's quote.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cbx/base/result.h"
 #include "controllers/epoch/tee_epoch.h"

@@ -64,8 +64,8 @@ int seal(const SealOptions& options, const Io& io) {
     io.out << base64_encode(*sealed) << '\n';
     return kExitOk;
   }
-  auto manifest = seal_manifest(options.manifest, *options.epoch, *seed, base64_encode(*sealed),
-                                io.now());
+  auto manifest =
+      seal_manifest(options.manifest, *options.epoch, *seed, base64_encode(*sealed), io.now());
   if (!manifest) return usage_error(io, manifest.error().message);
   io.out << *manifest;
   return kExitOk;
@@ -82,8 +82,9 @@ void register_seal(Cli& cli) {
       [options](const Io& io) { return seal(*options, io); });
   command->add_option("--public-key", options->public_key_hex,
                       "Epoch public key, hex (65-byte uncompressed or 33-byte compressed)");
-  command->add_option("--seed-file", options->seed_file,
-                      "Ed25519 seed: 32 raw bytes or 64 hex characters")
+  command
+      ->add_option("--seed-file", options->seed_file,
+                   "Ed25519 seed: 32 raw bytes or 64 hex characters")
       ->required();
   command->add_option("--epoch", options->epoch,
                       "Seal to this TeeEpoch's verified status.publicKey (read from the cluster) "

@@ -14,7 +14,8 @@ namespace {
 
 // RFC 1123 subdomain (object names) and label (namespaces), as Kubernetes validates them.
 bool valid_k8s_name(const std::string& text, bool label) {
-  static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  static const std::regex subdomain(
+      "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   static const std::regex dns_label("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   return !text.empty() && text.size() <= (label ? 63u : 253u) &&
          std::regex_match(text, label ? dns_label : subdomain);
@@ -24,7 +25,8 @@ bool valid_k8s_name(const std::string& text, bool label) {
 
 void add_manifest_options(CLI::App* command, ManifestOptions& options) {
   command->add_option("--name", options.name, "with --epoch: the IpnsRepublish name");
-  command->add_option("-n,--namespace", options.ns, "with --epoch: its namespace (default: default)");
+  command->add_option("-n,--namespace", options.ns,
+                      "with --epoch: its namespace (default: default)");
   command->add_option("--cid", options.cid, "with --epoch: the content the folder points to");
   command->add_option("--sequence", options.sequence,
                       "with --epoch: highest sequence the owner published so far (the owner "

@@ -2,11 +2,10 @@
 // `seal --epoch N`: the IpnsRepublish manifest a folder owner commits (the kubeseal of this
 // project): the folder key sealed to the epoch's verified public key, and a first owner record
 // for the CID in spec.ownerRecord, so the operator may publish that value (DESIGN §1, §4).
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cbx/base/result.h"
 #include "cbx/base/secret_bytes.h"

@@ -29,8 +29,8 @@ AttestationVerifier::AttestationVerifier(http::HttpTransport& transport, std::st
     : transport_(transport), url_(std::move(url)), timeout_(timeout) {}
 
 Result<QuoteVerdict> AttestationVerifier::verify(const std::string& quote_hex) {
-  http::Request request{"POST", url_, {}, json{{"quote", quote_hex}, {"hex", quote_hex}}.dump(),
-                        timeout_};
+  http::Request request{
+      "POST", url_, {}, json{{"quote", quote_hex}, {"hex", quote_hex}}.dump(), timeout_};
   request.headers.emplace_back("Content-Type", "application/json");
   auto response = transport_.request(request);
   if (!response) return make_error("UNAVAILABLE", url_ + ": " + response.error().message);

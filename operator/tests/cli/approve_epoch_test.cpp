@@ -4,10 +4,10 @@
 #include "cbx/crypto/ed25519.h"
 #include "cbx/crypto/secp256k1.h"
 #include "cbx/epoch/approval.h"
-#include "cli_test_support.h"
-#include "cli/seal_manifest.h"
 #include "cbx/ipns/name.h"
 #include "cbx/ipns/record.h"
+#include "cli/seal_manifest.h"
+#include "cli_test_support.h"
 
 namespace cbx::testing {
 namespace {
@@ -36,18 +36,21 @@ TEST(ApproveEpoch, GeneratedAuthorityKeySignsAnApprovalTheSignerAccepts) {
   const auto other = epoch::approval_subject_from_hex(4, pk, compose).value();
   EXPECT_FALSE(epoch::verify_approval(authority, other, trim_newline(approved.out)));
   // The key file is not overwritten without --force.
-  EXPECT_TRUE(IsUsageError(run_cli({"approve-epoch", "--generate-authority-key", "--out", key_file})));
+  EXPECT_TRUE(
+      IsUsageError(run_cli({"approve-epoch", "--generate-authority-key", "--out", key_file})));
 }
 
 TEST(ApproveEpoch, BadArgumentsAreUsageErrors) {
   TempDir dir;
   const auto key_file = raw_seed_file(dir, kSeedHex);
-  EXPECT_TRUE(IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3"})));
-  EXPECT_TRUE(IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch",
-                                    "3", "--public-key", "04ab", "--compose-hash",
-                                    std::string(64, 'c')})));
-  EXPECT_TRUE(IsUsageError(run_cli({"approve-epoch", "--epoch", "3", "--public-key",
-                                    epoch_public_key_hex(), "--compose-hash", std::string(64, 'c')})));
+  EXPECT_TRUE(
+      IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3"})));
+  EXPECT_TRUE(
+      IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3",
+                            "--public-key", "04ab", "--compose-hash", std::string(64, 'c')})));
+  EXPECT_TRUE(
+      IsUsageError(run_cli({"approve-epoch", "--epoch", "3", "--public-key", epoch_public_key_hex(),
+                            "--compose-hash", std::string(64, 'c')})));
 }
 
 TEST(SealManifest, OwnerRecordIsSignedByTheSealedKeyForTheCid) {
@@ -57,7 +60,8 @@ TEST(SealManifest, OwnerRecordIsSignedByTheSealedKeyForTheCid) {
   options.name = "photos";
   options.ns = "team-a";
   options.cid = kCid;
-  const auto now = ipns::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 6 / 1).time_since_epoch());
+  const auto now =
+      ipns::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 6 / 1).time_since_epoch());
   const auto text = cli::seal_manifest(options, 4, seed, "c2VhbGVk", now);
   ASSERT_TRUE(text) << text.error().message;
   EXPECT_NE(text->find("kind: IpnsRepublish\n"), std::string::npos);

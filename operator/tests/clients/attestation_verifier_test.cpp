@@ -5,6 +5,7 @@
 #include "clients/attestation_verifier.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace cbx::op {

@@ -69,7 +69,7 @@ TEST(PreRotationPlanTest, FailedOldEpochsAndAnActiveTargetHoldNothing) {
                                     epoch_on(2, kSignerB, "Active")};
   auto late = plan_pre_rotation(promoted, {{1, 1}});
   EXPECT_EQ(late.sources, (std::vector<std::uint64_t>{1}));  // still migrated...
-  EXPECT_FALSE(late.hold);                                  // ...but never demoted
+  EXPECT_FALSE(late.hold);                                   // ...but never demoted
 }
 
 TEST(PreRotationPlanTest, NotReadyNewEpochIsNoTarget) {
@@ -201,8 +201,8 @@ TEST(SignerChoiceTest, FailedUnknownOrNotReadyEpochSendsNothing) {
   auto unknown = choose_signer(folder_on(9), epochs);
   EXPECT_FALSE(unknown.signer);
   EXPECT_EQ(unknown.key.reason, key_reason::kMigrationRequired);
-  auto retired_elsewhere = std::vector<TeeEpoch>{epoch_on(1, kSignerA, "Retired"),
-                                                 epoch_on(2, kSignerB, "Active")};
+  auto retired_elsewhere =
+      std::vector<TeeEpoch>{epoch_on(1, kSignerA, "Retired"), epoch_on(2, kSignerB, "Active")};
   EXPECT_FALSE(choose_signer(folder_on(1), retired_elsewhere).signer);
   auto not_ready = choose_signer(folder_on(4), epochs);
   EXPECT_FALSE(not_ready.signer);
@@ -214,7 +214,8 @@ TEST(SignerChoiceTest, FailedUnknownOrNotReadyEpochSendsNothing) {
 class Store : public StatusWriter {
  public:
   IpnsRepublish stored;
-  Result<IpnsRepublish> write_status(const IpnsRepublish& obj, const IpnsRepublishStatus& st) override {
+  Result<IpnsRepublish> write_status(const IpnsRepublish& obj,
+                                     const IpnsRepublishStatus& st) override {
     if (obj.resource_version != stored.resource_version) return make_error("CONFLICT", "stale");
     stored.status = st;
     stored.resource_version = std::to_string(std::stoi(stored.resource_version) + 1);

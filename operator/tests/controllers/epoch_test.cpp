@@ -11,7 +11,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-SysTime at(const char* t) { return *parse_rfc3339(t); }
+SysTime at(const char* t) {
+  return *parse_rfc3339(t);
+}
 
 struct SignerAnswer {
   Bytes nonce = Bytes(16, 0x42);
@@ -24,8 +26,8 @@ struct SignerAnswer {
     public_key_hex = hex_encode(pk);
     auto rd = epoch::epoch_report_data(epoch, pk, nonce);
     auto quote = epoch::build_simulated_tdx_quote(rd, {}, {});
-    answer = EpochPublicKey{epoch, public_key_hex, hex_encode(rd), hex_encode(quote), "[]",
-                            std::string(64, 'a'), "app", simulated};
+    answer = EpochPublicKey{epoch, public_key_hex,       hex_encode(rd), hex_encode(quote),
+                            "[]",  std::string(64, 'a'), "app",          simulated};
   }
 };
 
@@ -54,7 +56,8 @@ TEST(EpochKeyCheckTest, RejectsAQuoteForAnotherNonceEpochOrKey) {
   auto other_nonce = Bytes(16, 0x43);
   EXPECT_EQ(check_epoch_key(spec, s.answer, other_nonce, {}).error().code, "REPORT_DATA_MISMATCH");
   auto swapped = s.answer;
-  swapped.public_key_hex = hex_encode(*secp256k1::public_key(SecretBytes(Bytes(32, 0x12).data(), 32)));
+  swapped.public_key_hex =
+      hex_encode(*secp256k1::public_key(SecretBytes(Bytes(32, 0x12).data(), 32)));
   EXPECT_EQ(check_epoch_key(spec, swapped, s.nonce, {}).error().code, "REPORT_DATA_MISMATCH");
   EXPECT_EQ(check_epoch_key(spec_for(4), s.answer, s.nonce, {}).error().code, "EPOCH_MISMATCH");
   auto garbage = s.answer;
@@ -105,7 +108,8 @@ TEST(EpochPhasesTest, HighestReadyEpochIsActiveAndOlderOnesAreSuperseded) {
 TEST(EpochPhasesTest, RetiresOnlyAfterTheGracePeriodAndWhenNoFolderDependsOnIt) {
   auto start = at("2026-06-01T00:00:00Z");
   std::vector<TeeEpoch> epochs = {epoch(1, true, "Superseded"), epoch(2, true, "Active")};
-  epochs[0].spec.signer.url = "http://old-cvm";  // safeToDecommission: its signer serves nothing else
+  epochs[0].spec.signer.url =
+      "http://old-cvm";  // safeToDecommission: its signer serves nothing else
   epochs[1].spec.signer.url = "http://new-cvm";
   epochs[0].status.superseded_at = start;
   auto before = compute_phases(epochs, {}, start + 59min);
@@ -129,8 +133,10 @@ TEST(TeeEpochParseTest, ReadsSpecAndRoundTripsStatus) {
       {"metadata", {{"name", "epoch-1"}, {"generation", 2}, {"resourceVersion", "7"}}},
       {"spec",
        {{"epoch", 1},
-        {"signer", {{"url", "http://127.0.0.1:9"}, {"authSecretRef", {{"name", "signer-token"}}},
-                    {"insecureSimulator", true}}},
+        {"signer",
+         {{"url", "http://127.0.0.1:9"},
+          {"authSecretRef", {{"name", "signer-token"}}},
+          {"insecureSimulator", true}}},
         {"gracePeriod", "2h"},
         {"rotateAfter", "24h"}}}};
   auto e = parse_tee_epoch(obj);

@@ -11,7 +11,8 @@ namespace cbx::op {
 Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochPublicKey& answer,
                                       ByteView nonce, SysTime now) {
   if (answer.epoch != spec.epoch) {
-    return make_error("EPOCH_MISMATCH", "signer answered for epoch " + std::to_string(answer.epoch));
+    return make_error("EPOCH_MISMATCH",
+                      "signer answered for epoch " + std::to_string(answer.epoch));
   }
   auto public_key = hex_decode(answer.public_key_hex);
   if (!public_key || public_key->size() != 65 || !secp256k1::parse_public_key(*public_key)) {
@@ -33,13 +34,16 @@ Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochPubli
   }
   if (!spec.signer.compose_hash.empty() && answer.compose_hash != spec.signer.compose_hash) {
     return make_error("COMPOSE_HASH_MISMATCH", "attested compose hash " + answer.compose_hash +
-                                                   " is not the pinned " + spec.signer.compose_hash);
+                                                   " is not the pinned " +
+                                                   spec.signer.compose_hash);
   }
   EpochKeyCheck out;
   out.public_key_hex = hex_encode(*public_key);
-  out.identity = SignerIdentity{spec.signer.url, answer.compose_hash, answer.app_id, answer.simulated};
-  out.attestation = Attestation{false, answer.simulated, answer.compose_hash, answer.app_id,
-                                hex_encode(sha256(*quote_bytes)), now};
+  out.identity =
+      SignerIdentity{spec.signer.url, answer.compose_hash, answer.app_id, answer.simulated};
+  out.attestation = Attestation{
+      false, answer.simulated, answer.compose_hash, answer.app_id, hex_encode(sha256(*quote_bytes)),
+      now};
   if (answer.simulated) {
     out.attested_reason = "Simulated";
     out.attested_message = "simulated quote: report data checked, no hardware attestation";

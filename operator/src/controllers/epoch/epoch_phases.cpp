@@ -39,8 +39,8 @@ TeeEpochStatus next_status(const TeeEpoch& e, std::uint64_t active, std::int64_t
     return st;
   }
   if (!st.superseded_at) st.superseded_at = seconds_now;
-  st.retire_after = *st.superseded_at +
-                    std::chrono::duration_cast<std::chrono::seconds>(e.spec.grace_period);
+  st.retire_after =
+      *st.superseded_at + std::chrono::duration_cast<std::chrono::seconds>(e.spec.grace_period);
   st.phase = (now >= *st.retire_after && entries == 0) ? phase::kRetired : phase::kSuperseded;
   return st;
 }
@@ -75,8 +75,8 @@ std::vector<TeeEpochStatus> compute_phases(const std::vector<TeeEpoch>& epochs,
     auto& st = out[i];
     bool mine_done = st.entries == 0 && st.phase != phase::kActive && st.phase != phase::kPending;
     st.safe_to_decommission =
-        mine_done && (st.phase == phase::kFailed ||
-                      !signer_still_needed(epochs, out, signer_url_of(epochs[i])));
+        mine_done &&
+        (st.phase == phase::kFailed || !signer_still_needed(epochs, out, signer_url_of(epochs[i])));
   }
   return out;
 }

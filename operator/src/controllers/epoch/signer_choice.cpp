@@ -6,7 +6,9 @@
 namespace cbx::op {
 namespace {
 
-std::string epoch_text(std::uint64_t n) { return "epoch " + std::to_string(n); }
+std::string epoch_text(std::uint64_t n) {
+  return "epoch " + std::to_string(n);
+}
 
 SigningTarget blocked(const char* reason, std::string message) {
   return SigningTarget{std::nullopt, KeyState{false, reason, std::move(message)}};

@@ -9,7 +9,7 @@ using nlohmann::json;
 
 std::string str(const json& obj, const char* key) {
   return obj.is_object() && obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>()
-                                                                       : std::string{};
+                                                                      : std::string{};
 }
 
 std::optional<SysTime> time_of(const json& obj, const char* key) {
@@ -62,8 +62,8 @@ TeeEpochStatus parse_status(const json& st) {
   if (st.contains("attestation") && st["attestation"].is_object()) {
     const auto& a = st["attestation"];
     out.attestation = Attestation{a.value("verified", false), a.value("simulated", false),
-                                  str(a, "composeHash"), str(a, "appId"), str(a, "quoteSha256"),
-                                  time_of(a, "checkedAt")};
+                                  str(a, "composeHash"),      str(a, "appId"),
+                                  str(a, "quoteSha256"),      time_of(a, "checkedAt")};
   }
   out.activated_at = time_of(st, "activatedAt");
   out.superseded_at = time_of(st, "supersededAt");
@@ -112,7 +112,7 @@ json tee_epoch_status_to_json(const TeeEpochStatus& st) {
   out["publicKey"] = st.public_key.empty() ? json(nullptr) : json(st.public_key);
   if (st.attestation) {
     const auto& a = *st.attestation;
-    out["attestation"] = {{"verified", a.verified},       {"simulated", a.simulated},
+    out["attestation"] = {{"verified", a.verified},        {"simulated", a.simulated},
                           {"composeHash", a.compose_hash}, {"appId", a.app_id},
                           {"quoteSha256", a.quote_sha256}, {"checkedAt", time_json(a.checked_at)}};
   } else {

@@ -1,11 +1,10 @@
 #pragma once
 // The TeeEpoch custom resource (cluster-scoped, one per key epoch) as the controllers see it.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
