@@ -40,15 +40,24 @@ class MeteredPublisher : public RecordPublisher {
   OperatorMetrics& metrics_;
 };
 
-// Remembers each epoch's phase, public key and signer URL; changed() is true when one differs.
+// Remembers each epoch's phase, public key, signer URL and Migrated reason (pre-rotation state,
+// which folders' KeyCurrent reflects); changed() is true when one differs.
 class EpochChangeFilter {
  public:
+  static std::string migrated_reason(const nlohmann::json& status) {
+    for (const auto& c : status.value("conditions", nlohmann::json::array())) {
+      if (c.is_object() && c.value("type", "") == "Migrated") return c.value("reason", "");
+    }
+    return "";
+  }
+
   bool changed(const nlohmann::json& epoch) {
     const auto& status = epoch.value("status", nlohmann::json::object());
     std::string fingerprint = status.value("phase", "") + "|" + status.value("publicKey", "") + "|" +
                               epoch.value("spec", nlohmann::json::object())
                                   .value("signer", nlohmann::json::object())
-                                  .value("url", "");
+                                  .value("url", "") +
+                              "|" + migrated_reason(status);
     std::lock_guard lock(mutex_);
     auto& last = last_[kube::key_of(epoch)];
     if (last == fingerprint) return false;
