@@ -49,7 +49,7 @@ class RbacTest : public ::testing::Test {
     ns_ = make_namespace(*admin_, "rbac");
     auto created = admin_->create(resources::kIpnsRepublish, ns_, ipns_republish(ns_, "f1"));
     ASSERT_TRUE(created.ok()) << created.error().message;
-    for (const char* name : {"cipherbox-signer-auth", "unrelated"}) {
+    for (const char* name : {"cipherbox-signer-token", "unrelated"}) {
       auto s = admin_->create(resources::kSecret, kOperatorNs, secret(name));
       ASSERT_TRUE(s.ok() || s.error().code == "ALREADY_EXISTS") << s.error().message;
     }
@@ -105,7 +105,7 @@ TEST_F(RbacTest, TheOperatorTokenCanDoWhatTheOperatorNeeds) {
   record.holder.clear();
   EXPECT_TRUE(update_lease(*op_, kOperatorNs, "cipherbox-republish", record).ok());
 
-  EXPECT_TRUE(op_->get(resources::kSecret, kOperatorNs, "cipherbox-signer-auth").ok());
+  EXPECT_TRUE(op_->get(resources::kSecret, kOperatorNs, "cipherbox-signer-token").ok());
 }
 
 TEST_F(RbacTest, TheOperatorTokenIsRefusedEverythingElse) {
