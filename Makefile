@@ -9,6 +9,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 20000
 CMAKE_FLAGS := -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+# Paths relative to the checkout, so a fresh clone elsewhere (CI) hits the same cache entries.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
 
 .PHONY: all deps build test check e2e asan-test fuzz fuzz-smoke bench bench-operator demo demo-down e2e-kind clean format
 
