@@ -24,6 +24,7 @@ function(cbx_folder_tests name folder)
   target_compile_definitions(${name}_tests PRIVATE CBX_VECTORS_DIR="${CBX_VECTORS_DIR}"
                              CBX_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  add_dependencies(unit_tests ${name}_tests)
 endfunction()
 
 function(cbx_has_sources out folder)
