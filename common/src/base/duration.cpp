@@ -103,6 +103,7 @@ std::optional<SysTime> parse_rfc3339(std::string_view s) {
   int hour = read_int(s, 11, 2, ok), minute = read_int(s, 14, 2, ok), sec = read_int(s, 17, 2, ok);
   if (!ok || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 60)
     return std::nullopt;
+  if (year < 1678 || year > 2261) return std::nullopt;  // outside int64 nanoseconds since 1970
   std::size_t pos = 19;
   long long frac_ns = 0;
   if (pos < s.size() && s[pos] == '.') {

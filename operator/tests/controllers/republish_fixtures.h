@@ -30,7 +30,7 @@ inline FolderKey folder_key(std::uint8_t fill) {
 inline SysTime at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
 
 inline Bytes signed_record(const FolderKey& k, const std::string& value, std::uint64_t sequence,
-                           SysTime validity = at("2999-01-01T00:00:00Z")) {
+                           SysTime validity = at("2200-01-01T00:00:00Z")) {
   ipns::RecordFields fields{value, ipns::format_validity(validity), sequence};
   return *ipns::make_record(k.key, fields);
 }
