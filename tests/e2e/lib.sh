@@ -131,7 +131,7 @@ YAML
 
 start_operator() {  # extra flags...
   start_bg operator "$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace "$OPERATOR_NS" \
-    --routing "$ROUTING_URL" --probe-address 127.0.0.1:0 --backoff-base 1s --backoff-max 10s \
+    --routing "$ROUTING_URL" --probe-address "${PROBE_ADDRESS:-127.0.0.1:0}" --backoff-base 1s --backoff-max 10s \
     --key-recheck 10s --batch-linger 20ms "$@"
 }
 
@@ -165,10 +165,15 @@ owner_publish() {  # folder, cid, sequence: the owner's client publishes itself
 }
 
 new_folder() {  # folder, cid, epoch [namespace]: keygen, first owner record published, manifest applied
+  write_folder "$1" "$2" "$3" "${4:-default}"
+  owner_publish "$1" "$2" 1
+  kubectl apply -f "$E2E_STATE/manifests/$1.yaml" >/dev/null
+}
+
+write_folder() {  # folder, cid, epoch [namespace]: keygen and manifest (not applied, nothing published)
   local f=$1 cid=$2 epoch=$3 ns=${4:-default} dir=$E2E_STATE/folders/$1
   mkdir -p "$dir"
   "$BIN/cipherbox-republish" keygen --out "$dir/seed" >"$dir/name"
-  owner_publish "$f" "$cid" 1
   local key; key=$("$BIN/cipherbox-republish" seal --public-key "$(epoch_public_key "$epoch")" --seed-file "$dir/seed")
   cat >"$E2E_STATE/manifests/$f.yaml" <<YAML
 apiVersion: republish.cipherbox.io/v1alpha1
@@ -182,7 +187,6 @@ spec:
   encryptedKey: $key
   keyEpoch: $epoch
 YAML
-  kubectl apply -f "$E2E_STATE/manifests/$f.yaml" >/dev/null
 }
 
 status_of() {  # folder, jsonpath under .status
@@ -221,4 +225,21 @@ request_republish() {  # folder
 # Invariants over every record routing ever accepted (tests/e2e/check-history.mjs).
 check_history() {
   (cd "$E2E_ROOT/tests/interop" && ROUTING_URL=$ROUTING_URL node --input-type=module <"$E2E_ROOT/tests/e2e/check-history.mjs")
+}
+
+# A loopback port nobody listens on now (for a probe address a scenario wants to scrape).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+routing_faults() {  # JSON of the routing server's fault knobs (hack/routing-server/README.md)
+  curl -fsS -X POST "$ROUTING_URL/_test/faults" -d "$1" >/dev/null
+}
+
+# Every record routing accepted for a folder's name, in arrival order, decoded by the `ipns`
+# package: one "sequence value" line each.
+accepted_history() {  # folder
+  curl -fsS "$ROUTING_URL/_test/history" |
+    jq -c --arg n "$(folder_name "$1")" '.[] | select(.name == $n and .accepted) | {name, recordBase64}' |
+    node "$PEERS/verify-ipns.mjs" --batch | jq -r '"\(.sequence) \(.value)"'
 }

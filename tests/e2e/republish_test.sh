@@ -25,11 +25,16 @@ for f in alpha beta gamma; do
   check_eq "$f: Ready" True/Published "$(condition_of "$f" Ready)"
 done
 
-# cid change backed by an owner record in spec.ownerRecord (the GitOps way).
-rec=$(owner_record alpha "$CID2" 1)
-kubectl patch ipnsrepublish alpha --type=merge -p "{\"spec\":{\"cid\":\"$CID2\",\"ownerRecord\":\"$rec\"}}" >/dev/null
+# cid change backed by an owner record in spec.ownerRecord (the GitOps way): the owner signs it
+# above the name's current sequence (an older one would be a rollback and is not served).
+kubectl patch ipnsrepublish alpha --type=merge -p "{\"spec\":{\"cid\":\"$CID2\",\"ownerRecord\":\"$(owner_record alpha "$CID2" 1)\"}}" >/dev/null
+check "alpha: an owner record older than the newest record is not served" eventually 30 condition_is alpha Ready False/NetworkAhead
+check_eq "alpha: still on the newest value" "/ipfs/$CID1" "$(verify_resolved alpha | json_field value)"
+seq_now=$(status_of alpha sequence)
+rec=$(owner_record alpha "$CID2" $((seq_now + 1)))
+kubectl patch ipnsrepublish alpha --type=merge -p "{\"spec\":{\"ownerRecord\":\"$rec\"}}" >/dev/null
 check "alpha: new cid from spec.ownerRecord is published" eventually 30 status_is alpha publishedCid "$CID2"
-check_eq "alpha: sequence went up" 3 "$(status_of alpha publishedSequence)"
+check_eq "alpha: sequence went above the owner's record" $((seq_now + 2)) "$(status_of alpha publishedSequence)"
 check_eq "alpha: routing serves the new value" "/ipfs/$CID2" "$(verify_resolved alpha | json_field value)"
 
 # cid change backed by a record the owner's client published on the network.

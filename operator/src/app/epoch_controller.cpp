@@ -316,7 +316,7 @@ std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
                            [&](const Folder* f) { return f->obj.key() == r.id; });
     if (it == batch.end()) continue;
     if (!r.ok || r.epoch != target.spec.epoch) {
-      rewrap_failed_[rewrap_id(**it)] = r.error_code;
+      rewrap_failed_.record(rewrap_id(**it), r.error_code);
       log::warn("pre-rotation: key not re-encrypted",
                 {{"key", r.id}, {"code", r.error_code}, {"message", r.error_message}});
       continue;
@@ -346,6 +346,26 @@ bool EpochController::store_migrated_key(const Folder& folder, std::uint64_t epo
     return false;
   }
   return true;
+}
+
+// Per-epoch and per-signer state lives only as long as its subject: the phase series of deleted
+// epochs, the clients of signers no live epoch uses, the rewrap failures of folders that were
+// deleted, re-sealed or migrated.
+void EpochController::forget_unused(const std::vector<TeeEpoch>& epochs,
+                                    const std::vector<Folder>& folders) {
+  std::set<std::uint64_t> existing;
+  std::set<std::string> signer_urls;
+  for (const auto& e : epochs) {
+    existing.insert(e.spec.epoch);
+    if (e.status.phase == phase::kRetired || e.status.phase == phase::kFailed) continue;
+    signer_urls.insert(e.spec.signer.url);
+    if (e.status.signer) signer_urls.insert(e.status.signer->url);
+  }
+  metrics_.retain_epoch_phases(existing);
+  signers_.retain(signer_urls);
+  std::set<std::string> live;
+  for (const auto& f : folders) live.insert(rewrap_id(f));
+  rewrap_failed_.retain(live);
 }
 
 Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
@@ -381,7 +401,8 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
                    "epoch " + std::to_string(e.spec.epoch) + " is " + phases[i].phase);
     }
     e.status = phases[i];
-    counts.entries_per_epoch[e.spec.epoch] = e.status.entries;
+    if (e.status.phase != phase::kRetired)
+      counts.entries_per_epoch[e.spec.epoch] = e.status.entries;
     metrics_.set_epoch_phase(e.spec.epoch, e.status.phase);
     auto after = tee_epoch_status_to_json(e.status);
     if (after == before[i]) continue;
@@ -393,6 +414,7 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
     }
   }
   metrics_.set_folder_counts(counts);
+  forget_unused(epochs, folders);
   maybe_rotate(epochs, now);
   if (conflict) return make_error("CONFLICT", "a TeeEpoch changed while its status was computed");
   kube::ReconcileOutcome outcome;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "app/metrics.h"
+#include "app/rewrap_failures.h"
 #include "app/signer_directory.h"
 #include "clients/attestation_verifier.h"
 #include "controllers/epoch/pre_rotation.h"
@@ -64,6 +65,7 @@ class EpochController {
   std::map<std::uint64_t, std::int64_t> count_entries(OperatorMetrics::FolderCounts& counts,
                                                       std::vector<Folder>& folders, SysTime now);
   void maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime now);
+  void forget_unused(const std::vector<TeeEpoch>& epochs, const std::vector<Folder>& folders);
   void record_event(const TeeEpoch& epoch, bool warning, const std::string& reason,
                     const std::string& message);
 
@@ -76,7 +78,7 @@ class EpochController {
   EpochControllerOptions options_;
   // Pre-rotation state (one reconcile at a time: key "all").
   std::chrono::steady_clock::time_point next_rewrap_at_{};
-  std::map<std::string, std::string> rewrap_failed_;  // rewrap_id -> per-entry error code
+  RewrapFailures rewrap_failed_;
   std::optional<std::chrono::steady_clock::time_point> refused_at_;
   std::string refused_for_;  // target epoch + approval that was refused
 };

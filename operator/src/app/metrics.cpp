@@ -7,6 +7,25 @@ namespace {
 
 const char* kPhases[] = {"Pending", "Active", "Superseded", "Retired", "Failed"};
 
+prometheus::Labels epoch_label(std::uint64_t epoch) {
+  return {{"epoch", std::to_string(epoch)}};
+}
+
+// Sets one series per epoch of `values` and removes the series of epochs no longer in it.
+template <typename Value>
+void replace_per_epoch(prometheus::Family<prometheus::Gauge>& family,
+                       std::set<std::uint64_t>& shown,
+                       const std::map<std::uint64_t, Value>& values) {
+  for (auto epoch : shown) {
+    if (!values.contains(epoch)) family.Remove(&family.Add(epoch_label(epoch)));
+  }
+  shown.clear();
+  for (const auto& [epoch, value] : values) {
+    family.Add(epoch_label(epoch)).Set(static_cast<double>(value));
+    shown.insert(epoch);
+  }
+}
+
 }  // namespace
 
 OperatorMetrics::OperatorMetrics(prometheus::Registry& registry)
@@ -73,11 +92,10 @@ void OperatorMetrics::signer_key_changed(std::uint64_t epoch) {
 }
 
 void OperatorMetrics::set_folder_counts(const FolderCounts& counts) {
-  for (const auto& [epoch, n] : counts.entries_per_epoch) {
-    entries_.Add({{"epoch", std::to_string(epoch)}}).Set(static_cast<double>(n));
-  }
-  for (const auto& [epoch, t] : counts.earliest_valid_until_per_epoch) {
-    validity_deadline_.Add({{"epoch", std::to_string(epoch)}}).Set(t);
+  {
+    std::lock_guard lock(per_epoch_mutex_);
+    replace_per_epoch(entries_, entries_shown_, counts.entries_per_epoch);
+    replace_per_epoch(validity_deadline_, validity_shown_, counts.earliest_valid_until_per_epoch);
   }
   folders_.Add({{"state", "due"}}).Set(static_cast<double>(counts.due));
   folders_.Add({{"state", "pending"}}).Set(static_cast<double>(counts.pending));
@@ -85,9 +103,22 @@ void OperatorMetrics::set_folder_counts(const FolderCounts& counts) {
 }
 
 void OperatorMetrics::set_epoch_phase(std::uint64_t epoch, const std::string& current) {
+  std::lock_guard lock(per_epoch_mutex_);
   for (const char* p : kPhases) {
     epoch_phase_.Add({{"epoch", std::to_string(epoch)}, {"phase", p}}).Set(current == p ? 1 : 0);
   }
+  phase_shown_.insert(epoch);
+}
+
+void OperatorMetrics::retain_epoch_phases(const std::set<std::uint64_t>& epochs) {
+  std::lock_guard lock(per_epoch_mutex_);
+  std::erase_if(phase_shown_, [&](std::uint64_t epoch) {
+    if (epochs.contains(epoch)) return false;
+    for (const char* p : kPhases) {
+      epoch_phase_.Remove(&epoch_phase_.Add({{"epoch", std::to_string(epoch)}, {"phase", p}}));
+    }
+    return true;
+  });
 }
 
 }  // namespace cbx::op

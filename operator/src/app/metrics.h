@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include <prometheus/counter.h>
@@ -32,8 +34,12 @@ class OperatorMetrics {
     std::int64_t pending = 0;
     std::int64_t stalled = 0;
   };
+  // Replaces the per-epoch gauges: an epoch absent from `counts` loses its series (no folder on
+  // it anymore, or retired), so its last value does not freeze and alert falsely.
   void set_folder_counts(const FolderCounts& counts);
   void set_epoch_phase(std::uint64_t epoch, const std::string& phase);
+  // Drops the phase series of epochs that no longer exist.
+  void retain_epoch_phases(const std::set<std::uint64_t>& epochs);
 
  private:
   prometheus::Family<prometheus::Counter>& republish_total_;
@@ -46,6 +52,8 @@ class OperatorMetrics {
   prometheus::Family<prometheus::Gauge>& validity_deadline_;
   prometheus::Family<prometheus::Gauge>& folders_;
   prometheus::Family<prometheus::Gauge>& epoch_phase_;
+  std::mutex per_epoch_mutex_;
+  std::set<std::uint64_t> entries_shown_, validity_shown_, phase_shown_;
 };
 
 }  // namespace cbx::op

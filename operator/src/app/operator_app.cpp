@@ -11,6 +11,7 @@
 #include "cbx/base/log.h"
 #include "cbx/http/beast_client.h"
 #include "clients/routing_publisher.h"
+#include "controllers/republish/name_claims.h"
 #include "kube/kubeconfig.h"
 #include "kube/manager.h"
 #include "kube/resource.h"
@@ -69,6 +70,54 @@ class EpochChangeFilter {
   std::mutex mutex_;
   std::map<std::string, std::string> last_;
 };
+
+// Keeps the name claims in step with the cache. When an object appears or goes, every other
+// claimant of its name is reconciled again: one may have become (or stopped being) the owner.
+void track_name_claims(kube::Informer& republishes, NameClaims& claims, kube::Controller& ctl) {
+  auto requeue_name = [&claims, &ctl](const std::string& name, const std::string& except) {
+    if (name.empty()) return;
+    for (const auto& key : claims.claimants(name)) {
+      if (key != except) ctl.queue().add(key);
+    }
+  };
+  auto upsert = [&claims](const nlohmann::json& object) {
+    auto obj = parse_ipns_republish(object);
+    if (obj) {
+      claims.upsert(*obj);
+    } else {
+      claims.remove(kube::key_of(object));  // an invalid object is never signed: no claim
+    }
+  };
+  republishes.add_handlers(
+      {[=, &claims](const nlohmann::json& object) {
+         upsert(object);
+         auto key = kube::key_of(object);
+         requeue_name(claims.name_of(key), key);
+       },
+       [=, &claims](const nlohmann::json& old_object, const nlohmann::json& object) {
+         // uid and ipnsName never change for one object: most updates (status writes) need
+         // no parse; a re-created object (after a re-list) or a fixed invalid one does.
+         auto identity = [](const nlohmann::json& o) {
+           auto text = [&](const char* section, const char* field) {
+             auto s = o.find(section);
+             if (s == o.end() || !s->is_object()) return std::string{};
+             auto f = s->find(field);
+             return f != s->end() && f->is_string() ? f->get<std::string>() : std::string{};
+           };
+           return text("metadata", "uid") + "|" + text("spec", "ipnsName");
+         };
+         if (identity(old_object) == identity(object) &&
+             !claims.name_of(kube::key_of(object)).empty())
+           return;
+         upsert(object);
+       },
+       [=, &claims](const nlohmann::json& last_known) {
+         auto key = kube::key_of(last_known);
+         auto name = claims.name_of(key);
+         claims.remove(key);
+         requeue_name(name, key);
+       }});
+}
 
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
@@ -140,7 +189,9 @@ int run_operator(const OperatorOptions& options) {
 
   auto& republishes = manager.add_informer(kube::resources::kIpnsRepublish);
   auto& epochs = manager.add_informer(kube::resources::kTeeEpoch);
-  RepublishController republish_controller(republishes, epochs, signers, reconciler, metrics);
+  NameClaims claims;
+  RepublishController republish_controller(republishes, epochs, signers, reconciler, metrics,
+                                           claims);
   std::unique_ptr<AttestationVerifier> verifier;
   if (!options.attestation_verifier.empty()) {
     verifier = std::make_unique<AttestationVerifier>(**routing_transport, options.attestation_verifier);
@@ -157,6 +208,7 @@ int run_operator(const OperatorOptions& options) {
       "republish", [&](const std::string& key) { return republish_controller.reconcile(key); });
   auto& epoch_ctl = manager.add_controller(
       "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
+  track_name_claims(republishes, claims, republish_ctl);  // before watch: claims first
   manager.watch(republishes, republish_ctl);
   // An epoch's phase, key or signer change (activation, failure, rotation) concerns every
   // folder; its routine status updates (entries, checkedAt) do not.

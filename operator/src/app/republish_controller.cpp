@@ -8,12 +8,13 @@ namespace cbx::op {
 
 RepublishController::RepublishController(kube::Informer& republishes, kube::Informer& epochs,
                                          SignerDirectory& signers, RepublishReconciler& reconciler,
-                                         OperatorMetrics& metrics)
+                                         OperatorMetrics& metrics, const NameClaims& claims)
     : republishes_(republishes),
       epochs_(epochs),
       signers_(signers),
       reconciler_(reconciler),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      claims_(claims) {}
 
 SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
   std::vector<TeeEpoch> epochs;
@@ -35,6 +36,15 @@ SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
   return target;
 }
 
+Result<ReconcileResult> RepublishController::reconcile_owned(IpnsRepublish obj, SysTime now) {
+  auto owner = claims_.owner(obj.spec.ipns_name);
+  if (owner && owner->key != obj.key()) {
+    return reconciler_.reconcile_duplicate(std::move(obj), owner->key, now);
+  }
+  auto target = signing_target(obj);
+  return reconciler_.reconcile(std::move(obj), target, now);
+}
+
 Result<kube::ReconcileOutcome> RepublishController::reconcile(const std::string& key) {
   auto object = republishes_.store().get(key);
   if (!object) return kube::ReconcileOutcome{};  // deleted: nothing to keep alive
@@ -46,8 +56,8 @@ Result<kube::ReconcileOutcome> RepublishController::reconcile(const std::string&
   auto started = std::chrono::steady_clock::now();
   auto now =
       std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
-  auto target = signing_target(*obj);
-  auto result = reconciler_.reconcile(std::move(*obj), target, now);
+  auto name_lock = name_locks_.lock(obj->spec.ipns_name);
+  auto result = reconcile_owned(std::move(*obj), now);
   if (!result) return result.error();
   if (result->outcome != "NotDue" && result->outcome != "BackingOff" &&
       result->outcome != "Suspended") {

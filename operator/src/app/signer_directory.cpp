@@ -86,4 +86,14 @@ std::shared_ptr<SignerClient> SignerDirectory::find(const std::string& url) {
   return it == by_url_.end() ? nullptr : it->second.client;
 }
 
+void SignerDirectory::retain(const std::set<std::string>& in_use) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(by_url_, [&](const auto& entry) { return !in_use.contains(entry.first); });
+}
+
+std::size_t SignerDirectory::size() {
+  std::lock_guard lock(mutex_);
+  return by_url_.size();
+}
+
 }  // namespace cbx::op

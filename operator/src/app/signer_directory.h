@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "cbx/base/result.h"
@@ -29,6 +30,10 @@ class SignerDirectory {
   static constexpr std::chrono::seconds kTokenTtl{60};
   // The client last registered for this URL (nullptr when none).
   std::shared_ptr<SignerClient> find(const std::string& url);
+  // Forgets every signer whose URL is not in `in_use` (its epochs were deleted, retired or moved
+  // to another signer): clients in use elsewhere stay alive until their users drop them.
+  void retain(const std::set<std::string>& in_use);
+  std::size_t size();
 
  private:
   Result<SecretBytes> read_token(const SignerSpec& spec);

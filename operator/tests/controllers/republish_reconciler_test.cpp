@@ -73,8 +73,14 @@ class MemoryPublisher : public RecordPublisher {
   std::vector<Bytes> published;
   std::optional<Bytes> network;
   bool failing = false;
+  bool lookup_fails = false;
+  int lookups = 0;
 
-  Result<std::optional<Bytes>> resolve(const std::string&) override { return network; }
+  Result<std::optional<Bytes>> resolve(const std::string&) override {
+    ++lookups;
+    if (lookup_fails) return make_error("UNAVAILABLE", "no routing endpoint answered: 503");
+    return network;
+  }
   std::vector<EndpointResult> publish(const std::string&, ByteView record) override {
     if (failing) return {{"http://routing", false, "UNAVAILABLE", "503", std::nullopt}};
     published.emplace_back(record.begin(), record.end());
@@ -86,8 +92,13 @@ class MemoryPublisher : public RecordPublisher {
 class NullEvents : public EventSink {
  public:
   std::vector<std::string> reasons;
-  void emit(const IpnsRepublish&, bool, const std::string& reason, const std::string&) override {
+  std::vector<std::string> messages;
+  std::vector<bool> warnings;
+  void emit(const IpnsRepublish&, bool warning, const std::string& reason,
+            const std::string& message) override {
     reasons.push_back(reason);
+    messages.push_back(message);
+    warnings.push_back(warning);
   }
 };
 
@@ -219,6 +230,137 @@ TEST(RepublishReconcilerTest, NoProofRecordMeansNothingIsSigned) {
   EXPECT_EQ(r->outcome, reason::kNoOwnerRecord);
   EXPECT_EQ(w.signer.calls, 0);
   EXPECT_FALSE(condition_is_true(w.store.stored.status.conditions, condition::kReady));
+}
+
+std::string value_of(const Bytes& record) {
+  auto parsed = ipns::unmarshal_record(record);
+  return parsed ? parsed->value : "";
+}
+
+// Issue 10 item 1: spec.cid = A with an owner record for A; the owner publishes B at a higher
+// sequence. Every later cycle serves B — the old code re-signed A in the cycle after NetworkAhead.
+TEST(RepublishReconcilerTest, OwnersNewerValueIsNeverRolledBackInLaterCycles) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  ASSERT_EQ(w.run(now)->outcome, "Published");
+  const std::string b = "/ipfs/" + std::string(kCidB);
+  w.publisher.network = signed_record(w.key, b, 10);  // the owner's client, online elsewhere
+  for (int cycle = 1; cycle <= 3; ++cycle) {
+    now += 7h;
+    auto r = w.run(now);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->outcome, "Published") << "cycle " << cycle;
+    EXPECT_EQ(value_of(w.publisher.published.back()), b) << "cycle " << cycle;
+    EXPECT_EQ(w.store.stored.status.published_sequence, 10u + static_cast<unsigned>(cycle));
+    EXPECT_TRUE(condition_is_true(w.store.stored.status.conditions, condition::kNetworkAhead))
+        << "cycle " << cycle;
+    const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
+    ASSERT_NE(ready, nullptr);
+    EXPECT_EQ(ready->reason, reason::kNetworkAhead);
+  }
+  EXPECT_EQ(w.store.stored.status.published_cid, kCidB);
+}
+
+// Issue 10 item 2: the object is re-created (no status, no spec.sequence) while the network holds
+// the owner's newer value: the old spec.cid / ownerRecord value is not signed over it.
+TEST(RepublishReconcilerTest, RecreatedObjectExtendsTheNetworksNewerValue) {
+  World w;
+  const std::string b = "/ipfs/" + std::string(kCidB);
+  w.publisher.network = signed_record(w.key, b, 40);
+  auto r = w.run(at("2026-06-01T00:00:00Z"));
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->outcome, "Published");
+  ASSERT_EQ(w.publisher.published.size(), 1u);
+  EXPECT_EQ(value_of(w.publisher.published[0]), b);
+  EXPECT_EQ(w.store.stored.status.published_sequence, 41u);
+}
+
+// Issue 10 item 3: with no sequence known and every routing lookup failing, nothing is signed
+// (the sequence it would pick may exist already with another value); retried with backoff.
+TEST(RepublishReconcilerTest, NoKnownSequenceAndNoRoutingAnswerSignsNothing) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  w.publisher.lookup_fails = true;
+  auto r = w.run(now);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->outcome, reason::kRoutingLookupFailed);
+  EXPECT_EQ(w.signer.calls, 0);
+  EXPECT_FALSE(w.store.stored.status.sequence) << "no sequence reserved";
+  EXPECT_EQ(*r->requeue_at, now + 5s);
+  const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
+  ASSERT_NE(ready, nullptr);
+  EXPECT_EQ(ready->status, "False");
+  EXPECT_EQ(ready->reason, reason::kRoutingLookupFailed);
+  r = w.run(now + 5s);  // still failing: backs off further
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, reason::kRoutingLookupFailed);
+  EXPECT_EQ(*r->requeue_at, now + 5s + 10s);
+  EXPECT_EQ(w.signer.calls, 0);
+  w.publisher.lookup_fails = false;  // one endpoint answers (here: not found)
+  r = w.run(now + 15s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, "Published");
+  EXPECT_EQ(w.signer.calls, 1);
+  EXPECT_EQ(w.store.stored.status.failures.count, 0u);
+  EXPECT_TRUE(w.store.stored.status.failures.reason.empty());
+}
+
+TEST(RepublishReconcilerTest, KnownSequenceStillRepublishesWhenTheLookupFails) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  ASSERT_EQ(w.run(now)->outcome, "Published");
+  w.publisher.lookup_fails = true;
+  auto r = w.run(now + 7h);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, "Published");
+  EXPECT_EQ(w.store.stored.status.published_sequence, 4u);
+}
+
+// Issue 10 item 4: a duplicate of another object's name is never signed nor published, says
+// why in Ready, and raises one Warning event naming the owner (not one per reconcile).
+TEST(RepublishReconcilerTest, DuplicateNameIsNeverSignedAndNamesTheOwner) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  w.store.stored.status.pending =
+      PendingRecord{3, base64_encode(signed_record(w.key, "/ipfs/" + std::string(kCidA), 3)),
+                    now + 48h, now, "/ipfs/" + std::string(kCidA)};
+  auto r = w.reconciler.reconcile_duplicate(w.store.stored, "team-a/photos", now);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->outcome, reason::kDuplicateName);
+  EXPECT_FALSE(r->requeue_at);
+  EXPECT_EQ(w.signer.calls, 0);
+  EXPECT_EQ(w.publisher.lookups, 0);
+  EXPECT_TRUE(w.publisher.published.empty()) << "not even its pending record";
+  const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
+  ASSERT_NE(ready, nullptr);
+  EXPECT_EQ(ready->status, "False");
+  EXPECT_EQ(ready->reason, reason::kDuplicateName);
+  EXPECT_NE(ready->message.find("team-a/photos"), std::string::npos);
+  ASSERT_EQ(w.events.reasons, std::vector<std::string>{reason::kDuplicateName});
+  EXPECT_TRUE(w.events.warnings[0]);
+  EXPECT_NE(w.events.messages[0].find("team-a/photos"), std::string::npos);
+  int writes = w.store.writes;
+  ASSERT_TRUE(w.reconciler.reconcile_duplicate(w.store.stored, "team-a/photos", now + 1min));
+  EXPECT_EQ(w.store.writes, writes) << "nothing changed: no write";
+  EXPECT_EQ(w.events.reasons.size(), 1u) << "no second event";
+}
+
+// Issue 10 item 12 (shape): after a success the last failure's reason, message and time are
+// written as explicit nulls, which a JSON merge patch needs to remove them.
+TEST(RepublishReconcilerTest, SuccessWritesNullsOverTheLastFailure) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  w.signer.down = true;
+  ASSERT_EQ(w.run(now)->outcome, "SignerUnavailable");
+  EXPECT_EQ(w.store.stored.status.failures.reason, "SignerUnavailable");
+  w.signer.down = false;
+  ASSERT_EQ(w.run(now + 5s)->outcome, "Published");
+  auto failures = status_to_json(w.store.stored.status)["failures"];
+  EXPECT_EQ(failures["count"], 0);
+  for (const char* field : {"reason", "message", "lastAttemptAt"}) {
+    ASSERT_TRUE(failures.contains(field)) << field;
+    EXPECT_TRUE(failures[field].is_null()) << field;
+  }
 }
 
 // Invariants 1-4 under crashes at every possible write, over many cycles: published sequences

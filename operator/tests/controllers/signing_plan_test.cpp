@@ -39,16 +39,99 @@ TEST(SigningPlanTest, CidWithoutOwnerRecordKeepsTheOldValueAlive) {
   EXPECT_EQ(plan->deviation_reason, reason::kAwaitingOwnerRecord);
 }
 
-TEST(SigningPlanTest, CidBackedByOwnerRecordMovesToTheNewValueAboveEverySequence) {
+TEST(SigningPlanTest, CidBackedByTheNewestOwnerRecordMovesToTheNewValue) {
   auto k = folder_key(1);
   auto obj = folder(k, kCidB);
   obj.status.sequence = 9;
   obj.status.last_record = base64_encode(signed_record(k, path(kCidA), 9));
-  obj.spec.owner_record = signed_record(k, path(kCidB), 3);  // owner signed B with an old counter
+  obj.spec.owner_record = signed_record(k, path(kCidB), 10);
   auto plan = plan_signing(obj, std::nullopt, kNow);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->value, path(kCidB));
+  EXPECT_EQ(plan->proof_source, "ownerRecord");
+  EXPECT_EQ(plan->sequence, 11u);
+  EXPECT_TRUE(plan->deviation_reason.empty());
+}
+
+// An owner record older than the newest record of the key is not served: the key signed
+// something after it (the owner, or an extension of the owner's later value), and going back to
+// it would be a rollback. The owner signs spec.cid again above the newest sequence.
+TEST(SigningPlanTest, OwnerRecordOlderThanTheNewestRecordIsNotServed) {
+  auto k = folder_key(1);
+  auto obj = folder(k, kCidB);
+  obj.status.sequence = 9;
+  obj.status.last_record = base64_encode(signed_record(k, path(kCidA), 9));
+  obj.spec.owner_record = signed_record(k, path(kCidB), 3);
+  auto plan = plan_signing(obj, std::nullopt, kNow);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->value, path(kCidA));
+  EXPECT_EQ(plan->proof_source, "lastRecord");
   EXPECT_EQ(plan->sequence, 10u);
+  EXPECT_EQ(plan->deviation_reason, reason::kNetworkAhead);
+  EXPECT_NE(plan->deviation_message.find("above 9"), std::string::npos) << plan->deviation_message;
+}
+
+// Issue 10 item 1: after re-signing the network's newer owner value once (NetworkAhead), the
+// network record is no longer "ahead" of status.sequence; the next cycles must still extend it,
+// not go back to the older record that carries spec.cid.
+TEST(SigningPlanTest, OwnersNewerValueStaysAfterTheOperatorReSignedIt) {
+  auto k = folder_key(1);
+  auto obj = folder(k, kCidA);
+  obj.spec.owner_record = signed_record(k, path(kCidA), 2);
+  obj.status.sequence = 11;  // cycle 1 re-signed the owner's B@10 as B@11
+  auto own = signed_record(k, path(kCidB), 11);
+  obj.status.last_record = base64_encode(own);
+  for (const auto& network : {std::optional<Bytes>(own), std::optional<Bytes>()}) {
+    auto plan = plan_signing(obj, network, kNow);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->value, path(kCidB));
+    EXPECT_EQ(plan->sequence, 12u);
+    EXPECT_EQ(plan->deviation_reason, reason::kNetworkAhead);
+  }
+}
+
+// Issue 10 item 2: a re-created object (GitOps restore: no status, no spec.sequence) with an old
+// ownerRecord never signs that old value over the owner's newer record on the network.
+TEST(SigningPlanTest, FreshObjectNeverSignsAnOlderOwnerRecordOverANewerNetworkRecord) {
+  auto k = folder_key(1);
+  auto obj = folder(k, kCidA);
+  obj.spec.owner_record = signed_record(k, path(kCidA), 2);
+  auto plan = plan_signing(obj, signed_record(k, path(kCidB), 10), kNow);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->value, path(kCidB));
+  EXPECT_EQ(plan->proof_source, "network");
+  EXPECT_EQ(plan->sequence, 11u);
+  EXPECT_EQ(plan->deviation_reason, reason::kNetworkAhead);
+  obj.spec.owner_record.reset();  // and without any record of spec.cid: the network value lives
+  plan = plan_signing(obj, signed_record(k, path(kCidB), 10), kNow);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->value, path(kCidB));
+  EXPECT_EQ(plan->deviation_reason, reason::kAwaitingOwnerRecord);
+}
+
+TEST(SigningPlanTest, UnpublishedPendingRecordCountsAsTheNewest) {
+  auto k = folder_key(1);
+  auto obj = folder(k, kCidA);
+  obj.spec.owner_record = signed_record(k, path(kCidA), 2);
+  obj.status.sequence = 12;
+  obj.status.last_record = base64_encode(signed_record(k, path(kCidB), 11));
+  obj.status.pending =
+      PendingRecord{12, base64_encode(signed_record(k, path(kCidB), 12)), kNow, kNow, path(kCidB)};
+  auto plan = plan_signing(obj, std::nullopt, kNow);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->value, path(kCidB));
+  EXPECT_EQ(plan->proof_source, "pending");
+  EXPECT_EQ(plan->sequence, 13u);
+}
+
+TEST(SigningPlanTest, OnASequenceTieTheRecordCarryingSpecCidIsServed) {
+  auto k = folder_key(1);
+  auto obj = folder(k, kCidA);
+  obj.spec.owner_record = signed_record(k, path(kCidA), 10);
+  auto plan = plan_signing(obj, signed_record(k, path(kCidB), 10), kNow);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->value, path(kCidA));
+  EXPECT_EQ(plan->sequence, 11u);
   EXPECT_TRUE(plan->deviation_reason.empty());
 }
 

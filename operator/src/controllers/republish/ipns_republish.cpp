@@ -180,6 +180,7 @@ Result<IpnsRepublish> parse_ipns_republish(const json& object) {
   out.uid = string_field(meta, "uid");
   out.resource_version = string_field(meta, "resourceVersion");
   out.generation = meta.value("generation", std::int64_t{0});
+  out.created_at = time_field(meta, "creationTimestamp");
   if (meta.contains("annotations") && meta["annotations"].is_object()) {
     out.requested_at = string_field(meta["annotations"], kRepublishRequestedAnnotation);
   }
@@ -214,10 +215,12 @@ json status_to_json(const IpnsRepublishStatus& st) {
   out["lastHandledRequestAt"] =
       st.last_handled_request.empty() ? json(nullptr) : json(st.last_handled_request);
   out["endpoints"] = endpoints_to_json(st.endpoints);
+  // Explicit nulls: status is written as a JSON merge patch, where an absent field keeps the
+  // stored value (a success must clear the last failure's reason and message).
   json failures = {{"count", st.failures.count}};
-  if (!st.failures.reason.empty()) failures["reason"] = st.failures.reason;
-  if (!st.failures.message.empty()) failures["message"] = st.failures.message;
-  if (st.failures.last_attempt_at) failures["lastAttemptAt"] = format_rfc3339(*st.failures.last_attempt_at);
+  failures["reason"] = st.failures.reason.empty() ? json(nullptr) : json(st.failures.reason);
+  failures["message"] = st.failures.message.empty() ? json(nullptr) : json(st.failures.message);
+  put_time(failures, "lastAttemptAt", st.failures.last_attempt_at);
   out["failures"] = failures;
   out["observedGeneration"] = st.observed_generation;
   out["conditions"] = to_json(st.conditions);

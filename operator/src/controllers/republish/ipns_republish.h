@@ -84,7 +84,8 @@ struct IpnsRepublish {
   std::string uid;
   std::string resource_version;
   std::int64_t generation = 0;
-  std::string requested_at;  // annotation value, empty when absent
+  std::optional<SysTime> created_at;  // metadata.creationTimestamp
+  std::string requested_at;           // annotation value, empty when absent
   IpnsRepublishSpec spec;
   IpnsRepublishStatus status;
 

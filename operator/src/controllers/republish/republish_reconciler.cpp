@@ -76,11 +76,37 @@ Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
   return write_if_changed(obj, st, ReconcileResult{verdict.recheck_at, verdict.reason});
 }
 
+Result<ReconcileResult> RepublishReconciler::reconcile_duplicate(IpnsRepublish obj,
+                                                                 const std::string& owner_key,
+                                                                 SysTime now) {
+  std::string message = "spec.ipnsName " + obj.spec.ipns_name + " belongs to IpnsRepublish " +
+                        owner_key +
+                        " (created earlier); this object is never signed while that one exists";
+  const auto* ready = find_condition(obj.status.conditions, condition::kReady);
+  bool news = !ready || ready->reason != reason::kDuplicateName || ready->message != message;
+  auto st = obj.status;
+  set_condition(st.conditions, condition::kReady, false, reason::kDuplicateName, message,
+                obj.generation, now);
+  auto result = write_if_changed(obj, st, ReconcileResult{std::nullopt, reason::kDuplicateName});
+  if (result && news) deps_.events.emit(obj, true, reason::kDuplicateName, message);
+  return result;
+}
+
 Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
                                                               const ActiveEpoch& epoch,
                                                               SysTime now) {
   auto network = deps_.publisher.resolve(obj.spec.ipns_name);
   if (!network) {
+    // With no sequence of its own, the operator cannot know which sequences the key already
+    // used (a re-created object, a cluster restore): signing blind could give one sequence two
+    // records. Wait until an endpoint answers, found or not found.
+    if (!obj.status.sequence) {
+      return fail(std::move(obj), reason::kRoutingLookupFailed,
+                  "no routing endpoint answered the lookup of the name and no sequence is known "
+                  "yet; nothing is signed until one answers (" +
+                      network.error().message + ")",
+                  now);
+    }
     log::warn("resolve failed; planning without the network record",
               {{"key", obj.key()}, {"error", network.error().message}});
   }

@@ -14,6 +14,11 @@
 
 namespace cbx::op {
 
+namespace reason {
+inline constexpr char kRoutingLookupFailed[] = "RoutingLookupFailed";
+inline constexpr char kDuplicateName[] = "DuplicateName";
+}  // namespace reason
+
 struct ActiveEpoch {
   std::uint64_t epoch = 0;
   std::string signer;  // identifies the signer serving it (its URL)
@@ -48,6 +53,10 @@ class RepublishReconciler {
   // Signs with target.signer (when due) and keeps KeyCurrent = target.key; without a signer a
   // due folder fails with target.key.reason and nothing is sent.
   Result<ReconcileResult> reconcile(IpnsRepublish obj, const SigningTarget& target, SysTime now);
+  // Another IpnsRepublish (owner_key, "namespace/name") owns the same spec.ipnsName: nothing is
+  // signed or published; Ready=False DuplicateName and, when that is news, a Warning event.
+  Result<ReconcileResult> reconcile_duplicate(IpnsRepublish obj, const std::string& owner_key,
+                                              SysTime now);
 
  private:
   Result<ReconcileResult> sign_and_publish(IpnsRepublish obj, const ActiveEpoch& epoch, SysTime now);

@@ -25,49 +25,64 @@ std::vector<Candidate> verified_candidates(const IpnsRepublish& obj, const ipns:
     auto record = ipns::verify_record_signature(name, bytes);
     if (record) out.push_back(Candidate{source, bytes, std::move(*record)});
   };
+  auto consider_base64 = [&](const char* source, const std::string& text) {
+    if (text.empty()) return;
+    if (auto bytes = base64_decode(text)) consider(source, *bytes);
+  };
   if (network_record) consider("network", *network_record);
   if (obj.spec.owner_record) consider("ownerRecord", *obj.spec.owner_record);
-  if (!obj.status.last_record.empty()) {
-    if (auto bytes = base64_decode(obj.status.last_record)) consider("lastRecord", *bytes);
-  }
+  consider_base64("lastRecord", obj.status.last_record);
+  if (obj.status.pending) consider_base64("pending", obj.status.pending->record);
   return out;
 }
 
-const Candidate* newest(const std::vector<Candidate>& candidates) {
-  auto it = std::max_element(candidates.begin(), candidates.end(),
-                             [](const Candidate& a, const Candidate& b) {
-                               return a.record.sequence < b.record.sequence;
-                             });
-  return it == candidates.end() ? nullptr : &*it;
-}
-
-const Candidate* newest_carrying(const std::vector<Candidate>& candidates, const std::string& cid) {
+// The newest record by sequence; on a tie, one carrying spec.cid (the owner's stated choice
+// among values it signed at that sequence), then the first found.
+const Candidate* newest(const std::vector<Candidate>& candidates, const std::string& cid) {
   const Candidate* best = nullptr;
   for (const auto& c : candidates) {
-    if (value_points_to(c.record.value, cid) && (!best || c.record.sequence > best->record.sequence)) {
+    if (!best || c.record.sequence > best->record.sequence ||
+        (c.record.sequence == best->record.sequence && value_points_to(c.record.value, cid) &&
+         !value_points_to(best->record.value, cid))) {
       best = &c;
     }
   }
   return best;
 }
 
-// Picks the proof: an owner record newer than anything the operator knows wins (invariant 2);
-// else the newest record carrying spec.cid; else the newest record at all (keeps the folder alive).
+const Candidate* newest_carrying(const std::vector<Candidate>& candidates, const std::string& cid) {
+  const Candidate* best = nullptr;
+  for (const auto& c : candidates) {
+    if (value_points_to(c.record.value, cid) &&
+        (!best || c.record.sequence > best->record.sequence)) {
+      best = &c;
+    }
+  }
+  return best;
+}
+
+std::string describe(const Candidate& c) {
+  return c.record.value + " (sequence " + std::to_string(c.record.sequence) + ", " + c.source + ")";
+}
+
+// The proof is always the newest record the folder's key signed: whatever value that is, the
+// owner chose it last, so extending it never rolls the folder back (invariant 2) — also when
+// status is empty (a re-created object) and in every cycle after the owner moved the folder.
+// spec.cid moves the folder only when a record carrying it is that newest record; otherwise the
+// deviation says why spec.cid is not served.
 const Candidate* choose_proof(const IpnsRepublish& obj, const std::vector<Candidate>& candidates,
                               SigningPlan& plan) {
-  std::uint64_t known = std::max(obj.status.sequence.value_or(0), obj.spec.sequence.value_or(0));
-  bool any_known = obj.status.sequence || obj.spec.sequence;
-  const Candidate* top = newest(candidates);
-  if (!top) return nullptr;
-  if (top->source == "network" && any_known && top->record.sequence > known &&
-      !value_points_to(top->record.value, obj.spec.cid)) {
+  const Candidate* top = newest(candidates, obj.spec.cid);
+  if (!top || value_points_to(top->record.value, obj.spec.cid)) return top;
+  if (const auto* carrying = newest_carrying(candidates, obj.spec.cid)) {
     plan.deviation_reason = reason::kNetworkAhead;
-    plan.deviation_message = "the network holds a newer owner record (sequence " +
-                             std::to_string(top->record.sequence) + ") for " +
-                             top->record.value + "; spec.cid is older and is not signed";
+    plan.deviation_message = "the folder key signed a newer value, " + describe(*top) +
+                             ", than spec.cid's record " + describe(*carrying) +
+                             "; spec.cid is older and is not signed (to serve it again, the owner "
+                             "signs a record for it with a sequence above " +
+                             std::to_string(top->record.sequence) + ")";
     return top;
   }
-  if (const auto* carrying = newest_carrying(candidates, obj.spec.cid)) return carrying;
   plan.deviation_reason = reason::kAwaitingOwnerRecord;
   plan.deviation_message = "no record signed by the folder key carries cid " + obj.spec.cid +
                            "; keeping " + top->record.value + " alive until the owner publishes one";

@@ -1,8 +1,10 @@
 #pragma once
 // What to sign for a due folder, from what is known about its records (DESIGN §1, §8):
-// the TEE extends, only the owner redirects. The value signed is always one that a record
-// validly signed by the folder's key already carries (the proof travels to the signer), and the
-// sequence is above every sequence anyone has seen, so a name is never rolled back.
+// the TEE extends, only the owner redirects. The value signed is always the value of the newest
+// record the folder's key signed (network, spec.ownerRecord, status.lastRecord, status.pending;
+// by sequence), that record travels to the signer as proof, and the sequence is above every
+// sequence anyone has seen, so a name is never rolled back. spec.cid moves the folder only when a
+// record carrying it is that newest record.
 #include <optional>
 #include <string>
 
@@ -22,8 +24,8 @@ inline constexpr char kNoOwnerRecord[] = "NoOwnerRecord";
 struct SigningPlan {
   std::string value;          // exact value string of the proof record
   Bytes proof_record;
-  std::string proof_source;   // "network" | "ownerRecord" | "lastRecord"
-  std::uint64_t sequence = 0; // to reserve in status, then sign
+  std::string proof_source;    // "network" | "ownerRecord" | "lastRecord" | "pending"
+  std::uint64_t sequence = 0;  // to reserve in status, then sign
   SysTime valid_until{};
   std::string validity;       // RFC 3339 with nanoseconds, as the record carries it
   Nanos ttl{};

@@ -85,7 +85,8 @@ IpnsRepublishStatus mark_failed(const IpnsRepublish& obj, const std::string& rea
                         : message,
                 obj.generation, now);
   if (reason == reason::kNoOwnerRecord || reason == "INVALID_SPEC" ||
-      reason == "KeyMigrationRequired" || reason == "EpochNotReady") {
+      reason == "KeyMigrationRequired" || reason == "EpochNotReady" ||
+      reason == "RoutingLookupFailed") {
     set_condition(st.conditions, condition::kReady, false, reason, message, obj.generation, now);
   }
   return st;
