@@ -10,7 +10,9 @@
 # Environment: CBX_K8S_BIN (bin dir; default: output of hack/build-k8s-bins.sh),
 # APISERVER_EXTRA_ARGS (extra kube-apiserver flags given to up, remembered; set it for
 # start-/restart-apiserver to change them), KEEP_DATA=1 (down keeps etcd's data),
-# CP_TIMEOUT (readiness timeout, default 90 s).
+# CP_TIMEOUT (readiness timeout, default 90 s), APISERVER_DISABLE_ADMISSION (admission plugins
+# turned off, given to up and remembered; default ServiceAccount, since no controller makes the
+# default ServiceAccounts here; empty for a cluster that runs Pods, hack/node.sh).
 #
 # 410 Gone for watches: `compact` compacts etcd, but kube-apiserver serves watches from its watch
 # cache, which still holds recent events. A watch from an old resourceVersion gets 410 after
@@ -137,8 +139,10 @@ start_etcd() {
 etcd_healthy() { curl -fsS "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'; }
 
 start_apiserver() {
-  local bin=$1 extra
+  local bin=$1 extra disable
   extra=$(cat "$RUN/apiserver-extra-args" 2>/dev/null || true)
+  disable=$(cat "$RUN/apiserver-disable-admission" 2>/dev/null || echo ServiceAccount)
+  [ -z "$disable" ] || extra="--disable-admission-plugins=$disable $extra"
   : >"$LOGS/kube-apiserver.log"
   # shellcheck disable=SC2086 # extra args are word-split on purpose
   "$bin/kube-apiserver" \
@@ -151,7 +155,6 @@ start_apiserver() {
     --service-account-signing-key-file="$PKI/sa.key" --service-account-key-file="$PKI/sa.pub" \
     --service-cluster-ip-range=10.0.0.0/24 \
     --authorization-mode=RBAC \
-    --disable-admission-plugins=ServiceAccount \
     --allow-privileged=true \
     --cert-dir="$STATE/apiserver-certs" \
     $extra \
@@ -245,6 +248,7 @@ cmd_up() {
   fi
   make_pki
   printf '%s\n' "${APISERVER_EXTRA_ARGS:-}" >"$RUN/apiserver-extra-args"
+  printf '%s\n' "${APISERVER_DISABLE_ADMISSION-ServiceAccount}" >"$RUN/apiserver-disable-admission"
   is_running etcd && load_ports
   local rc=0
   start_once || rc=$?
