@@ -13,7 +13,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: all deps build test check e2e asan-test fuzz fuzz-smoke bench bench-operator demo demo-down e2e-kind clean format
+.PHONY: all deps build test check e2e asan-test fuzz fuzz-smoke bench bench-operator demo demo-down demo-node demo-node-down e2e-kind clean format
 
 all: build
 
@@ -61,7 +61,9 @@ bench: build
 
 BENCH_FOLDERS ?= 10000
 
+# The node e2e's images and Go binaries build in the background (low priority) meanwhile.
 test: deps
+	hack/node-prebuild.sh $(CURDIR)/$(BUILD)/node-prebuild.log
 	$(MAKE) check
 	$(MAKE) e2e
 	$(MAKE) asan-test
@@ -75,6 +77,16 @@ demo:
 
 demo-down:
 	BIN=$(CURDIR)/$(BUILD)/bin hack/demo.sh down
+
+# The same demo as Pods on a real local node (root; hack/node.sh): the chart with the demo
+# signer, routing server and epoch 1. Prints KUBECONFIG=...; `make demo-node-down` removes it.
+NODE_STATE ?= $(CURDIR)/.state/node
+demo-node: build
+	hack/node.sh up $(NODE_STATE) >/dev/null
+	hack/node.sh demo $(NODE_STATE)
+
+demo-node-down:
+	hack/node.sh down $(NODE_STATE)
 
 # For developers with Docker: kind cluster, images, the chart with the demo signer and routing,
 # a smoke scenario and tests/e2e (hack/kind-e2e.sh). CI runs the scenarios on the local control plane.

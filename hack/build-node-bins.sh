@@ -12,7 +12,7 @@ BIN=$("$HERE/build-k8s-bins.sh")
 K8S_VERSION=${K8S_VERSION:-1.35.4}
 CACHE=${K8S_CACHE:-$HOME/.cache/cipherbox-k8s}
 NODE_CMDS=(kubelet kube-proxy kube-scheduler kube-controller-manager)
-exec 9>"$CACHE/.build-k8s-bins.lock"
+exec 9>"$CACHE/.build-node-bins.lock"  # not the control plane's lock: check runs meanwhile
 flock 9
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 log() { echo "build-node-bins: $*" >&2; }

@@ -2,6 +2,14 @@
 # simulator signer and operator, all real processes on loopback, and observes only through
 # kubectl, the routing server (the boxo code) and the `ipns` npm package — never through the
 # operator's own code. Source it; call e2e_setup first and e2e_finish last.
+#
+# Any cluster: with E2E_KUBECONFIG set, the scenario uses that cluster (the local node of
+# hack/node.sh, kind, a cluster of your own) instead of starting a control plane; its signers,
+# routing server and operator still run on this host, so the cluster must not run another
+# operator (uninstall the chart first; the CRDs are applied). E2E_ROUTING_URL makes the scenario
+# publish to that routing server (e.g. a port-forward of the chart's demo one) instead of its own.
+# Teardown deletes what the scenario applied (its manifests, epochs, token Secret, Lease) and
+# nothing else.
 set -euo pipefail
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -60,28 +68,44 @@ first_line_matching() {  # file, pattern
 
 e2e_setup() {  # scenario name
   E2E_STATE=${E2E_STATE_ROOT:-$E2E_ROOT/build/e2e}/$1
-  rm -rf "$E2E_STATE"; mkdir -p "$E2E_STATE"/{logs,run,folders,manifests}
+  rm -rf "$E2E_STATE"; mkdir -p "$E2E_STATE"/{logs,run,folders,manifests,applied}
   for b in cipherbox-republish cipherbox-signer; do
     [ -x "$BIN/$b" ] || { say "$BIN/$b missing (build first)"; exit 1; }
   done
   [ -d "$E2E_ROOT/tests/interop/node_modules" ] || { say "npm peers missing: run hack/install-deps.sh"; exit 1; }
   trap e2e_teardown EXIT
-  "$E2E_ROOT/hack/local-cp.sh" up "$E2E_STATE/cp" >/dev/null
-  eval "$("$E2E_ROOT/hack/local-cp.sh" env "$E2E_STATE/cp")"
-  export KUBECONFIG
-  ROUTING_BIN=$("$E2E_ROOT/hack/build-routing-server.sh")
-  start_bg routing "$ROUTING_BIN" --listen 127.0.0.1:0
-  ROUTING_URL=$(first_line_matching "$E2E_STATE/logs/routing.log" listening | sed 's/.*"listening":"\([^"]*\)".*/\1/')
+  if [ -n "${E2E_KUBECONFIG:-}" ]; then
+    export KUBECONFIG=$E2E_KUBECONFIG KUBECACHEDIR=$E2E_STATE/kubecache
+    command -v kubectl >/dev/null || PATH=$("$E2E_ROOT/hack/build-k8s-bins.sh"):$PATH
+  else
+    "$E2E_ROOT/hack/local-cp.sh" up "$E2E_STATE/cp" >/dev/null
+    eval "$("$E2E_ROOT/hack/local-cp.sh" env "$E2E_STATE/cp")"
+    export KUBECONFIG
+  fi
+  if [ -n "${E2E_ROUTING_URL:-}" ]; then
+    ROUTING_URL=$E2E_ROUTING_URL
+  else
+    ROUTING_BIN=$("$E2E_ROOT/hack/build-routing-server.sh")
+    start_bg routing "$ROUTING_BIN" --listen 127.0.0.1:0
+    ROUTING_URL=$(first_line_matching "$E2E_STATE/logs/routing.log" listening | sed 's/.*"listening":"\([^"]*\)".*/\1/')
+  fi
   kubectl apply --server-side -f "$E2E_ROOT/crds/" >/dev/null
   kubectl wait --for=condition=Established crd/ipnsrepublishes.republish.cipherbox.io \
     crd/teeepochs.republish.cipherbox.io --timeout=60s >/dev/null
-  kubectl create namespace "$OPERATOR_NS" >/dev/null
+  kubectl get namespace "$OPERATOR_NS" >/dev/null 2>&1 || kubectl create namespace "$OPERATOR_NS" >/dev/null
 }
 
 e2e_teardown() {
   local p
   for p in $(ls "$E2E_STATE/run" 2>/dev/null | sed -n 's/\.pid$//p'); do stop_bg "$p" KILL; done
-  "$E2E_ROOT/hack/local-cp.sh" down "$E2E_STATE/cp" >/dev/null 2>&1 || true
+  if [ -n "${E2E_KUBECONFIG:-}" ]; then
+    # A cluster that outlives the scenario: remove exactly what the scenario applied.
+    kubectl delete -f "$E2E_STATE/manifests" -f "$E2E_STATE/applied" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    kubectl -n "$OPERATOR_NS" delete secret cipherbox-signer-token --ignore-not-found >/dev/null 2>&1 || true
+    kubectl -n "$OPERATOR_NS" delete lease cipherbox-republish --ignore-not-found >/dev/null 2>&1 || true
+  else
+    "$E2E_ROOT/hack/local-cp.sh" down "$E2E_STATE/cp" >/dev/null 2>&1 || true
+  fi
 }
 
 e2e_finish() {
@@ -114,7 +138,8 @@ apply_token_secret() {
 }
 
 apply_epoch() {  # epoch, signer url [grace]
-  cat <<YAML | kubectl apply -f - >/dev/null
+  mkdir -p "$E2E_STATE/applied"
+  cat <<YAML | tee "$E2E_STATE/applied/epoch-$1.yaml" | kubectl apply -f - >/dev/null
 apiVersion: republish.cipherbox.io/v1alpha1
 kind: TeeEpoch
 metadata:
