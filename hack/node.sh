@@ -42,6 +42,7 @@ IMAGE_TAG=${IMAGE_TAG:-node}
 PACKAGES=(containerd runc containernetworking-plugins podman buildah mmdebstrap catatonit nftables)
 NODE_PROCS=(kube-proxy kube-scheduler kube-controller-manager cluster-dns kubelet containerd)
 
+exec 4>&2
 log() { echo "node: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 usage() { echo "usage: $0 up|down|env|status|host-state|demo STATE_DIR" >&2; exit 2; }
@@ -68,7 +69,7 @@ is_running() {
 start_proc() { # name, command...: log in logs/<name>.log
   local name=$1
   shift
-  "$@" </dev/null >>"$LOGS/$name.log" 2>&1 8>&- 9>&- &
+  "$@" </dev/null >>"$LOGS/$name.log" 2>&1 4>&- 8>&- 9>&- &
   echo $! >"$RUN/$name.pid"
   basename "$1" >"$RUN/$name.exe"
 }
@@ -247,7 +248,8 @@ ctr_() { ctr --address "$SOCK" --namespace k8s.io "$@"; }
 
 import_images() {
   local tar name
-  "$HERE/node-images.sh" all
+  # CBX_NODE_BUILD_IMAGES=0: import the images already built, build none.
+  [ "${CBX_NODE_BUILD_IMAGES:-1}" = 0 ] || "$HERE/node-images.sh" all
   for tar in "$CACHE/images"/*.tar; do
     name=$(basename "$tar" .tar)
     # Skip an image containerd already holds with this ID (a warm `up` of a kept state dir).
@@ -261,7 +263,7 @@ import_images() {
 make_cgroup_root() {
   local h
   for h in /sys/fs/cgroup/*/; do
-    case "$h" in */systemd/ | */unified/) continue ;; esac
+    case "$h" in */unified/) continue ;; esac  # (hybrid: only hugetlb there)
     mkdir -p "$h$CGROUP_ROOT"
     if [ -f "$h/cpuset.cpus" ]; then
       cat "$h/cpuset.cpus" >"$h$CGROUP_ROOT/cpuset.cpus"
@@ -362,6 +364,8 @@ EOF
 }
 
 node_ready() {
+  # (wait_for silences the predicate: report on fd 4, the script's stderr)
+  is_running kubelet || { tail -5 "$LOGS/kubelet.log" >&4; die "kubelet exited (see $LOGS/kubelet.log)" 2>&4; }
   [ "$(kubectl_ get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]
 }
 dns_ready() { curl -fsS "http://127.0.0.1:$(cat "$RUN/cluster-dns.ready")/ready"; }
@@ -387,7 +391,7 @@ cmd_up() {
   # ServiceAccount admission on (it mounts the token volume); the API server may call kubelets.
   APISERVER_DISABLE_ADMISSION="" \
     APISERVER_EXTRA_ARGS="--kubelet-client-certificate=$CP/pki/admin.crt --kubelet-client-key=$CP/pki/admin.key --kubelet-preferred-address-types=InternalIP" \
-    "$HERE/local-cp.sh" up "$CP" >&2 9>&-
+    "$HERE/local-cp.sh" up "$CP" >&2 4>&- 9>&-
   api_port=$(sed -n 's/^API_PORT=//p' "$CP/run/ports")
   setup_network "$api_port"
   start_containerd
