@@ -72,6 +72,9 @@ func checkKnobs(k faultKnobs) error {
 	if k.LatencyMs < 0 || k.RetryAfterSeconds < 0 || k.FailNextPuts < 0 || k.FailNextGets < 0 {
 		return fmt.Errorf("latencyMs, retryAfterSeconds and failNext* must not be negative")
 	}
+	if k.RetryAfterForm != retryAfterSecondsForm && k.RetryAfterForm != retryAfterDateForm {
+		return fmt.Errorf("retryAfterForm must be %q or %q", retryAfterSecondsForm, retryAfterDateForm)
+	}
 	return nil
 }
 

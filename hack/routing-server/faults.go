@@ -18,9 +18,27 @@ type faultKnobs struct {
 	LatencyMs         int     `json:"latencyMs"`
 	Status            int     `json:"status"`
 	RetryAfterSeconds int     `json:"retryAfterSeconds"`
+	// RetryAfterForm: "seconds" (default, "Retry-After: 120") or "http-date" (the instant now +
+	// retryAfterSeconds as an IMF-fixdate, "Retry-After: Mon, 30 Nov 2026 12:02:00 GMT").
+	RetryAfterForm string `json:"retryAfterForm"`
 }
 
-func defaultKnobs() faultKnobs { return faultKnobs{Status: http.StatusServiceUnavailable} }
+const (
+	retryAfterSecondsForm = "seconds"
+	retryAfterDateForm    = "http-date"
+)
+
+// retryAfterValue is the Retry-After header value for the knobs' delay and form.
+func retryAfterValue(k faultKnobs, now time.Time) string {
+	if k.RetryAfterForm == retryAfterDateForm {
+		return now.Add(time.Duration(k.RetryAfterSeconds) * time.Second).UTC().Format(http.TimeFormat)
+	}
+	return strconv.Itoa(k.RetryAfterSeconds)
+}
+
+func defaultKnobs() faultKnobs {
+	return faultKnobs{Status: http.StatusServiceUnavailable, RetryAfterForm: retryAfterSecondsForm}
+}
 
 // requestStats counts routing API requests by method and final status code.
 type requestStats struct {
@@ -99,7 +117,7 @@ func (f *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if k.RetryAfterSeconds > 0 {
-		rec.Header().Set("Retry-After", strconv.Itoa(k.RetryAfterSeconds))
+		rec.Header().Set("Retry-After", retryAfterValue(k, time.Now()))
 	}
 	http.Error(rec, "injected fault", k.Status)
 }

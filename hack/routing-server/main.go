@@ -4,7 +4,8 @@
 //
 // usage: routing-server [--listen 127.0.0.1:0] [--put-fail-rate R] [--get-fail-rate R]
 //
-//	[--latency-ms N] [--fail-status CODE] [--retry-after S] [--seed N]
+//	[--latency-ms N] [--fail-status CODE] [--retry-after S] [--retry-after-form seconds|http-date]
+//	[--seed N]
 //
 // Prints one JSON line {"listening":"http://127.0.0.1:PORT"} on stdout once it accepts
 // connections; SIGINT/SIGTERM stop it.
@@ -41,6 +42,8 @@ func run() error {
 	flag.IntVar(&knobs.LatencyMs, "latency-ms", 0, "delay added to every routing request")
 	flag.IntVar(&knobs.Status, "fail-status", knobs.Status, "HTTP status of injected failures")
 	flag.IntVar(&knobs.RetryAfterSeconds, "retry-after", 0, "Retry-After seconds sent with injected failures (0: none)")
+	flag.StringVar(&knobs.RetryAfterForm, "retry-after-form", knobs.RetryAfterForm,
+		"how Retry-After is written: seconds (\"120\") or http-date (now + the delay, IMF-fixdate)")
 	seed := flag.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the fault dice")
 	flag.Parse()
 	if err := checkKnobs(knobs); err != nil {

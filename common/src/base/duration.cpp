@@ -23,6 +23,25 @@ bool read_digits(std::string_view& s, std::string& out) {
   return n > 0;
 }
 
+// whole.frac as a number, by hand: std::stold throws on digit strings too long for a long
+// double (e.g. 5000 nines, or a fraction of 5000 zeros and a one). More than 20 significant whole
+// digits exceed any duration (nullopt); fraction digits past the 19th are below a nanosecond.
+std::optional<long double> decimal_value(const std::string& whole, const std::string& frac) {
+  auto first = whole.find_first_not_of('0');
+  if (first != std::string::npos && whole.size() - first > 20) return std::nullopt;
+  long double number = 0;
+  for (std::size_t i = first == std::string::npos ? whole.size() : first; i < whole.size(); ++i) {
+    number = number * 10 + (whole[i] - '0');
+  }
+  // numerator / 10^digits, both exact in a long double: one correctly rounded division, as stold.
+  long double numerator = 0, denominator = 1;
+  for (std::size_t i = 0; i < frac.size() && i < 19; ++i) {
+    numerator = numerator * 10 + (frac[i] - '0');
+    denominator *= 10;
+  }
+  return number + numerator / denominator;
+}
+
 int read_int(std::string_view s, std::size_t pos, std::size_t len, bool& ok) {
   int v = 0;
   if (pos + len > s.size()) {
@@ -51,15 +70,15 @@ std::optional<Nanos> parse_duration(std::string_view text) {
       has_frac = read_digits(text, frac);
     }
     if (!has_whole && !has_frac) return std::nullopt;
-    long double number = has_whole ? std::stold(whole) : 0;
-    if (has_frac) number += std::stold("0." + frac);
+    auto number = decimal_value(whole, frac);
+    if (!number) return std::nullopt;
     const Unit* unit = nullptr;
     for (const auto& u : kUnits) {
       if (text.starts_with(u.name) && (!unit || u.name.size() > unit->name.size())) unit = &u;
     }
     if (!unit) return std::nullopt;
     text.remove_prefix(unit->name.size());
-    total += number * unit->nanos;
+    total += *number * unit->nanos;
     if (total > 9.2e18L) return std::nullopt;
   }
   return Nanos{static_cast<long long>(total)};

@@ -22,6 +22,15 @@ TEST(DurationTest, RejectsMalformedDurations) {
   }
 }
 
+// Found by fuzz/go_duration_fuzz: digit strings too long for std::stold threw out_of_range.
+TEST(DurationTest, VeryLongNumbersNeitherThrowNorOverflow) {
+  std::string nines(5000, '9'), zeros(5000, '0');
+  EXPECT_NO_THROW(EXPECT_FALSE(parse_duration(nines + "h")));
+  EXPECT_NO_THROW(EXPECT_EQ(parse_duration("0." + zeros + "1h"), Nanos{0}));
+  EXPECT_NO_THROW(EXPECT_EQ(parse_duration(zeros + "5m"), Nanos{5min}));
+  EXPECT_NO_THROW(EXPECT_EQ(parse_duration("1.5" + zeros + "h"), Nanos{90min}));
+}
+
 TEST(DurationTest, FormatsShortestForm) {
   EXPECT_EQ(format_duration(48h), "48h");
   EXPECT_EQ(format_duration(90min), "1h30m");

@@ -6,7 +6,8 @@
 //                                             /api/v1/attestations/verify reads "hex")
 //   200 {"verified": true|false, ...}        or Phala's {"quote": {"verified": …}} or
 //                                             dstack-verifier's {"is_valid": …}
-// Anything else (transport, non-200, no verdict) is UNAVAILABLE / BAD_RESPONSE.
+// Anything else (transport, non-200, not JSON, over kMaxVerifierAnswerBytes, no boolean verdict)
+// is UNAVAILABLE / BAD_RESPONSE; the reason is cut at 1024 bytes.
 #include <chrono>
 #include <string>
 
@@ -14,6 +15,8 @@
 #include "cbx/http/client.h"
 
 namespace cbx::op {
+
+inline constexpr std::size_t kMaxVerifierAnswerBytes = 4 * 1024 * 1024;
 
 struct QuoteVerdict {
   bool verified = false;

@@ -15,10 +15,12 @@ bool RoutingPublisher::blocked(std::size_t index) {
   return now_() < blocked_until_[index];
 }
 
-void RoutingPublisher::note_rate_limit(std::size_t index) {
-  auto wait = endpoints_[index]->last_retry_after().value_or(std::chrono::seconds(30));
+std::chrono::seconds RoutingPublisher::note_rate_limit(std::size_t index,
+                                                       std::optional<std::chrono::seconds> asked) {
+  auto wait = asked.value_or(kDefaultRetryAfter);
   std::lock_guard lock(mutex_);
   blocked_until_[index] = now_() + wait;
+  return wait;
 }
 
 Result<std::optional<Bytes>> RoutingPublisher::resolve(const std::string& name_text) {
@@ -34,16 +36,17 @@ Result<std::optional<Bytes>> RoutingPublisher::resolve(const std::string& name_t
       continue;
     }
     auto answer = endpoints_[i]->resolve(name_text);
-    if (!answer) {
-      if (answer.error().code == "RATE_LIMITED") note_rate_limit(i);
+    auto& found = answer.record;
+    if (!found) {
+      if (found.error().code == "RATE_LIMITED") note_rate_limit(i, answer.retry_after);
       ++failures;
-      last_error = answer.error().message;
+      last_error = found.error().message;
       continue;
     }
-    if (!*answer) continue;
-    auto record = ipns::verify_record_signature(*name, **answer);
+    if (!*found) continue;
+    auto record = ipns::verify_record_signature(*name, **found);
     if (record && (!best || record->sequence > best_sequence)) {
-      best = std::move(**answer);
+      best = std::move(**found);
       best_sequence = record->sequence;
     }
   }
@@ -61,15 +64,15 @@ std::vector<EndpointResult> RoutingPublisher::publish(const std::string& name, B
       results.push_back({url, false, "RATE_LIMITED", "waiting for Retry-After", std::nullopt});
       continue;
     }
-    auto published = endpoints_[i]->publish(name, record);
+    auto answer = endpoints_[i]->publish(name, record);
+    const auto& published = answer.status;
     if (published) {
       results.push_back({url, true, "", "", std::nullopt});
       continue;
     }
     EndpointResult failed{url, false, published.error().code, published.error().message, std::nullopt};
     if (published.error().code == "RATE_LIMITED") {
-      note_rate_limit(i);
-      failed.retry_after = endpoints_[i]->last_retry_after().value_or(std::chrono::seconds(30));
+      failed.retry_after = note_rate_limit(i, answer.retry_after);
     }
     results.push_back(std::move(failed));
   }

@@ -12,6 +12,8 @@
 
 namespace cbx::op {
 
+inline constexpr std::chrono::seconds kDefaultRetryAfter{30};
+
 class RoutingPublisher : public RecordPublisher {
  public:
   using Now = std::function<std::chrono::steady_clock::time_point()>;
@@ -22,7 +24,10 @@ class RoutingPublisher : public RecordPublisher {
 
  private:
   bool blocked(std::size_t index);
-  void note_rate_limit(std::size_t index);
+  // Blocks the endpoint for its Retry-After (kDefaultRetryAfter when it gave none); returns the
+  // wait.
+  std::chrono::seconds note_rate_limit(std::size_t index,
+                                       std::optional<std::chrono::seconds> asked);
 
   std::vector<std::unique_ptr<RoutingClient>> endpoints_;
   Now now_;

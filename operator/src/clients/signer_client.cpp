@@ -1,34 +1,13 @@
 #include "clients/signer_client.h"
 
-#include <nlohmann/json.hpp>
+#include <cctype>
+
+#include "clients/signer_answers.h"
 
 namespace cbx::op {
 namespace {
 
 using nlohmann::json;
-
-std::uint64_t u64_field(const json& obj, const char* key) {
-  if (!obj.contains(key)) return 0;
-  const auto& v = obj[key];
-  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-  if (v.is_string()) {
-    try {
-      return std::stoull(v.get<std::string>());
-    } catch (...) {
-      return 0;
-    }
-  }
-  return 0;
-}
-
-std::string str_field(const json& obj, const char* key) {
-  return obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : std::string{};
-}
-
-std::string event_log_text(const json& r) {
-  if (!r.contains("eventLog")) return "";
-  return r["eventLog"].is_string() ? r["eventLog"].get<std::string>() : r["eventLog"].dump();
-}
 
 json entry_json(const SignEntry& e) {
   return {{"id", e.id},
@@ -42,22 +21,22 @@ json entry_json(const SignEntry& e) {
           {"ttlSeconds", e.ttl_seconds}};
 }
 
-SignResult parse_result(const json& r) {
-  SignResult out;
-  out.id = str_field(r, "id");
-  out.ok = r.value("ok", false);
-  out.record = str_field(r, "record");
-  out.sequence = u64_field(r, "sequence");
-  out.validity = str_field(r, "validity");
-  if (r.contains("rewrapped") && r["rewrapped"].is_object()) {
-    out.rewrapped_epoch = u64_field(r["rewrapped"], "epoch");
-    out.rewrapped_key = str_field(r["rewrapped"], "encryptedKey");
+// "application/json", parameters and letter case aside.
+bool is_json_type(const std::string& content_type) {
+  std::string type;
+  for (char c : content_type.substr(0, content_type.find(';'))) {
+    if (c != ' ' && c != '\t')
+      type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  if (r.contains("error") && r["error"].is_object()) {
-    out.error_code = str_field(r["error"], "code");
-    out.error_message = str_field(r["error"], "message");
-  }
-  return out;
+  return type == "application/json";
+}
+
+template <class Entry>
+std::vector<std::string> ids_of(const std::vector<Entry>& entries) {
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const auto& e : entries) ids.push_back(e.id);
+  return ids;
 }
 
 }  // namespace
@@ -76,17 +55,18 @@ Result<json> SignerClient::call(const std::string& method, const std::string& pa
       "Authorization", "Bearer " + std::string(token_.data(), token_.data() + token_.size()));
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   auto response = transport_.request(request);
-  if (!response) return make_error("UNAVAILABLE", base_url_ + ": " + response.error().message);
-  auto parsed = json::parse(response->body, nullptr, false);
-  std::string signer_code = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
-                                ? str_field(parsed["error"], "code") + ": " + str_field(parsed["error"], "message")
-                                : std::string{};
-  std::string code = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
-                         ? str_field(parsed["error"], "code")
-                         : std::string{};
+  if (!response) {
+    bool too_large = response.error().code == "TOO_LARGE";
+    return make_error(too_large ? "BAD_RESPONSE" : "UNAVAILABLE",
+                      base_url_ + ": " + response.error().message);
+  }
+  auto parsed = parse_answer_object(response->body);
+  auto refusal = parsed ? parse_refusal(*parsed) : std::nullopt;
+  std::string code = refusal ? refusal->code : std::string{};
+  std::string signer_code = refusal ? refusal->code + ": " + refusal->message : std::string{};
   if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID" ||
       (code == "UNKNOWN_EPOCH" && path == "/v1/rewrap")) {
-    return make_error(code, base_url_ + path + ": " + str_field(parsed["error"], "message"));
+    return make_error(code, base_url_ + path + ": " + refusal->message);
   }
   if (response->status == 401 || response->status == 403) {
     return make_error("UNAUTHORIZED", base_url_ + " refused the token (" + signer_code + ")");
@@ -98,9 +78,10 @@ Result<json> SignerClient::call(const std::string& method, const std::string& pa
     return make_error("REJECTED", base_url_ + path + " answered " +
                                       std::to_string(response->status) + " " + signer_code);
   }
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return make_error("BAD_RESPONSE", base_url_ + path + " did not answer a JSON object");
+  if (!is_json_type(response->header("Content-Type").value_or(""))) {
+    return make_error("BAD_RESPONSE", base_url_ + path + " did not answer application/json");
   }
+  if (!parsed) return make_error("BAD_RESPONSE", base_url_ + path + ": " + parsed.error().message);
   return parsed;
 }
 
@@ -110,28 +91,17 @@ Result<std::vector<SignResult>> SignerClient::sign(std::uint64_t current_epoch,
   for (const auto& e : entries) body["entries"].push_back(entry_json(e));
   auto response = call("POST", "/v1/sign", body.dump());
   if (!response) return response.error();
-  if (!response->contains("results") || !(*response)["results"].is_array()) {
-    return make_error("BAD_RESPONSE", "sign response has no results array");
-  }
-  std::vector<SignResult> out;
-  for (const auto& r : (*response)["results"]) out.push_back(parse_result(r));
-  return out;
+  auto results = parse_sign_answer(*response, ids_of(entries));
+  if (!results)
+    return make_error("BAD_RESPONSE", base_url_ + "/v1/sign: " + results.error().message);
+  return results;
 }
 
 Result<EpochPublicKey> SignerClient::epoch_public_key(std::uint64_t epoch,
                                                       const std::string& nonce_hex) {
   auto response = call("GET", "/v1/epochs/" + std::to_string(epoch) + "/public-key?nonce=" + nonce_hex, "");
   if (!response) return response.error();
-  const auto& r = *response;
-  EpochPublicKey out{u64_field(r, "epoch"),       str_field(r, "publicKey"),
-                     str_field(r, "reportData"),  str_field(r, "quote"),
-                     event_log_text(r),
-                     str_field(r, "composeHash"), str_field(r, "appId"),
-                     r.value("simulated", false)};
-  if (out.public_key_hex.size() != 130) {
-    return make_error("BAD_RESPONSE", "epoch public key is not a 65-byte uncompressed key");
-  }
-  return out;
+  return parse_public_key_answer(*response);
 }
 
 Result<json> SignerClient::info() { return call("GET", "/v1/info", ""); }
@@ -151,24 +121,11 @@ Result<std::vector<RewrapResult>> SignerClient::rewrap(const RewrapTarget& targe
   }
   auto response = call("POST", "/v1/rewrap", body.dump());
   if (!response) return response.error();
-  if (!response->contains("results") || !(*response)["results"].is_array()) {
-    return make_error("BAD_RESPONSE", "rewrap response has no results array");
+  auto results = parse_rewrap_answer(*response, ids_of(entries));
+  if (!results) {
+    return make_error("BAD_RESPONSE", base_url_ + "/v1/rewrap: " + results.error().message);
   }
-  std::vector<RewrapResult> out;
-  for (const auto& r : (*response)["results"]) {
-    if (!r.is_object()) return make_error("BAD_RESPONSE", "rewrap result is not an object");
-    RewrapResult result;
-    result.id = str_field(r, "id");
-    result.ok = r.value("ok", false);
-    result.epoch = u64_field(r, "epoch");
-    result.encrypted_key = str_field(r, "encryptedKey");
-    if (r.contains("error") && r["error"].is_object()) {
-      result.error_code = str_field(r["error"], "code");
-      result.error_message = str_field(r["error"], "message");
-    }
-    out.push_back(std::move(result));
-  }
-  return out;
+  return results;
 }
 
 }  // namespace cbx::op

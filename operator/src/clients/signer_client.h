@@ -1,13 +1,12 @@
 #pragma once
 // Client of the signer API v1 (DESIGN §5): POST /v1/sign, POST /v1/rewrap,
-// GET /v1/epochs/{n}/public-key, GET /v1/info. Bearer token on every /v1 call. Per-entry errors come back in the results; only
-// a failed exchange (transport, non-200) is an Error.
+// GET /v1/epochs/{n}/public-key, GET /v1/info. Bearer token on every /v1 call. Per-entry errors
+// come back in the results; only a failed exchange (transport, non-200) is an Error.
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/result.h"
 #include "cbx/base/secret_bytes.h"
@@ -77,8 +76,10 @@ struct RewrapResult {
 
 class SignerClient {
  public:
-  // Error codes: UNAUTHORIZED (401/403), UNAVAILABLE (transport, 5xx), BAD_RESPONSE,
-  // REJECTED (other 4xx, with the signer's error code in the message).
+  // Error codes: UNAUTHORIZED (401/403), UNAVAILABLE (transport, 5xx), REJECTED (other 4xx,
+  // with the signer's error code in the message), BAD_RESPONSE (the answer breaks the protocol:
+  // not application/json, not a JSON object, over kMaxSignerAnswerBytes, a field of the wrong
+  // type or size, or not exactly one result per entry sent; see signer_answers.h).
   SignerClient(http::HttpTransport& transport, std::string base_url, SecretBytes token,
                std::chrono::milliseconds timeout = std::chrono::seconds(30));
 

@@ -3,9 +3,9 @@
 // demand. The same client runs against the real boxo routing server in the integration tests.
 #include "clients/routing_client.h"
 
-#include <deque>
-
 #include <gtest/gtest.h>
+
+#include <deque>
 
 namespace cbx::op {
 namespace {
@@ -46,7 +46,7 @@ TEST(RoutingClientTest, PublishPutsTheRecordWithTheIpnsMediaType) {
   Fixture f;
   f.transport.answers.push_back(answer(200));
   Bytes record{1, 2, 3};
-  ASSERT_TRUE(f.client.publish("k51abc", record));
+  ASSERT_TRUE(f.client.publish("k51abc", record).status);
   ASSERT_EQ(f.transport.seen.size(), 1u);
   EXPECT_EQ(f.transport.seen[0].method, "PUT");
   EXPECT_EQ(f.transport.seen[0].url, "http://127.0.0.1:1/routing/v1/ipns/k51abc");
@@ -59,7 +59,7 @@ TEST(RoutingClientTest, TransportErrorsAndServerErrorsAreRetriedWithGrowingDelay
   f.transport.answers.push_back(make_error("TRANSPORT", "connection reset"));
   f.transport.answers.push_back(answer(503, "busy"));
   f.transport.answers.push_back(answer(200));
-  EXPECT_TRUE(f.client.publish("k51abc", Bytes{1}));
+  EXPECT_TRUE(f.client.publish("k51abc", Bytes{1}).status);
   EXPECT_EQ(f.transport.seen.size(), 3u);
   ASSERT_EQ(f.sleeps.size(), 2u);
   EXPECT_LT(f.sleeps[0], f.sleeps[1]);
@@ -68,7 +68,7 @@ TEST(RoutingClientTest, TransportErrorsAndServerErrorsAreRetriedWithGrowingDelay
 TEST(RoutingClientTest, GivesUpAsUnavailableAfterTheLastAttempt) {
   Fixture f;
   for (int i = 0; i < 3; ++i) f.transport.answers.push_back(answer(500, "boom"));
-  auto r = f.client.publish("k51abc", Bytes{1});
+  auto r = f.client.publish("k51abc", Bytes{1}).status;
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "UNAVAILABLE");
   EXPECT_NE(r.error().message.find("500"), std::string::npos);
@@ -77,21 +77,21 @@ TEST(RoutingClientTest, GivesUpAsUnavailableAfterTheLastAttempt) {
 TEST(RoutingClientTest, RejectedRecordsAreNotRetried) {
   Fixture f;
   f.transport.answers.push_back(answer(400, "provided record is invalid: signature"));
-  auto r = f.client.publish("k51abc", Bytes{1});
+  auto r = f.client.publish("k51abc", Bytes{1}).status;
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "REJECTED");
   EXPECT_EQ(f.transport.seen.size(), 1u);
 }
 
-TEST(RoutingClientTest, RateLimitReportsRetryAfter) {
+TEST(RoutingClientTest, RateLimitReportsRetryAfterInThatCallsAnswer) {
   Fixture f;
   auto limited = answer(429);
   limited.headers.emplace_back("Retry-After", "17");
   f.transport.answers.push_back(limited);
   auto r = f.client.publish("k51abc", Bytes{1});
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "RATE_LIMITED");
-  EXPECT_EQ(f.client.last_retry_after(), std::chrono::seconds(17));
+  ASSERT_FALSE(r.status);
+  EXPECT_EQ(r.status.error().code, "RATE_LIMITED");
+  EXPECT_EQ(r.retry_after, std::chrono::seconds(17));
 }
 
 TEST(RoutingClientTest, ResolveReadsOnlyIpnsRecordsAsFound) {
@@ -99,14 +99,14 @@ TEST(RoutingClientTest, ResolveReadsOnlyIpnsRecordsAsFound) {
   f.transport.answers.push_back(answer(200, "rec", kIpnsRecordMediaType));
   f.transport.answers.push_back(answer(200, "delegate error: not found", "text/plain"));
   f.transport.answers.push_back(answer(404));
-  auto found = f.client.resolve("k51abc");
+  auto found = f.client.resolve("k51abc").record;
   ASSERT_TRUE(found && *found);
   EXPECT_EQ(to_string(**found), "rec");
   EXPECT_EQ(http::find_header(f.transport.seen[0].headers, "accept"), kIpnsRecordMediaType);
-  auto plain = f.client.resolve("k51abc");
+  auto plain = f.client.resolve("k51abc").record;
   ASSERT_TRUE(plain);
   EXPECT_FALSE(*plain);
-  auto missing = f.client.resolve("k51abc");
+  auto missing = f.client.resolve("k51abc").record;
   ASSERT_TRUE(missing);
   EXPECT_FALSE(*missing);
 }

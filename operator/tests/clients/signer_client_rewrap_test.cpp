@@ -29,6 +29,7 @@ http::Response response(int status, std::string body) {
   http::Response r;
   r.status = status;
   r.body = std::move(body);
+  r.headers.emplace_back("Content-Type", "application/json");
   return r;
 }
 

@@ -54,8 +54,8 @@ TEST(RoutingServerTest, PublishedRecordResolvesByteIdentical) {
   RoutingClient client(*http, server.url);
   SignedFolder folder;
   auto record = folder.record(5);
-  ASSERT_TRUE(client.publish(folder.name.text(), record));
-  auto resolved = client.resolve(folder.name.text());
+  ASSERT_TRUE(client.publish(folder.name.text(), record).status);
+  auto resolved = client.resolve(folder.name.text()).record;
   ASSERT_TRUE(resolved) << resolved.error().message;
   ASSERT_TRUE(*resolved);
   EXPECT_EQ(**resolved, record);
@@ -66,7 +66,7 @@ TEST(RoutingServerTest, UnknownNameResolvesToNothing) {
   auto http = transport();
   RoutingClient client(*http, server.url);
   SignedFolder folder;
-  auto resolved = client.resolve(folder.name.text());
+  auto resolved = client.resolve(folder.name.text()).record;
   ASSERT_TRUE(resolved) << resolved.error().message;
   EXPECT_FALSE(*resolved);
 }
@@ -78,7 +78,7 @@ TEST(RoutingServerTest, TamperedRecordIsRejectedNotRetried) {
   SignedFolder folder;
   auto record = folder.record(1);
   record[record.size() - 3] ^= 1;  // inside the signed CBOR
-  auto published = client.publish(folder.name.text(), record);
+  auto published = client.publish(folder.name.text(), record).status;
   ASSERT_FALSE(published);
   EXPECT_EQ(published.error().code, "REJECTED");
 }
@@ -89,9 +89,9 @@ TEST(RoutingServerTest, InjectedServerErrorsAreRetriedUntilOneGoesThrough) {
   RoutingClient client(*http, server.url, RoutingOptions{5s, 8, 1ms});
   SignedFolder folder;
   for (std::uint64_t seq = 1; seq <= 10; ++seq) {
-    ASSERT_TRUE(client.publish(folder.name.text(), folder.record(seq))) << seq;
+    ASSERT_TRUE(client.publish(folder.name.text(), folder.record(seq)).status) << seq;
   }
-  auto resolved = client.resolve(folder.name.text());
+  auto resolved = client.resolve(folder.name.text()).record;
   ASSERT_TRUE(resolved && *resolved);
   EXPECT_EQ(ipns::unmarshal_record(**resolved)->sequence, 10u);
 }
@@ -114,6 +114,30 @@ TEST(RoutingServerTest, RateLimitedEndpointIsSkippedUntilRetryAfter) {
   auto best = publisher.resolve(folder.name.text());
   ASSERT_TRUE(best && *best);
   EXPECT_EQ(ipns::unmarshal_record(**best)->sequence, 2u);
+}
+
+// The server's 429 in both Retry-After forms (delay-seconds and HTTP-date, RFC 9110): each call
+// reports the delay, from the date relative to now.
+TEST(RoutingServerTest, RetryAfterIsReadInBothForms) {
+  RoutingServer seconds({"--put-fail-rate=1", "--fail-status=429", "--retry-after=120"});
+  RoutingServer date({"--put-fail-rate=1", "--fail-status=429", "--retry-after=120",
+                      "--retry-after-form=http-date"});
+  auto http = transport();
+  SignedFolder folder;
+  RoutingClient by_seconds(*http, seconds.url);
+  auto a = by_seconds.publish(folder.name.text(), folder.record(1));
+  ASSERT_FALSE(a.status);
+  EXPECT_EQ(a.status.error().code, "RATE_LIMITED");
+  EXPECT_EQ(a.retry_after, 120s);
+  RoutingClient by_date(*http, date.url);
+  auto b = by_date.publish(folder.name.text(), folder.record(1));
+  ASSERT_FALSE(b.status);
+  EXPECT_EQ(b.status.error().code, "RATE_LIMITED");
+  ASSERT_TRUE(b.retry_after);
+  // An HTTP-date has whole seconds: the delay is 119 or 120 s depending on where in a second the
+  // server and the client read their clocks.
+  EXPECT_GE(*b.retry_after, 118s);
+  EXPECT_LE(*b.retry_after, 120s);
 }
 
 }  // namespace

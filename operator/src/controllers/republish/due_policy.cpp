@@ -33,7 +33,11 @@ std::optional<DueVerdict> suspended(const IpnsRepublish& obj, SysTime) {
 std::optional<DueVerdict> pending_record(const IpnsRepublish& obj, SysTime now) {
   const auto& pending = obj.status.pending;
   if (!pending) return std::nullopt;
-  if (pending->valid_until - now >= obj.spec.lifetime / 2) {
+  // Half the lifetime the record really has: a signer may have capped it below spec.lifetime.
+  auto lifetime = obj.spec.lifetime;
+  if (pending->signed_at != SysTime{})
+    lifetime = std::min(lifetime, pending->valid_until - pending->signed_at);
+  if (pending->valid_until - now >= lifetime / 2) {
     return DueVerdict{DueAction::kPublishPending, reason::kPendingUnpublished, std::nullopt};
   }
   return DueVerdict{DueAction::kSign, reason::kPendingNearExpiry, std::nullopt};
@@ -78,6 +82,14 @@ Nanos failure_backoff(std::uint32_t failures, const std::string& key, const Back
   delay = std::min(delay, policy.max);
   double cut = policy.jitter * unit_fraction(key, failures);
   return Nanos{static_cast<Nanos::rep>(static_cast<double>(delay.count()) * (1.0 - cut))};
+}
+
+Nanos effective_interval(const IpnsRepublishSpec& spec, Nanos record_lifetime) {
+  if (record_lifetime >= spec.lifetime || spec.lifetime <= Nanos{0}) return spec.interval;
+  double ratio = std::max(0.0, static_cast<double>(record_lifetime.count()) /
+                                   static_cast<double>(spec.lifetime.count()));
+  auto scaled = Nanos{static_cast<Nanos::rep>(static_cast<double>(spec.interval.count()) * ratio)};
+  return std::max<Nanos>(scaled, std::chrono::minutes(1));
 }
 
 SysTime next_republish_at(const std::string& key, SysTime published_at, Nanos interval) {

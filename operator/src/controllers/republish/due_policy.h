@@ -42,6 +42,11 @@ Nanos failure_backoff(std::uint32_t failures, const std::string& key, const Back
 
 DueVerdict evaluate_due(const IpnsRepublish& obj, SysTime now, const BackoffPolicy& backoff);
 
+// spec.interval, or — when the record really carries a shorter validity than spec.lifetime (a
+// signer capped it) — the interval scaled by the same ratio, so the record is still republished
+// as early in its life as the spec intended; at least 1 min.
+Nanos effective_interval(const IpnsRepublishSpec& spec, Nanos record_lifetime);
+
 // nextRepublishAt = publishedAt + interval - jitter, jitter 0-10 % of interval, fixed per key
 // and publication so every replica agrees.
 SysTime next_republish_at(const std::string& key, SysTime published_at, Nanos interval);

@@ -1,6 +1,7 @@
 #include "controllers/republish/republish_reconciler.h"
 
 #include "cbx/base/log.h"
+#include "controllers/republish/signed_record_check.h"
 #include "controllers/republish/signing_plan.h"
 #include "controllers/republish/status_transitions.h"
 
@@ -121,22 +122,17 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
   obj = std::move(*reserved);
 
   auto signed_result = deps_.signer.sign(epoch.signer, epoch.epoch, entry_for(obj, *plan));
-  if (!signed_result) {
-    return fail(std::move(obj), "SignerUnavailable", signed_result.error().message, now);
+  auto record = accept_sign_outcome(obj, *plan, epoch.epoch, signed_result, now);
+  if (!record) {
+    const auto& [why, message] = record.error();
+    if (why != reason::kSignerUnavailable) deps_.events.emit(obj, true, why, message);
+    return fail(std::move(obj), why, message, now);
   }
-  if (!signed_result->ok) {
-    deps_.events.emit(obj, true, signed_result->error_code, signed_result->error_message);
-    return fail(std::move(obj), signed_result->error_code, signed_result->error_message, now);
-  }
-  SignedRecord record{signed_result->record, std::nullopt};
-  if (signed_result->rewrapped_epoch) {
-    record.rewrapped = EncryptedKeyRef{*signed_result->rewrapped_epoch, signed_result->rewrapped_key};
-  }
-  auto stored = deps_.status.write_status(obj, store_signed(obj, *plan, record, now));
+  auto stored = deps_.status.write_status(obj, store_signed(obj, *plan, *record, now));
   if (!stored) return stored.error();
-  if (record.rewrapped) {
+  if (record->rewrapped) {
     deps_.events.emit(*stored, false, "KeyMigrated",
-                      "key re-encrypted to epoch " + std::to_string(record.rewrapped->epoch));
+                      "key re-encrypted to epoch " + std::to_string(record->rewrapped->epoch));
   }
   return publish_pending(std::move(*stored), now);
 }

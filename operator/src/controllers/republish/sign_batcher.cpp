@@ -1,5 +1,6 @@
 #include "controllers/republish/sign_batcher.h"
 
+#include <exception>
 #include <unordered_map>
 
 namespace cbx::op {
@@ -97,22 +98,43 @@ void SignBatcher::worker_loop() {
   }
 }
 
+Result<std::vector<SignResult>> SignBatcher::send_guarded(const Batch& batch,
+                                                          const std::vector<SignEntry>& entries) {
+  // Whatever a signer answers must not end the process: an exception escaping this worker thread
+  // would be std::terminate.
+  try {
+    return send_(batch.signer, batch.epoch, entries);
+  } catch (const std::exception& e) {
+    return make_error("BAD_RESPONSE",
+                      std::string("the signer's answer could not be read: ") + e.what());
+  } catch (...) {
+    return make_error("BAD_RESPONSE", "the signer's answer could not be read");
+  }
+}
+
 void SignBatcher::send(Batch& batch) {
   std::vector<SignEntry> entries;
   entries.reserve(batch.waiters.size());
   for (auto* w : batch.waiters) entries.push_back(w->entry);
   if (observer_) observer_(entries.size());
-  auto results = send_(batch.signer, batch.epoch, entries);
+  auto results = send_guarded(batch, entries);
   if (!results) {
     for (auto* w : batch.waiters) w->promise.set_value(results.error());
     return;
   }
   std::unordered_map<std::string, SignResult*> by_id;
-  for (auto& r : *results) by_id[r.id] = &r;
+  std::unordered_map<std::string, int> count;
+  for (auto& r : *results) {
+    by_id[r.id] = &r;
+    ++count[r.id];
+  }
   for (auto* w : batch.waiters) {
     auto it = by_id.find(w->entry.id);
     if (it == by_id.end()) {
       w->promise.set_value(make_error("BAD_RESPONSE", "signer returned no result for this entry"));
+    } else if (count[w->entry.id] > 1) {
+      w->promise.set_value(
+          make_error("BAD_RESPONSE", "signer returned two results for this entry"));
     } else {
       w->promise.set_value(*it->second);
     }

@@ -1,7 +1,9 @@
 #pragma once
 // Groups concurrent sign requests per (signer, epoch) into batches of at most max_batch entries,
 // sent after a short linger, with at most max_in_flight batches on the wire (DESIGN §9). Each
-// reconcile worker blocks in sign() until its entry's batch has come back.
+// reconcile worker blocks in sign() until its entry's batch has come back. A failed or unreadable
+// answer (even one that throws) fails the entries of that batch: BAD_RESPONSE when the answer
+// breaks the protocol, the sender's error otherwise.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -58,6 +60,8 @@ class SignBatcher : public RecordSigner {
   void dispatch_loop();
   void worker_loop();
   void send(Batch& batch);
+  Result<std::vector<SignResult>> send_guarded(const Batch& batch,
+                                               const std::vector<SignEntry>& entries);
   bool take_ready_locked(std::chrono::steady_clock::time_point now, Batch& out,
                          std::chrono::steady_clock::time_point& next_deadline);
 

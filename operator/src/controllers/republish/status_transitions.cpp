@@ -13,6 +13,22 @@ void set_deviation_conditions(IpnsRepublishStatus& st, const IpnsRepublish& obj,
                 network_ahead ? plan.deviation_message : "", obj.generation, now);
 }
 
+// A record more than a minute shorter than asked was capped by the signer (clock skew between
+// the operator and the signer is well below that).
+void note_lifetime_cap(IpnsRepublishStatus& st, const IpnsRepublish& obj, SysTime asked,
+                       SysTime got, SysTime now) {
+  bool capped = got + std::chrono::minutes(1) < asked;
+  if (!capped && !find_condition(st.conditions, condition::kLifetimeCapped)) return;
+  std::string message = capped ? "the signer capped the record's validity at " +
+                                     format_rfc3339(got) + " (spec.lifetime " +
+                                     format_duration(obj.spec.lifetime) + " asked until " +
+                                     format_rfc3339(asked) + "); republishing every " +
+                                     format_duration(effective_interval(obj.spec, got - now))
+                               : "";
+  set_condition(st.conditions, condition::kLifetimeCapped, capped,
+                capped ? "SignerCap" : "AsRequested", message, obj.generation, now);
+}
+
 }  // namespace
 
 IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan& plan, SysTime now) {
@@ -30,8 +46,10 @@ IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan
 IpnsRepublishStatus store_signed(const IpnsRepublish& obj, const SigningPlan& plan,
                                  const SignedRecord& signed_record, SysTime now) {
   IpnsRepublishStatus st = obj.status;
-  st.pending = PendingRecord{plan.sequence, signed_record.record_base64, plan.valid_until, now,
-                             plan.value};
+  auto valid_until = signed_record.valid_until.value_or(plan.valid_until);
+  st.pending =
+      PendingRecord{plan.sequence, signed_record.record_base64, valid_until, now, plan.value};
+  note_lifetime_cap(st, obj, plan.valid_until, valid_until, now);
   if (signed_record.rewrapped) {
     st.migrated_key = signed_record.rewrapped;
     st.key_epoch = signed_record.rewrapped->epoch;
@@ -54,7 +72,8 @@ IpnsRepublishStatus mark_published(const IpnsRepublish& obj, SysTime now) {
   st.last_record = p.record;
   st.last_published_at = std::chrono::floor<std::chrono::seconds>(now);
   st.valid_until = p.valid_until;
-  st.next_republish_at = next_republish_at(obj.key(), *st.last_published_at, obj.spec.interval);
+  st.next_republish_at = next_republish_at(
+      obj.key(), *st.last_published_at, effective_interval(obj.spec, p.valid_until - p.signed_at));
   st.pending.reset();
   st.failures = Failures{};
   const auto* ready = find_condition(st.conditions, condition::kReady);

@@ -20,6 +20,9 @@ inline constexpr char kPublished[] = "Published";
 inline constexpr char kKeyCurrent[] = "KeyCurrent";
 inline constexpr char kStalled[] = "Stalled";
 inline constexpr char kNetworkAhead[] = "NetworkAhead";
+// True when the signer shortened the record's validity below spec.lifetime (its --max-lifetime);
+// the schedule then follows the validity the record really carries.
+inline constexpr char kLifetimeCapped[] = "LifetimeCapped";
 }  // namespace condition
 
 inline constexpr std::uint32_t kStalledAfterFailures = 5;
@@ -27,8 +30,8 @@ inline constexpr std::uint32_t kStalledAfterFailures = 5;
 // What the KeyCurrent condition says about the folder's key (see controllers/epoch/signer_choice).
 struct KeyState {
   bool current = false;
-  std::string reason;  // KeyCurrent | KeyOnOlderEpoch | KeyMigrationPending | KeyMigrationRequired |
-                       // EpochNotReady | NoActiveEpoch
+  std::string reason;  // KeyCurrent | KeyOnOlderEpoch | KeyMigrationPending | KeyMigrationRequired
+                       // | EpochNotReady | NoActiveEpoch
   std::string message;
 };
 
@@ -38,6 +41,7 @@ KeyState key_state_for(const IpnsRepublish& obj, std::uint64_t active_epoch);
 struct SignedRecord {
   std::string record_base64;
   std::optional<EncryptedKeyRef> rewrapped;  // key re-encrypted to a newer epoch by the signer
+  std::optional<SysTime> valid_until = std::nullopt;  // what the record really carries (capped)
 };
 
 // Reserve plan.sequence and mark the generation / manual trigger as handled.
