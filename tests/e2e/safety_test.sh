@@ -142,9 +142,11 @@ check "routing history: every record valid, sequences never go down, no sequence
 
 # --- (13) Per-epoch series go with the last folder on the epoch and with its retirement. ---
 kubectl delete ipnsrepublish --all -A --wait=true >/dev/null
+# The whole page first: `curl | grep -q` would let a failed scrape (or grep's early exit, a
+# SIGPIPE under pipefail) look like an absent series.
 metrics() { curl -fsS "http://127.0.0.1:$PROBE_PORT/metrics"; }
-has_series() { metrics | grep -q "^$1"; }
-lacks_series() { ! metrics | grep -q "^$1"; }
+has_series() { local page; page=$(metrics) || return 1; grep -qF "$1" <<<"$page"; }
+lacks_series() { local page; page=$(metrics) || return 1; ! grep -qF "$1" <<<"$page"; }
 new_folder meter "$CID_A" 1
 check "meter: published" eventually 60 status_is meter publishedSequence 2
 check "metrics: epoch 1 validity deadline shown" eventually 20 has_series 'cipherbox_record_valid_until_earliest_seconds{epoch="1"}'
