@@ -25,8 +25,21 @@ expect_exit 2 --listen nonsense --token-file "$dir/token" --insecure-simulator -
 expect_exit 2 --listen 127.0.0.1:0 --token-file "$dir/token" --insecure-simulator --simulator-seed-file "$dir/seed" --max-lifetime forever
 expect_exit 2 --listen 127.0.0.1:0 --token-file "$dir/token" --insecure-simulator --simulator-seed-file "$dir/seed" --authority-public-key abcd
 
+# The rotation-authority key comes only from the flag (measured in the compose file): a key in the
+# environment is refused, with or without the flag, even when it is well-formed.
+authority=$(printf 'ab%.0s' $(seq 32))
+for extra in "" "--authority-public-key $authority" "--authority-public-key none"; do
+  # shellcheck disable=SC2086
+  # (timeout: a signer that wrongly starts would otherwise serve forever)
+  CBX_AUTHORITY_PUBLIC_KEY=$authority timeout 10 "$bin" --listen 127.0.0.1:0 --token-file "$dir/token" \
+    --insecure-simulator --simulator-seed-file "$dir/seed" $extra >/dev/null 2>"$dir/env-log" </dev/null
+  got=$?
+  [ "$got" -eq 2 ] || fail "exit $got (want 2) with CBX_AUTHORITY_PUBLIC_KEY in the environment $extra"
+  grep -q 'CBX_AUTHORITY_PUBLIC_KEY is set' "$dir/env-log" || fail "no reason given for the env key"
+done
+
 "$bin" --listen 127.0.0.1:0 --token-file "$dir/token" --insecure-simulator \
-  --simulator-seed-file "$dir/seed" 2>"$dir/log" &
+  --simulator-seed-file "$dir/seed" --authority-public-key none 2>"$dir/log" &
 pid=$!
 for _ in $(seq 100); do grep -q '"msg":"listening"' "$dir/log" && break; sleep 0.1; done
 line=$(grep '"msg":"listening"' "$dir/log") || fail "no listening line"

@@ -1,5 +1,6 @@
 #pragma once
 // Accepts connections on one endpoint and hands each to its own Session on its own strand.
+#include <algorithm>
 #include <memory>
 
 #include "http_server/session.h"
@@ -47,13 +48,19 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
       return;
     }
     if (state_->stopping) return;  // socket closes as it goes out of scope
-    auto session = std::make_shared<Session<Protocol>>(std::move(socket), state_);
-    if (state_->count() >= state_->options.max_connections) {
-      session->reject();
-    } else {
-      session->run();
-    }
+    admit(std::move(socket));
     do_accept();
+  }
+
+  // Under the cap: serve. At the cap: evict the session that waited longest for its client, or,
+  // when every session is busy, answer 503 (a bounded number at a time; beyond that, just close).
+  void admit(typename Protocol::socket socket) {
+    auto admission = state_->admit();
+    if (admission.victim) admission.victim->evict();
+    auto session = std::make_shared<Session<Protocol>>(std::move(socket), state_);
+    if (admission.admit) return session->run();
+    auto max_rejecting = std::max<std::size_t>(state_->options.max_connections, 64);
+    if (state_->rejecting.load() < max_rejecting) session->reject();
   }
 
   net::io_context& ioc_;

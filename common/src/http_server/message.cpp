@@ -22,7 +22,7 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
-std::optional<std::string> Request::query_param(std::string_view name) const {
+std::optional<std::string_view> Request::raw_query_param(std::string_view name) const {
   std::string_view rest = query();
   while (!rest.empty()) {
     auto amp = rest.find('&');
@@ -31,10 +31,16 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     auto eq = pair.find('=');
     std::string_view key = pair.substr(0, eq);
     if (key != name) continue;
-    if (eq == std::string_view::npos) return std::string{};
-    return percent_decode(pair.substr(eq + 1));
+    if (eq == std::string_view::npos) return std::string_view{};
+    return pair.substr(eq + 1);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  auto raw = raw_query_param(name);
+  if (!raw) return std::nullopt;
+  return percent_decode(*raw);
 }
 
 Response json_response(unsigned status, const nlohmann::json& body) {

@@ -38,17 +38,26 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   Session(typename Protocol::socket&& socket, std::shared_ptr<ServerState> state)
       : stream_(std::move(socket)), state_(std::move(state)) {}
-  ~Session() override { state_->remove(this); }
+  ~Session() override {
+    if (rejected_) {
+      --state_->rejecting;
+    } else {
+      state_->remove(this);
+    }
+  }
 
+  // Admitted: takes a slot under the connection cap and serves requests.
   void run() {
     state_->add(this, this->weak_from_this());
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::do_read_header, this->shared_from_this()));
   }
 
-  // Over the connection cap: answer 503 without reading and close.
+  // Over the connection cap: answer 503 without reading and close. Takes no slot; counted in
+  // state.rejecting instead.
   void reject() {
-    state_->add(this, this->weak_from_this());
+    rejected_ = true;
+    ++state_->rejecting;
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       self->write_error_and_close(503, "TOO_MANY_CONNECTIONS", "too many connections");
     });
@@ -56,22 +65,42 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void close_if_idle() override {
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if (self->reading_) {
-        beast::error_code ec;
-        self->stream_.socket().close(ec);
-      }
+      if (self->phase_ != Phase::busy) self->close_socket();
+    });
+  }
+
+  void evict() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->phase_ == Phase::busy) return self->state_->eviction_refused(self.get());
+      self->close_socket();
     });
   }
 
  private:
+  // waiting: reading a request or lingering after an error answer (the client decides how long
+  // that takes: evictable, closed at shutdown); busy: handling a request or writing its answer.
+  enum class Phase { waiting, busy };
+
   const ServerOptions& opts() const { return state_->options; }
+
+  void set_phase(Phase phase) {
+    if (phase_ == phase) return;
+    phase_ = phase;
+    if (!rejected_) state_->set_waiting(this, phase == Phase::waiting);
+  }
+
+  void close_socket() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
 
   void do_read_header() {
     if (state_->stopping) return do_close();
-    reading_ = true;
+    set_phase(Phase::waiting);
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(opts().header_limit));
     parser_->body_limit(opts().body_limit);
+    // One deadline for the whole phase, however the bytes trickle in (each phase below too).
     stream_.expires_after(opts().header_timeout);
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
@@ -102,7 +131,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void on_read_body(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    reading_ = false;
+    set_phase(Phase::busy);
     BeastRequest req = parser_->release();
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
@@ -111,7 +140,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void on_read_error(beast::error_code ec) {
-    reading_ = false;
     if (ec == bhttp::error::body_limit) {
       return write_error_and_close(413, "BODY_TOO_LARGE", "request body exceeds the limit");
     }
@@ -130,6 +158,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void write(BeastResponse&& res) {
+    set_phase(Phase::busy);
     res_ = std::move(res);
     stream_.expires_after(opts().write_timeout);
     bhttp::async_write(stream_, res_,
@@ -137,34 +166,42 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void on_write(beast::error_code ec, std::size_t) {
-    if (!ec && linger_) return do_lingering_close();
+    if (!ec && linger_) return start_lingering_close();
     if (ec || !res_.keep_alive()) return do_close();
     res_ = {};
     do_read_header();
   }
 
   void do_close() {
-    reading_ = false;
+    set_phase(Phase::waiting);
     beast::error_code ec;
     stream_.socket().shutdown(Protocol::socket::shutdown_send, ec);
     // The socket closes when the last handler holding this session returns.
   }
 
   // After an error answer the client may still be sending: closing now would reset the connection
-  // and could destroy the answer before the client reads it. Half-close, drain briefly, then close.
-  void do_lingering_close() {
+  // and could destroy the answer before the client reads it. Half-close, drain, then close: once,
+  // within one deadline and a byte budget for the whole drain (a client that keeps trickling must
+  // not keep the connection).
+  void start_lingering_close() {
+    set_phase(Phase::waiting);
     beast::error_code ec;
     stream_.socket().shutdown(Protocol::socket::shutdown_send, ec);
-    stream_.expires_after(std::chrono::milliseconds{1000});
+    stream_.expires_after(opts().linger_timeout);
     drain_.resize(16 * 1024);
-    stream_.async_read_some(net::buffer(drain_), [self = this->shared_from_this()](
-                                                     beast::error_code rec, std::size_t n) {
-      self->drained_ += n;
-      if (rec || self->drained_ > kMaxDrain) return;  // EOF, timeout or enough: drop the session
-      self->do_lingering_close();
-    });
+    drain();
   }
-  static constexpr std::size_t kMaxDrain = 4 << 20;
+
+  void drain() {
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              // EOF, deadline, reset or budget spent: returning drops the last
+                              // reference and closes.
+                              if (ec || self->drained_ >= self->opts().linger_max_bytes) return;
+                              self->drain();
+                            });
+  }
 
   Stream stream_;
   std::shared_ptr<ServerState> state_;
@@ -175,7 +212,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::vector<char> drain_;
   std::size_t drained_ = 0;
   bool linger_ = false;
-  bool reading_ = false;  // only touched on the session's strand
+  bool rejected_ = false;
+  Phase phase_ = Phase::busy;  // only touched on the session's strand
 };
 
 }  // namespace cbx::http::detail

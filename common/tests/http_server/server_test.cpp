@@ -13,8 +13,11 @@
 #include <boost/beast/http.hpp>
 // clang-format on
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace cbx::http {
 namespace {
@@ -65,6 +68,50 @@ struct Client {
     socket.read_some(net::buffer(&c, 1), ec);
     return ec == net::error::eof || ec == net::error::connection_reset;
   }
+};
+
+// Sends `piece` every `every` until a write fails (the server closed the connection) or
+// `give_up` passed. True when the server closed it.
+bool server_closes_while_trickling(Client& c, std::string_view piece,
+                                   std::chrono::milliseconds every = 50ms,
+                                   std::chrono::seconds give_up = 15s) {
+  auto end = std::chrono::steady_clock::now() + give_up;
+  while (std::chrono::steady_clock::now() < end) {
+    boost::system::error_code ec;
+    net::write(c.socket, net::buffer(piece), ec);
+    if (ec) return true;
+    std::this_thread::sleep_for(every);
+  }
+  return false;
+}
+
+// A handler whose "/block" requests wait until release(); entered(n) waits for n of them.
+class BlockingHandler {
+ public:
+  Response operator()(const Request& req) {
+    if (req.path() == "/block") {
+      std::unique_lock lock(mu_);
+      ++entered_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    return json_response(200, {{"path", std::string(req.path())}});
+  }
+  void wait_entered(int n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return entered_ >= n; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int entered_ = 0;
+  bool released_ = false;
 };
 
 nlohmann::json body_json(const bhttp::response<bhttp::string_body>& res) {
@@ -207,17 +254,118 @@ TEST_F(ServerTest, ExpectContinueGetsAnInterimResponse) {
   EXPECT_EQ(body_json(res)["size"], 3);
 }
 
-TEST_F(ServerTest, ConnectionsOverTheCapGet503) {
+TEST_F(ServerTest, ConnectionsOverTheCapGet503WhenEverySessionIsBusy) {
   ServerOptions o;
   o.max_connections = 2;
-  start(o);
+  o.threads = 4;  // two of them block in the handler
+  auto handler = std::make_shared<BlockingHandler>();
+  start(o, [handler](const Request& r) { return (*handler)(r); });
   Client a(port_), b(port_);
-  ASSERT_EQ(a.request(bhttp::verb::get, "/").result_int(), 200);
-  ASSERT_EQ(b.request(bhttp::verb::get, "/").result_int(), 200);
+  a.send_raw("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+  b.send_raw("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+  handler->wait_entered(2);
   Client c(port_);
   auto res = c.read();
   EXPECT_EQ(res.result_int(), 503);
   EXPECT_EQ(body_json(res)["error"]["code"], "TOO_MANY_CONNECTIONS");
+  handler->release();
+  EXPECT_EQ(a.read().result_int(), 200);
+  EXPECT_EQ(b.read().result_int(), 200);
+}
+
+TEST_F(ServerTest, AtTheCapTheConnectionWaitingLongestMakesRoom) {
+  ServerOptions o;
+  o.max_connections = 2;
+  start(o);
+  Client a(port_);
+  ASSERT_EQ(a.request(bhttp::verb::get, "/a").result_int(), 200);  // idle keep-alive, oldest
+  Client b(port_);
+  ASSERT_EQ(b.request(bhttp::verb::get, "/b").result_int(), 200);
+  Client c(port_);
+  EXPECT_EQ(c.request(bhttp::verb::get, "/c").result_int(), 200);
+  EXPECT_TRUE(a.closed_by_server());
+  EXPECT_EQ(b.request(bhttp::verb::get, "/b2").result_int(), 200);
+  EXPECT_EQ(server_->active_connections(), 2u);
+}
+
+TEST_F(ServerTest, TricklingClientsCannotHoldEverySlot) {
+  ServerOptions o;
+  o.max_connections = 4;
+  start(o);
+  std::vector<std::unique_ptr<Client>> slow;
+  for (int i = 0; i < 8; ++i) {
+    slow.push_back(std::make_unique<Client>(port_));
+    slow.back()->send_raw("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");  // headers never finish
+  }
+  Client probe(port_);
+  EXPECT_EQ(probe.request(bhttp::verb::get, "/probe").result_int(), 200);
+}
+
+TEST_F(ServerTest, RejectedConnectionsTakeNoSlot) {
+  ServerOptions o;
+  o.max_connections = 1;
+  auto handler = std::make_shared<BlockingHandler>();
+  start(o, [handler](const Request& r) { return (*handler)(r); });
+  Client busy(port_);
+  busy.send_raw("GET /block HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  handler->wait_entered(1);
+  Client r1(port_), r2(port_);
+  ASSERT_EQ(r1.read().result_int(), 503);
+  ASSERT_EQ(r2.read().result_int(), 503);
+  r1.send_raw("x");  // still talking: the server drains them for a while
+  r2.send_raw("x");
+  handler->release();
+  ASSERT_EQ(busy.read().result_int(), 200);
+  ASSERT_TRUE(busy.closed_by_server());
+  Client next(port_);
+  EXPECT_EQ(next.request(bhttp::verb::get, "/next").result_int(), 200);
+}
+
+TEST_F(ServerTest, LingeringCloseAfterAnErrorEndsWhileTheClientKeepsTrickling) {
+  ServerOptions o;
+  o.linger_timeout = 300ms;
+  start(o);
+  Client c(port_);
+  c.send_raw("NOT HTTP AT ALL\r\n\r\n");
+  ASSERT_EQ(c.read().result_int(), 400);
+  EXPECT_TRUE(server_closes_while_trickling(c, "x"));
+}
+
+TEST_F(ServerTest, LingeringCloseStopsAfterItsByteBudget) {
+  ServerOptions o;
+  o.linger_timeout = 60s;
+  o.linger_max_bytes = 64 * 1024;
+  start(o);
+  Client c(port_);
+  c.send_raw("NOT HTTP AT ALL\r\n\r\n");
+  ASSERT_EQ(c.read().result_int(), 400);
+  std::string chunk(16 * 1024, 'x');
+  bool closed = false;
+  for (int i = 0; i < 128 && !closed; ++i) {  // 2 MiB at most
+    boost::system::error_code ec;
+    net::write(c.socket, net::buffer(chunk), ec);
+    closed = ec.failed();
+    if (!closed) std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, TheHeaderDeadlineBoundsTheWholeHeaderHoweverSlowlyItComes) {
+  ServerOptions o;
+  o.header_timeout = 500ms;
+  start(o);
+  Client c(port_);
+  c.send_raw("GET / HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_TRUE(server_closes_while_trickling(c, "X-A: b\r\n"));
+}
+
+TEST_F(ServerTest, TheBodyDeadlineBoundsTheWholeBodyHoweverSlowlyItComes) {
+  ServerOptions o;
+  o.body_timeout = 500ms;
+  start(o);
+  Client c(port_);
+  c.send_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+  EXPECT_TRUE(server_closes_while_trickling(c, "x"));
 }
 
 TEST_F(ServerTest, ShutdownFinishesInFlightRequestsClosesIdleOnesAndStopsAccepting) {

@@ -73,4 +73,18 @@ Result<ed25519::PublicKey> parse_authority_public_key(std::string_view hex) {
   return pk;
 }
 
+Result<std::optional<ed25519::PublicKey>> authority_key_from_flag(std::string_view flag,
+                                                                  const char* env_value) {
+  if (env_value != nullptr) {
+    return make_error("BAD_AUTHORITY_KEY",
+                      std::string(kAuthorityKeyEnv) +
+                          " is set: the rotation-authority key is taken only from "
+                          "--authority-public-key in the measured compose file; unset it");
+  }
+  if (flag.empty() || flag == "none") return std::optional<ed25519::PublicKey>();
+  auto pk = parse_authority_public_key(flag);
+  if (!pk) return pk.error();
+  return std::optional<ed25519::PublicKey>(*pk);
+}
+
 }  // namespace cbx::signer

@@ -1,7 +1,7 @@
 // cipherbox-signer: decrypts sealed IPNS keys inside a dstack CVM and signs records (DESIGN §5).
 //   cipherbox-signer --listen HOST:PORT --token-file F
 //       [--dstack-socket PATH | --insecure-simulator --simulator-seed-file F]
-//       [--authority-public-key HEX] [--max-batch 50] [--max-lifetime 168h]
+//       [--authority-public-key HEX|none] [--max-batch 50] [--max-lifetime 168h]
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -88,18 +88,16 @@ int run(const Flags& f) {
   config.token = std::move(*token);
   config.max_batch = f.max_batch;
   config.max_lifetime = std::chrono::duration_cast<std::chrono::seconds>(*lifetime);
-  if (!f.authority_public_key.empty()) {
-    auto pk = parse_authority_public_key(f.authority_public_key);
-    if (!pk) return fail(pk.error().message, 2);
-    config.authority_public_key = *pk;
-  }
+  auto authority = authority_key_from_flag(f.authority_public_key, std::getenv(kAuthorityKeyEnv));
+  if (!authority) return fail(authority.error().message, 2);
+  config.authority_public_key = *authority;
   auto provider = make_provider(f);
   if (!provider) return fail(provider.error().message, 2);
 
   auto metrics = make_prometheus_metrics((*provider)->simulated());
   SignerService service(**provider, std::move(config), *metrics);
-  if (!service.warm_up())
-    log::warn("key provider not reachable yet; /readyz answers 503 until it is");
+  // No waiting for the key provider here: a hung guest agent must not keep /healthz unserved. Its
+  // background check logs when it becomes reachable; /readyz answers 503 until then.
 
   http::ServerOptions options;
   options.threads = f.threads ? f.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -137,9 +135,10 @@ int main(int argc, char** argv) {
   auto* sim = app.add_flag("--insecure-simulator", f.insecure_simulator,
                            "derive epoch keys from a local seed (tests/demos only)");
   app.add_option("--simulator-seed-file", f.simulator_seed_file, "seed for --insecure-simulator");
+  // Never from the environment (config_files.h authority_key_from_flag).
   app.add_option("--authority-public-key", f.authority_public_key,
-                 "Ed25519 rotation authority key, 64 hex chars (enables approved external rewrap)")
-      ->envname("CBX_AUTHORITY_PUBLIC_KEY");
+                 "Ed25519 rotation authority key, 64 hex chars (enables approved external "
+                 "rewrap), or none");
   app.add_option("--max-batch", f.max_batch, "entries per request")->capture_default_str();
   app.add_option("--max-lifetime", f.max_lifetime, "cap on record lifetime")->capture_default_str();
   app.add_option("--threads", f.threads, "HTTP worker threads (default: CPU count)");

@@ -87,7 +87,8 @@ SignerService::SignerService(KeyProvider& provider, SignerConfig config, Metrics
       metrics_(metrics),
       clock_(clock ? std::move(clock)
                    : Clock([] { return ipns::TimePoint(ipns::Clock::now().time_since_epoch()); })),
-      keys_(provider) {
+      keys_(provider),
+      status_(provider) {
   token_digest_ = sha256(config_.token.span());
 }
 
@@ -255,8 +256,11 @@ http::Response SignerService::public_key(const http::Request& req, std::string_v
   auto epoch = parse_epoch_segment(epoch_text);
   if (!epoch) return error_response(400, "UNKNOWN_EPOCH", "epoch must be 1..4294967295 in decimal");
   Bytes nonce;
-  if (auto nonce_text = req.query_param("nonce")) {
-    auto decoded = hex_decode(*nonce_text);
+  // A nonce that is present but malformed is refused: taken as "no nonce", the answer would bind
+  // none and the caller could mistake an old quote for a fresh one.
+  if (auto raw = req.raw_query_param("nonce")) {
+    auto text = http::percent_decode(*raw);
+    auto decoded = text ? hex_decode(*text) : std::nullopt;
     if (!decoded || decoded->size() > epoch::kMaxNonceSize) {
       return error_response(400, "BAD_NONCE", "nonce must be hex of at most 64 bytes");
     }
@@ -299,28 +303,16 @@ http::Response SignerService::info() {
 }
 
 http::Response SignerService::ready() {
-  if (provider_info()) return json_response(200, {{"status", "ready"}});
-  return error_response(503, "NOT_READY", "the key provider is not reachable yet");
+  if (status_.ready()) return json_response(200, {{"status", "ready"}});
+  return error_response(503, "NOT_READY", "the key provider is not reachable");
 }
 
 bool SignerService::warm_up() {
-  return provider_info().has_value();
+  return status_.wait_first_check();
 }
 
 std::optional<ProviderInfo> SignerService::provider_info() {
-  std::lock_guard lock(info_mu_);
-  if (info_) return info_;
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_info_attempt_ < std::chrono::seconds(2)) return std::nullopt;
-  last_info_attempt_ = now;
-  auto fetched = provider_.info();
-  if (!fetched) {
-    log::warn("key provider info failed",
-              {{"code", fetched.error().code}, {"error", fetched.error().message}});
-    return std::nullopt;
-  }
-  info_ = std::move(*fetched);
-  return info_;
+  return status_.info();
 }
 
 }  // namespace cbx::signer

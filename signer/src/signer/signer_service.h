@@ -9,7 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <optional>
 
 #include "cbx/crypto/ed25519.h"
@@ -17,6 +16,7 @@
 #include "cbx/ipns/validity.h"
 #include "signer/epoch_key_cache.h"
 #include "signer/metrics.h"
+#include "signer/provider_status.h"
 #include "signer/sign_entry.h"
 #include "signer/verified_record_cache.h"
 
@@ -39,7 +39,8 @@ class SignerService {
 
   http::Response handle(const http::Request& req);
 
-  // Fetches the provider's info (dstack Info/Version) once; /readyz answers 200 after it worked.
+  // Waits for the first background check of the provider (dstack Info/Version); true when it
+  // worked. /readyz answers 200 while the last check worked, and never waits for one.
   bool warm_up();
 
  private:
@@ -60,9 +61,7 @@ class SignerService {
   EpochKeyCache keys_;
   VerifiedRecordCache verified_;
 
-  std::mutex info_mu_;
-  std::optional<ProviderInfo> info_;
-  std::chrono::steady_clock::time_point last_info_attempt_{};
+  ProviderStatus status_;
 };
 
 }  // namespace cbx::signer

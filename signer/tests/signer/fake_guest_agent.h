@@ -4,6 +4,7 @@
 // derives them (HKDF-SHA256, salt "RATLS", ikm = the app key, info = path); quotes have the TDX
 // v4 layout with a dummy signature; the event log replays to the quote's RTMRs. The real
 // @phala/dstack-sdk is pointed at it in tests/interop/signer to prove the protocol right.
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -31,6 +32,7 @@ class FakeGuestAgent {
       return http::json_response(400, {{"error", "bad request"}});
     }
     std::string_view path = req.path();
+    if (path == "/Info") wait_for_info_gate();
     if (path == "/GetKey") return get_key(body);
     if (path == "/GetQuote") return get_quote(body);
     if (path == "/Info") return info();
@@ -38,6 +40,12 @@ class FakeGuestAgent {
       return http::json_response(200, {{"version", "0.5.8"}, {"rev", "fake"}});
     }
     return http::json_response(404, {{"error", "not found"}});
+  }
+
+  // /Info waits until `gate` is ready: a guest agent that hangs.
+  void hold_info_until(std::shared_future<void> gate) {
+    std::lock_guard lock(mu_);
+    info_gate_ = std::move(gate);
   }
 
   std::vector<std::pair<std::string, std::string>> requests() {
@@ -125,8 +133,18 @@ class FakeGuestAgent {
     return {events, rtmr};
   }
 
+  void wait_for_info_gate() {
+    std::shared_future<void> gate;
+    {
+      std::lock_guard lock(mu_);
+      gate = info_gate_;
+    }
+    if (gate.valid()) gate.wait();
+  }
+
   Bytes app_key_;
   bool has_version_;
+  std::shared_future<void> info_gate_;
   std::mutex mu_;
   std::vector<std::pair<std::string, std::string>> requests_;
 };

@@ -365,6 +365,27 @@ TEST(PublicKeyApiTest, AnswersTheEpochKeyWithAQuoteBindingItToTheNonce) {
   EXPECT_EQ(h.get("/v1/epochs/1/public-key?nonce=" + std::string(130, 'a')).status, 400u);
 }
 
+TEST(PublicKeyApiTest, AMalformedNonceIsRefusedNeverTakenAsNoNonce) {
+  SignerHarness h;
+  for (const std::string& bad : std::vector<std::string>{
+           "%zz", "%4", "ab%", "%g1", "abc", "0g", "ab%2", "ab+cd", std::string(129, 'a'),
+           std::string(130, 'a'), "%" + std::string(2, 'x')}) {
+    auto r = h.get("/v1/epochs/1/public-key?nonce=" + bad);
+    EXPECT_EQ(r.status, 400u) << bad << ": " << r.raw;
+    EXPECT_EQ(r.body["error"]["code"], "BAD_NONCE") << bad;
+  }
+  // Well-formed ones, percent-encoded or not, are bound into the report data.
+  auto plain = h.get("/v1/epochs/1/public-key?nonce=00ff");
+  auto encoded = h.get("/v1/epochs/1/public-key?nonce=%30%30%66%66");
+  ASSERT_EQ(plain.status, 200u) << plain.raw;
+  ASSERT_EQ(encoded.status, 200u) << encoded.raw;
+  EXPECT_EQ(plain.body["reportData"], encoded.body["reportData"]);
+  auto none = h.get("/v1/epochs/1/public-key");
+  ASSERT_EQ(none.status, 200u);
+  EXPECT_NE(none.body["reportData"], plain.body["reportData"]);
+  EXPECT_EQ(h.get("/v1/epochs/1/public-key?nonce=" + std::string(128, 'a')).status, 200u);
+}
+
 TEST(InfoApiTest, SaysSimulatedAndTheLimits) {
   SignerHarness h;
   auto r = h.get("/v1/info");

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "cbx/base/encoding.h"
@@ -174,6 +175,32 @@ class SignerHarness {
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;
 };
+
+// GET on a fresh connection that gives up after `deadline` (so a test against a server that does
+// not answer fails instead of hanging). nullopt when no complete answer came.
+inline std::optional<HttpReply> get_within(std::uint16_t port, const std::string& target,
+                                           std::chrono::milliseconds deadline) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+  req.set(bhttp::field::host, "localhost");
+  req.keep_alive(false);
+  bhttp::response<bhttp::string_body> res;
+  beast::flat_buffer buffer;
+  bool complete = false;
+  stream.expires_after(deadline);
+  stream.async_connect({net::ip::make_address("127.0.0.1"), port}, [&](beast::error_code ec) {
+    if (ec) return;
+    bhttp::async_write(stream, req, [&](beast::error_code wec, std::size_t) {
+      if (wec) return;
+      bhttp::async_read(stream, buffer, res,
+                        [&](beast::error_code rec, std::size_t) { complete = !rec; });
+    });
+  });
+  ioc.run();
+  if (!complete) return std::nullopt;
+  return HttpReply{res.result_int(), json::parse(res.body(), nullptr, false), res.body()};
+}
 
 inline ipns::TimePoint now() {
   return ipns::TimePoint(ipns::Clock::now().time_since_epoch());

@@ -25,6 +25,9 @@ struct Request {
   std::optional<std::string_view> header(std::string_view name) const;
   // First `name=value` pair of the query, percent-decoded; nullopt when absent or malformed.
   std::optional<std::string> query_param(std::string_view name) const;
+  // The same value as sent (not decoded); nullopt only when absent. For parameters where a
+  // malformed value must be refused rather than taken as missing.
+  std::optional<std::string_view> raw_query_param(std::string_view name) const;
 };
 
 struct Response {
@@ -42,6 +45,7 @@ Response error_response(unsigned status, std::string_view code, std::string_view
 Response text_response(unsigned status, std::string body, std::string content_type = "text/plain");
 
 bool iequals(std::string_view a, std::string_view b);
+// nullopt on a malformed escape (% not followed by two hex digits).
 std::optional<std::string> percent_decode(std::string_view text);
 
 }  // namespace cbx::http

@@ -28,12 +28,20 @@ struct ServerOptions {
   std::size_t threads = 2;
   std::size_t body_limit = 1 << 20;  // bytes of request body
   std::size_t header_limit = 8 * 1024;
-  std::size_t max_connections = 256;  // further connections get 503 and are closed
-  // Read deadlines, per phase. The header deadline runs from the moment the server waits for the
-  // next request, so it also bounds a keep-alive connection's idle time.
+  // Connections served at once. At the cap a newcomer takes the slot of the connection that has
+  // waited longest for its client (reading a request, idle keep-alive, lingering); only when all
+  // are busy handling or writing does it get 503 (those rejected ones take no slot).
+  std::size_t max_connections = 256;
+  // Deadlines, per phase, each on the phase's total time however slowly the bytes come. The header
+  // deadline runs from the moment the server waits for the next request, so it also bounds a
+  // keep-alive connection's idle time.
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};
+  // After an error answer the server drains what the client still sends before closing (so the
+  // answer is not lost to a reset): at most this long and this many bytes in total.
+  std::chrono::milliseconds linger_timeout{1'000};
+  std::size_t linger_max_bytes = 256 * 1024;
 };
 
 struct HostPort {
