@@ -266,6 +266,12 @@ http::Response SignerService::public_key(const http::Request& req, std::string_v
     }
     nonce = std::move(*decoded);
   }
+  auto info = provider_info();
+  // Without the attested identity the answer cannot be checked: the caller asks again.
+  if (!info) {
+    return error_response(503, "KEY_PROVIDER_FAILED",
+                          "the key provider's identity (Info) is not known yet");
+  }
   auto key = keys_.get(*epoch);
   if (!key) return error_of(key.error());
   auto report_data = epoch::epoch_report_data(*epoch, (*key)->public_key, nonce);
@@ -273,14 +279,13 @@ http::Response SignerService::public_key(const http::Request& req, std::string_v
   if (!quote)
     return error_response(503, "QUOTE_FAILED",
                           "attestation quote failed: " + quote.error().message);
-  auto info = provider_info();
   return json_response(200, {{"epoch", *epoch},
                              {"publicKey", hex_encode((*key)->public_key)},
                              {"reportData", hex_encode(report_data)},
                              {"quote", quote->quote_hex},
                              {"eventLog", quote->event_log},
-                             {"composeHash", info ? info->compose_hash : ""},
-                             {"appId", info ? info->app_id : ""},
+                             {"composeHash", info->compose_hash},
+                             {"appId", info->app_id},
                              {"simulated", provider_.simulated()}});
 }
 

@@ -107,6 +107,7 @@ class SignerHarness {
     config.token = SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
     config.authority_public_key = authority;
     service_ = std::make_unique<SignerService>(*provider_, std::move(config), *metrics_);
+    service_->warm_up();  // the provider's identity is known before the first request
     server_ = std::make_unique<http::Server>(
         [this](const http::Request& r) { return service_->handle(r); }, options);
     port_ = server_->listen_tcp("127.0.0.1", 0).value();
