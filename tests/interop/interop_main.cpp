@@ -22,7 +22,8 @@ const std::map<std::string, Suite>& suites() {
       {"ipns-differential", cbx::interop::ipns_differential},
       {"ecies-js-to-cpp", cbx::interop::ecies_js_to_cpp},
       {"ecies-cpp-to-js", cbx::interop::ecies_cpp_to_js},
-      {"peers-reproduce-vectors", cbx::interop::peers_reproduce_vectors}};
+      {"peers-reproduce-vectors", cbx::interop::peers_reproduce_vectors},
+      {"dcap-parity", cbx::interop::dcap_parity}};
   return all;
 }
 
