@@ -1,19 +1,14 @@
 #include "attest/openssl_handles.h"
 
-#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
-#include <openssl/pem.h>
 
 namespace cbx::attest::detail {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
 struct EcdsaSigFree {
   void operator()(ECDSA_SIG* p) const { ECDSA_SIG_free(p); }
 };
@@ -52,14 +47,25 @@ Bytes rs_to_der(ByteView rs) {
 }  // namespace
 
 std::vector<X509Ptr> certificates_from_pem(std::string_view pem) {
+  // Decoded here rather than by PEM_read_bio_X509, which accepts trailing bytes after the DER
+  // and stops silently at a damaged block: every block must be exactly one certificate.
+  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
   std::vector<X509Ptr> out;
-  if (pem.empty() || pem.size() > static_cast<std::size_t>(INT32_MAX)) return out;
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return out;
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    out.emplace_back(cert);
+  for (auto begin = pem.find(kBegin); begin != std::string_view::npos;
+       begin = pem.find(kBegin, begin + 1)) {
+    auto body_at = begin + kBegin.size();
+    auto end = pem.find(kEnd, body_at);
+    if (end == std::string_view::npos) return {};
+    std::string body;
+    for (char c : pem.substr(body_at, end - body_at)) {
+      if (c != '\n' && c != '\r' && c != ' ' && c != '\t') body.push_back(c);
+    }
+    auto der = base64_decode(body);
+    X509Ptr cert = der ? certificate_from_der(*der) : nullptr;
+    if (!cert) return {};
+    out.push_back(std::move(cert));
   }
-  ERR_clear_error();  // the loop always ends on a "no start line" error
   return out;
 }
 

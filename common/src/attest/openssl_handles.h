@@ -25,8 +25,7 @@ using X509Ptr = std::unique_ptr<X509, X509Free>;
 using X509CrlPtr = std::unique_ptr<X509_CRL, X509CrlFree>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 
-// Every certificate of a PEM text, in order; empty when none parses. Stops at the first block
-// that is not a certificate.
+// Every certificate of a PEM text, in order; empty when any CERTIFICATE block fails to parse.
 std::vector<X509Ptr> certificates_from_pem(std::string_view pem);
 X509Ptr certificate_from_der(ByteView der);
 X509CrlPtr crl_from_der(ByteView der);

@@ -71,6 +71,21 @@ INSTANTIATE_TEST_SUITE_P(Parts, SampleQuoteTampered,
                                            Flip{"QeReportSignature", 1160, "BAD_SIGNATURE"}),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// The quote's copy of the root CA is not what is trusted, but a damaged copy still means a
+// damaged chain: refused, as the reference refuses it (found by the parity suite's random flips).
+TEST(SampleQuote, DamagedRootCopyInThePckChainIsRefused) {
+  Bytes quote = test::sample_quote();
+  const std::size_t padding_char = 4907;  // the root copy's final base64 '=' padding
+  ASSERT_EQ(quote[padding_char], '=');
+  quote[padding_char] = '9';  // decodes to one more byte after the DER
+  auto v = verify_tdx_quote(quote, test::sample_collateral(), test::sample_time());
+  EXPECT_FALSE(v.verified);
+  quote = test::sample_quote();
+  quote[4700] = quote[4700] == '%' ? '&' : '%';  // not base64 at all
+  v = verify_tdx_quote(quote, test::sample_collateral(), test::sample_time());
+  EXPECT_FALSE(v.verified);
+}
+
 TEST(SampleQuote, TamperedTcbInfoOrItsSignatureIsRefused) {
   Collateral c = test::sample_collateral();
   c.tcb_info_signature[5] ^= 0x01;

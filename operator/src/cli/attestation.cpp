@@ -1,5 +1,6 @@
 #include "cli/attestation.h"
 
+#include <cctype>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -48,7 +49,11 @@ Result<attest::TrustAnchors> anchors_for(const VerifyOptions& options) {
     return make_error("USAGE", "--test-root-ca is not a PEM certificate");
   }
   begin += std::string_view("-----BEGIN CERTIFICATE-----").size();
-  auto der = base64_decode(pem->substr(begin, end - begin));
+  std::string body;
+  for (char c : pem->substr(begin, end - begin)) {
+    if (!std::isspace(static_cast<unsigned char>(c))) body.push_back(c);
+  }
+  auto der = base64_decode(body);
   if (!der) return make_error("USAGE", "--test-root-ca is not a PEM certificate");
   return attest::TrustAnchors::test(std::move(*der));
 }
