@@ -94,16 +94,17 @@ TEST(AttestationVerify, ConflictingSourcesAndBadTimesAreUsageErrors) {
 }
 
 TEST(AttestationVerify, TestPkiQuoteThroughALoopbackPccs) {
-  using namespace cbx::attest;
+  using cbx::attest::TcbStatus;
+  namespace chain_tools = cbx::attest::testing;
   auto now = std::chrono::time_point_cast<Nanos>(std::chrono::system_clock::now());
-  auto chain = testing::TestChain::create(now - std::chrono::hours(24));
-  testing::QuoteSpec q;
+  auto chain = chain_tools::TestChain::create(now - std::chrono::hours(24));
+  chain_tools::QuoteSpec q;
   q.report_data.fill(0xAB);
   TempDir dir;
   auto quote = chain.quote(q);
   auto quote_path = write_file(dir, "quote", std::string(quote.begin(), quote.end()));
   auto root_path = write_file(dir, "root.pem", chain.root_pem());
-  testing::TestPccs pccs;
+  chain_tools::TestPccs pccs;
   auto url = pccs.start();
   ASSERT_TRUE(url.ok());
   pccs.set_collateral(
