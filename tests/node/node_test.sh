@@ -53,8 +53,9 @@ eval "$("$NODE" env "$STATE")"
 export KUBECONFIG
 
 t=$SECONDS
+helm_demo() { "$NODE" demo "$STATE" "$@" >>"$E2E_STATE/logs/helm.log" 2>&1; }
 check "helm install with the demo signer, routing and epoch (--wait)" \
-  "$NODE" demo "$STATE" --set backoff.base=1s,backoff.max=10s,keyRecheck=10s,batch.linger=20ms
+  helm_demo --set backoff.base=1s,backoff.max=10s,keyRecheck=10s,batch.linger=20ms
 say "chart Ready in $((SECONDS - t)) s"
 helm get manifest "$RELEASE" -n "$NS" >"$E2E_STATE/manifest.yaml"
 
@@ -85,7 +86,7 @@ for p in $(operator_pods); do
     "$(kubectl -n "$NS" get pod "$p" -o jsonpath='{.spec.containers[0].readinessProbe.httpGet.path}')"
   check_eq "$p: liveness probe is GET /healthz" /healthz \
     "$(kubectl -n "$NS" get pod "$p" -o jsonpath='{.spec.containers[0].livenessProbe.httpGet.path}')"
-  check "$p: /readyz answers ok from the Pod's IP" curl -fsS "http://$(pod_ip "$p"):8080/readyz"
+  check "$p: /readyz answers ok from the Pod's IP" bash -c "curl -fsS http://$(pod_ip "$p"):8080/readyz | grep -qx ok"
   check_eq "$p: image built from operator/Dockerfile" "localhost/cipherbox-republish:${IMAGE_TAG:-node}" \
     "$(kubectl -n "$NS" get pod "$p" -o jsonpath='{.spec.containers[0].image}')"
 done
@@ -203,7 +204,7 @@ token_before=$(kubectl -n "$NS" get secret cipherbox-signer-token -o jsonpath='{
 declare -A SEQ_UP
 for f in $FOLDERS; do SEQ_UP[$f]=$(status_of "$f" publishedSequence); done
 check "helm upgrade --set logLevel=debug (--wait)" \
-  "$NODE" demo "$STATE" --set backoff.base=1s,backoff.max=10s,keyRecheck=10s,batch.linger=20ms,logLevel=debug
+  helm_demo --set backoff.base=1s,backoff.max=10s,keyRecheck=10s,batch.linger=20ms,logLevel=debug
 check "the Deployment rolled to a new revision" \
   bash -c "[ \"\$(kubectl -n $NS get deploy $RELEASE -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')\" -gt $old_rs ]"
 check "the new Pods run with --log-level=debug" \
@@ -236,7 +237,8 @@ check "folders (user data) stay" kubectl get ipnsrepublish n1
 for f in $FOLDERS; do kubectl delete ipnsrepublish "$f" --ignore-not-found >/dev/null; done
 kubectl delete teeepochs --all >/dev/null 2>&1 || true
 check "tests/e2e republish scenario against the node's cluster (E2E_KUBECONFIG)" \
-  env E2E_KUBECONFIG="$KUBECONFIG" E2E_STATE_ROOT="$STATE/e2e" BIN="$BIN" bash "$REPO/tests/e2e/republish_test.sh"
+  bash -c "E2E_KUBECONFIG='$KUBECONFIG' E2E_STATE_ROOT='$STATE/e2e' BIN='$BIN' bash '$REPO/tests/e2e/republish_test.sh' >'$E2E_STATE/logs/republish.log' 2>&1"
+tail -n 1 "$E2E_STATE/logs/republish.log"
 
 if [ "${KEEP_CLUSTER:-0}" = 1 ]; then
   "$NODE" demo "$STATE" >/dev/null
