@@ -61,9 +61,7 @@ bench: build
 
 BENCH_FOLDERS ?= 10000
 
-# The node e2e's images and Go binaries build in the background (low priority) meanwhile.
 test: deps
-	hack/node-prebuild.sh $(CURDIR)/$(BUILD)/node-prebuild.log
 	$(MAKE) check
 	$(MAKE) e2e
 	$(MAKE) asan-test
