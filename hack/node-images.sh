@@ -110,26 +110,30 @@ build_debian_base() {
   log "Debian base image in $((SECONDS - start)) s"
 }
 
-# golang:1.26-bookworm: the Debian base plus this host's Go toolchain (same minor as the tag).
+# golang:1.26-bookworm: the Debian base plus this host's Go toolchain (same minor as the tag) and
+# this host's CA bundle (`go mod download` in a build must trust what the host trusts).
 build_golang_base() {
-  local goroot minor name
+  local goroot minor name ca
   goroot=$(go env GOROOT)
   minor=$(go env GOVERSION | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p')
   name=docker.io/library/golang:$minor-$SUITE
-  has_image "$name" && return
+  ca=$(sha256sum </etc/ssl/certs/ca-certificates.crt | cut -c1-16)
+  has_image "$name" && [ "$(podman_ image inspect --format '{{index .Labels "cbx.ca"}}' "$name")" = "$ca" ] && return
   log "image $name from the Debian base and $goroot"
   local ctx
   ctx=$(mktemp -d "$CACHE/golang-ctx.XXXXXX")
   cp -a "$goroot" "$ctx/go"
+  cp /etc/ssl/certs/ca-certificates.crt "$ctx/ca-certificates.crt"
   rm -rf "$ctx/go/pkg/obj" "$ctx/go/test"
   cat >"$ctx/Dockerfile" <<EOF
 FROM docker.io/library/debian:$SUITE
 COPY go /usr/local/go
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 ENV GOLANG_VERSION=$(go env GOVERSION) GOPATH=/go GOTOOLCHAIN=local GOPROXY=$(go env GOPROXY) \
     PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 WORKDIR /go
 EOF
-  podman_ build --pull=never --network=host -q -t "$name" "$ctx" >/dev/null
+  podman_ build --pull=never --network=host -q --label "cbx.ca=$ca" -t "$name" "$ctx" >/dev/null
   rm -rf "$ctx"
 }
 
