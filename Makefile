@@ -5,8 +5,11 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
-FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_RUNS ?= 20000
+# `make test` fuzzes every target for FUZZ_TEST_SECONDS, `make fuzz` for FUZZ_SECONDS, FUZZ_JOBS
+# targets at a time (hack/run-fuzzers.sh picks up every fuzz/*_fuzz.cpp).
+FUZZ_SECONDS ?= 300
+FUZZ_TEST_SECONDS ?= 30
+FUZZ_JOBS ?= 2
 CMAKE_FLAGS := -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # Paths relative to the checkout, so a fresh clone elsewhere (CI) hits the same cache entries.
@@ -48,12 +51,13 @@ $(FUZZ_BUILD)/build.ninja:
 fuzz-build: $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 
-# Each fuzz target for FUZZ_SECONDS (default 60 s), corpora kept under $(FUZZ_BUILD)/corpus.
+# Each fuzz target for FUZZ_SECONDS (default 300 s), corpora kept under $(FUZZ_BUILD)/corpus.
 fuzz: fuzz-build
-	hack/run-fuzzers.sh $(FUZZ_BUILD) -max_total_time=$(FUZZ_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) hack/run-fuzzers.sh $(FUZZ_BUILD) -max_total_time=$(FUZZ_SECONDS)
 
+# What `make test` runs: each target for FUZZ_TEST_SECONDS (default 30 s), two at a time.
 fuzz-smoke: fuzz-build
-	hack/run-fuzzers.sh $(FUZZ_BUILD) -runs=$(FUZZ_SMOKE_RUNS)
+	FUZZ_JOBS=$(FUZZ_JOBS) hack/run-fuzzers.sh $(FUZZ_BUILD) -max_total_time=$(FUZZ_TEST_SECONDS)
 
 bench: build
 	hack/run-benchmarks.sh $(BUILD)

@@ -178,9 +178,14 @@ folder_seed() { echo "$E2E_STATE/folders/$1/seed"; }
 
 # What the owner's client does: sign a record with the folder key (here: the CLI, whose records
 # the interop tests prove identical to the `ipns` package's).
+# Every owner record is also listed in $E2E_STATE/owner-records ("NAME BASE64" lines) for the
+# value rule of check_history.
 owner_record() {  # folder, cid, sequence
-  "$BIN/cipherbox-republish" record make --seed-file "$(folder_seed "$1")" --value "/ipfs/$2" \
-    --sequence "$3" --lifetime 48h
+  local record
+  record=$("$BIN/cipherbox-republish" record make --seed-file "$(folder_seed "$1")" --value "/ipfs/$2" \
+    --sequence "$3" --lifetime 48h)
+  echo "$(folder_name "$1") $record" >>"$E2E_STATE/owner-records"
+  echo "$record"
 }
 
 owner_publish() {  # folder, cid, sequence: the owner's client publishes itself
@@ -247,9 +252,13 @@ request_republish() {  # folder
     "republish.cipherbox.io/republish-requested-at=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" >/dev/null
 }
 
-# Invariants over every record routing ever accepted (tests/e2e/check-history.mjs).
-check_history() {
-  (cd "$E2E_ROOT/tests/interop" && ROUTING_URL=$ROUTING_URL node --input-type=module <"$E2E_ROOT/tests/e2e/check-history.mjs")
+# Invariants over every record routing ever accepted (tests/e2e/check-history.mjs); with
+# `values`, also: the value only ever changes to an owner-signed newer one (owner_record's list).
+check_history() {  # [values [routing url]]
+  local owners=""
+  [ "${1:-}" != values ] || owners=$E2E_STATE/owner-records
+  (cd "$E2E_ROOT/tests/interop" && ROUTING_URL=${2:-$ROUTING_URL} OWNER_RECORDS=$owners \
+    node --input-type=module <"$E2E_ROOT/tests/e2e/check-history.mjs")
 }
 
 # A loopback port nobody listens on now (for a probe address a scenario wants to scrape).

@@ -4,6 +4,7 @@
 
 #include "cbx/base/log.h"
 #include "cbx/crypto/random.h"
+#include "controllers/crash_point.h"
 #include "controllers/epoch/epoch_key_check.h"
 #include "controllers/epoch/epoch_phases.h"
 #include "controllers/republish/ipns_republish.h"
@@ -321,6 +322,7 @@ std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
                 {{"key", r.id}, {"code", r.error_code}, {"message", r.error_message}});
       continue;
     }
+    crash_point("during-rewrap");
     if (store_migrated_key(**it, r.epoch, r.encrypted_key)) ++stored;
   }
   log::info("pre-rotation batch", {{"from", source.spec.epoch},

@@ -11,6 +11,7 @@
 #include "cbx/base/log.h"
 #include "cbx/http/beast_client.h"
 #include "clients/routing_publisher.h"
+#include "controllers/crash_point.h"
 #include "controllers/republish/name_claims.h"
 #include "kube/kubeconfig.h"
 #include "kube/manager.h"
@@ -32,6 +33,7 @@ class MeteredPublisher : public RecordPublisher {
   Result<std::optional<Bytes>> resolve(const std::string& name) override { return inner_.resolve(name); }
   std::vector<EndpointResult> publish(const std::string& name, ByteView record) override {
     auto results = inner_.publish(name, record);
+    crash_point("during-publish");
     for (const auto& r : results) metrics_.routing_result(r.url, r.ok ? "OK" : r.code);
     return results;
   }
@@ -158,6 +160,9 @@ int run_operator(const OperatorOptions& options) {
 
   kube::ManagerOptions manager_options;
   manager_options.leader_election.namespace_name = ns;
+  manager_options.leader_election.lease_duration = options.lease_duration;
+  manager_options.leader_election.renew_deadline = options.renew_deadline;
+  manager_options.leader_election.retry_period = options.retry_period;
   manager_options.leader_elect = options.leader_elect;
   manager_options.probe_address = options.probe_address;
   manager_options.workers_per_controller = options.workers;
@@ -174,6 +179,7 @@ int run_operator(const OperatorOptions& options) {
         auto signer = signers.find(url);
         if (!signer) return make_error("UNAVAILABLE", "signer " + url + " is not registered yet");
         auto results = signer->sign(epoch, entries);
+        if (results) crash_point("during-sign");
         metrics.signer_request(results ? "OK" : results.error().code);
         if (!results && results.error().code == "UNAUTHORIZED") signers.invalidate(url);
         return results;
@@ -221,6 +227,10 @@ int run_operator(const OperatorOptions& options) {
   manager.watch(epochs, epoch_ctl,
                 [](const nlohmann::json&) { return std::vector<std::string>{EpochController::kKey}; });
 
+  if (!armed_crash_points().empty()) {
+    log::warn("TEST ONLY: crash points armed (CBX_FAULT_KILL_AT); this process will SIGKILL itself",
+              {{"points", std::string(armed_crash_points())}});
+  }
   log::info("operator starting", {{"namespace", ns},
                                   {"routing", options.routing_urls},
                                   {"leaderElect", options.leader_elect},

@@ -2,6 +2,7 @@
 // `cipherbox-republish run`: the operator process. Informers on IpnsRepublish (all namespaces)
 // and TeeEpoch, the republish and epoch controllers, the sign batcher, the routing publisher,
 // leader election and the probe/metrics server, until SIGTERM.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct OperatorOptions {
   std::vector<std::string> routing_urls;
   std::string probe_address = "0.0.0.0:8080";
   bool leader_elect = true;
+  // Lease timing as client-go's leaderelection (renew_deadline < lease_duration).
+  std::chrono::nanoseconds lease_duration = std::chrono::seconds(15);
+  std::chrono::nanoseconds renew_deadline = std::chrono::seconds(10);
+  std::chrono::nanoseconds retry_period = std::chrono::seconds(2);
   int workers = 64;  // republish workers block while their batch is at the signer
   BatcherOptions batch;
   // Each folder costs 3 status writes per cycle; 100 000 folders every 6 h is ~14 writes/s, so

@@ -17,12 +17,37 @@ struct RunFlags {
   std::string backoff_max = "5m";
   std::string key_recheck = "5m";
   std::string epoch_resync = "15s";
+  std::string lease_duration = "15s";
+  std::string renew_deadline = "10s";
+  std::string retry_period = "2s";
 };
 
 std::optional<double> seconds_of(const std::string& text) {
   auto d = parse_duration(text);
   if (!d) return std::nullopt;
   return std::chrono::duration<double>(*d).count();
+}
+
+// Lease timing: the Lease stores whole seconds, and a leader must give up (renew deadline)
+// before a follower may take over (lease duration), or two would lead at once.
+std::optional<std::string> apply_lease_timing(const RunFlags& flags, op::OperatorOptions& options) {
+  auto lease = parse_duration(flags.lease_duration);
+  auto renew = parse_duration(flags.renew_deadline);
+  auto retry = parse_duration(flags.retry_period);
+  if (!lease || !renew || !retry) {
+    return "--leader-elect-lease-duration, --leader-elect-renew-deadline and "
+           "--leader-elect-retry-period take durations such as 15s";
+  }
+  if (*lease < std::chrono::seconds(1) || *lease % std::chrono::seconds(1) != Nanos::zero()) {
+    return "--leader-elect-lease-duration must be whole seconds, at least 1s";
+  }
+  if (*retry <= Nanos::zero() || *retry >= *renew || *renew >= *lease) {
+    return "leader election needs 0 < retry period < renew deadline < lease duration";
+  }
+  options.lease_duration = *lease;
+  options.renew_deadline = *renew;
+  options.retry_period = *retry;
+  return std::nullopt;
 }
 
 int run(RunFlags& flags, const Io& io) {
@@ -34,6 +59,9 @@ int run(RunFlags& flags, const Io& io) {
   if (!resync || *resync <= 0) return usage_error(io, "--epoch-resync takes a positive duration such as 15s");
   if (flags.options.rewrap_rate <= 0) return usage_error(io, "--rewrap-rate must be above 0");
   flags.options.epoch_resync_seconds = *resync;
+  if (auto lease_error = apply_lease_timing(flags, flags.options)) {
+    return usage_error(io, *lease_error);
+  }
   if (!linger || !base || !max || !recheck) {
     return usage_error(io, "--batch-linger, --backoff-base, --backoff-max and --key-recheck take durations such as 50ms or 5m");
   }
@@ -61,6 +89,12 @@ void register_run(Cli& cli) {
   command->add_option("--routing", o.routing_urls, "Delegated Routing V1 base URL (repeatable)")->required();
   command->add_option("--probe-address", o.probe_address, "HOST:PORT of /healthz /readyz /metrics (empty: off)");
   command->add_option("--leader-elect", o.leader_elect, "elect a leader on the Lease cipherbox-republish");
+  command->add_option("--leader-elect-lease-duration", flags->lease_duration,
+                      "how long a Lease holds without renewal before a follower takes over");
+  command->add_option("--leader-elect-renew-deadline", flags->renew_deadline,
+                      "how long the leader retries renewing before it gives up leading");
+  command->add_option("--leader-elect-retry-period", flags->retry_period,
+                      "how often the Lease is renewed or tried");
   command->add_option("--workers", o.workers, "republish workers")->check(CLI::Range(1, 1024));
   command->add_option("--batch-size", o.batch.max_batch, "entries per sign request (<= 50)");
   command->add_option("--batch-linger", flags->linger, "how long a batch waits for more entries");

@@ -73,6 +73,23 @@ TEST_F(Arguments, BadValidities) {
       run_cli(make({"--sequence", "1", "--validity", "2030-01-01T00:00:00Z", "--lifetime", "1h"})));
 }
 
+// Refused before any connection is made: a Lease stores whole seconds, and a leader must give up
+// before a follower may take over.
+TEST_F(Arguments, RunLeaderElectionTiming) {
+  auto run = [](std::vector<std::string> timing) {
+    std::vector<std::string> args = {"run", "--routing", "http://127.0.0.1:9"};
+    args.insert(args.end(), timing.begin(), timing.end());
+    return run_cli(args);
+  };
+  EXPECT_USAGE_ERROR(run({"--leader-elect-lease-duration", "1500ms"}));
+  EXPECT_USAGE_ERROR(run({"--leader-elect-lease-duration", "0s"}));
+  EXPECT_USAGE_ERROR(run({"--leader-elect-lease-duration", "soon"}));
+  EXPECT_USAGE_ERROR(run({"--leader-elect-lease-duration", "2s"}));  // renew deadline 10s
+  EXPECT_USAGE_ERROR(run({"--leader-elect-lease-duration", "2s", "--leader-elect-renew-deadline",
+                          "1s", "--leader-elect-retry-period", "1s"}));
+  EXPECT_USAGE_ERROR(run({"--leader-elect-retry-period", "0s"}));
+}
+
 TEST_F(Arguments, BadSequences) {
   for (const char* bad : {"-1", "18446744073709551616", "1e3", "", " 1", "+1", "0x10", "1.0"}) {
     EXPECT_USAGE_ERROR(run_cli(make({"--sequence", bad, "--lifetime", "1h"}))) << bad;

@@ -1,6 +1,7 @@
 #include "controllers/republish/republish_reconciler.h"
 
 #include "cbx/base/log.h"
+#include "controllers/crash_point.h"
 #include "controllers/republish/signed_record_check.h"
 #include "controllers/republish/signing_plan.h"
 #include "controllers/republish/status_transitions.h"
@@ -120,6 +121,7 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
   auto reserved = deps_.status.write_status(obj, reserve_sequence(obj, *plan, now));
   if (!reserved) return reserved.error();
   obj = std::move(*reserved);
+  crash_point("after-reserve");
 
   auto signed_result = deps_.signer.sign(epoch.signer, epoch.epoch, entry_for(obj, *plan));
   auto record = accept_sign_outcome(obj, *plan, epoch.epoch, signed_result, now);
@@ -130,6 +132,7 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
   }
   auto stored = deps_.status.write_status(obj, store_signed(obj, *plan, *record, now));
   if (!stored) return stored.error();
+  crash_point("after-store");
   if (record->rewrapped) {
     deps_.events.emit(*stored, false, "KeyMigrated",
                       "key re-encrypted to epoch " + std::to_string(record->rewrapped->epoch));
