@@ -106,20 +106,28 @@ Result<std::vector<const json*>> results_for(const json& answer,
   return out;
 }
 
-Result<SignResult> sign_result_of(const json& r) {
-  SignResult out;
+// Reads the id, ok flag and, for a refused entry, its error into `out` (a SignResult or
+// RewrapResult); answers whether the entry succeeded.
+template <typename EntryResult>
+Result<bool> read_entry_outcome(const json& r, EntryResult& out) {
   out.id = r["id"].get<std::string>();
   auto ok = required_bool(r, "ok");
   if (!ok) return ok.error();
   out.ok = *ok;
-  if (!out.ok) {
-    const json* error = field(r, "error");
-    auto refusal = error ? refusal_of(*error) : Result<SignerRefusal>(protocol_error("no error"));
-    if (!refusal) return refusal.error();
-    out.error_code = std::move(refusal->code);
-    out.error_message = std::move(refusal->message);
-    return out;
-  }
+  if (out.ok) return true;
+  const json* error = field(r, "error");
+  auto refusal = error ? refusal_of(*error) : Result<SignerRefusal>(protocol_error("no error"));
+  if (!refusal) return refusal.error();
+  out.error_code = std::move(refusal->code);
+  out.error_message = std::move(refusal->message);
+  return false;
+}
+
+Result<SignResult> sign_result_of(const json& r) {
+  SignResult out;
+  auto succeeded = read_entry_outcome(r, out);
+  if (!succeeded) return succeeded.error();
+  if (!*succeeded) return out;
   auto record = required_base64(r, "record", kMaxRecordBase64);
   if (!record) return record.error();
   out.record = std::move(*record);
@@ -143,18 +151,9 @@ Result<SignResult> sign_result_of(const json& r) {
 
 Result<RewrapResult> rewrap_result_of(const json& r) {
   RewrapResult out;
-  out.id = r["id"].get<std::string>();
-  auto ok = required_bool(r, "ok");
-  if (!ok) return ok.error();
-  out.ok = *ok;
-  if (!out.ok) {
-    const json* error = field(r, "error");
-    auto refusal = error ? refusal_of(*error) : Result<SignerRefusal>(protocol_error("no error"));
-    if (!refusal) return refusal.error();
-    out.error_code = std::move(refusal->code);
-    out.error_message = std::move(refusal->message);
-    return out;
-  }
+  auto succeeded = read_entry_outcome(r, out);
+  if (!succeeded) return succeeded.error();
+  if (!*succeeded) return out;
   auto epoch = required_u64(r, "epoch");
   if (!epoch) return epoch.error();
   out.epoch = *epoch;
