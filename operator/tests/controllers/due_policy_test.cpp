@@ -31,14 +31,16 @@ TEST(DuePolicyTest, SuspendedFolderIsNeverDue) {
 TEST(DuePolicyTest, PublishesPendingRecordBeforeSigningAgain) {
   auto obj = published_folder();
   obj.generation = 2;  // even a spec change waits for the signed record to go out
-  obj.status.pending = PendingRecord{7, "cmVj", at("2026-01-03T00:00:00Z"), at("2026-01-01T00:00:00Z"), "/ipfs/x"};
+  obj.status.pending =
+      PendingRecord{7, "cmVj", at("2026-01-03T00:00:00Z"), at("2026-01-01T00:00:00Z"), "/ipfs/x"};
   auto v = evaluate_due(obj, at("2026-01-01T06:00:00Z"), {});
   EXPECT_EQ(v.action, DueAction::kPublishPending);
 }
 
 TEST(DuePolicyTest, ResignsWhenPendingRecordHasLessThanHalfItsLifetimeLeft) {
   auto obj = published_folder();
-  obj.status.pending = PendingRecord{7, "cmVj", at("2026-01-03T00:00:00Z"), at("2026-01-01T00:00:00Z"), "/ipfs/x"};
+  obj.status.pending =
+      PendingRecord{7, "cmVj", at("2026-01-03T00:00:00Z"), at("2026-01-01T00:00:00Z"), "/ipfs/x"};
   auto v = evaluate_due(obj, at("2026-01-02T00:00:01Z"), {});
   EXPECT_EQ(v.action, DueAction::kSign);
   EXPECT_EQ(v.reason, reason::kPendingNearExpiry);
@@ -60,6 +62,22 @@ TEST(DuePolicyTest, SpecChangeManualTriggerAndFirstPublicationAreDueNow) {
   fresh.status = {};
   fresh.status.observed_generation = 1;
   EXPECT_EQ(evaluate_due(fresh, now, {}).reason, reason::kInitial);
+}
+
+// Reserving a sequence records the trigger as handled; a cycle that stopped right after (the API
+// server restarting under the next status write) must not be lost until the schedule comes round.
+TEST(DuePolicyTest, AReservedSequenceWithNothingAfterItIsDueAgain) {
+  auto obj = published_folder();
+  obj.requested_at = "2026-01-01T00:30:00Z";
+  obj.status.last_handled_request = obj.requested_at;
+  obj.status.published_sequence = 12;
+  obj.status.sequence = 13;
+  auto v = evaluate_due(obj, at("2026-01-01T01:00:00Z"), {});
+  EXPECT_EQ(v.action, DueAction::kSign);
+  EXPECT_EQ(v.reason, reason::kCycleInterrupted);
+
+  obj.status.sequence = 12;  // the cycle completed: nothing due before the schedule
+  EXPECT_EQ(evaluate_due(obj, at("2026-01-01T01:00:00Z"), {}).action, DueAction::kNone);
 }
 
 TEST(DuePolicyTest, WaitsForNextRepublishAtThenSigns) {
@@ -89,7 +107,8 @@ TEST(DuePolicyTest, FailuresBackOffExponentiallyUpToTheCap) {
 
 TEST(DuePolicyTest, BackoffGatesEvenAnOverdueFolder) {
   auto obj = published_folder();
-  obj.status.failures = Failures{3, "SignerUnavailable", "connection refused", at("2026-01-01T06:00:00Z")};
+  obj.status.failures =
+      Failures{3, "SignerUnavailable", "connection refused", at("2026-01-01T06:00:00Z")};
   BackoffPolicy policy{5s, 5min, 0.0};
   auto v = evaluate_due(obj, at("2026-01-01T06:00:10Z"), policy);
   EXPECT_EQ(v.action, DueAction::kNone);

@@ -3,10 +3,10 @@
 // publisher that keeps every record it was given. Crashes are injected between any two steps.
 #include "controllers/republish/republish_reconciler.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "cbx/ipns/record.h"
 #include "controllers/republish/status_transitions.h"
@@ -25,12 +25,15 @@ class MemoryStatusStore : public StatusWriter {
   IpnsRepublish stored;
   int writes = 0;
   int crash_at_write = -1;  // 1-based write index that "crashes" before persisting
+  int fail_at_write = -1;   // 1-based write index answered with a transport error, not persisted
 
-  Result<IpnsRepublish> write_status(const IpnsRepublish& obj, const IpnsRepublishStatus& st) override {
+  Result<IpnsRepublish> write_status(const IpnsRepublish& obj,
+                                     const IpnsRepublishStatus& st) override {
     if (obj.resource_version != stored.resource_version) {
       return make_error("CONFLICT", "resourceVersion " + obj.resource_version + " is stale");
     }
     if (++writes == crash_at_write) throw Crash{};
+    if (writes == fail_at_write) return make_error("TRANSPORT", "connect: Connection refused");
     stored.status = st;
     stored.resource_version = std::to_string(std::stoi(stored.resource_version) + 1);
     return stored;
@@ -57,7 +60,8 @@ class SeedSigner : public RecordSigner {
       r.error_code = "SEQUENCE_NOT_NEWER";
       return r;
     }
-    auto record = ipns::make_record(key_.key, {e.value, e.validity, e.sequence, e.ttl_seconds * 1'000'000'000ULL});
+    auto record = ipns::make_record(
+        key_.key, {e.value, e.validity, e.sequence, e.ttl_seconds * 1'000'000'000ULL});
     r.ok = true;
     r.record = base64_encode(*record);
     r.sequence = e.sequence;
@@ -116,7 +120,9 @@ struct World {
     store.stored.resource_version = "1";
     store.stored.spec.owner_record = signed_record(key, "/ipfs/" + std::string(kCidA), 2);
   }
-  Result<ReconcileResult> run(SysTime now) { return reconciler.reconcile(store.stored, epoch, now); }
+  Result<ReconcileResult> run(SysTime now) {
+    return reconciler.reconcile(store.stored, epoch, now);
+  }
 };
 
 TEST(RepublishReconcilerTest, FirstCycleSignsOncePublishesAndSchedulesTheNext) {
@@ -210,6 +216,29 @@ TEST(RepublishReconcilerTest, AFailedScheduledCycleStaysDueUntilItSucceeds) {
   // Each failed attempt reserved (and skipped) a sequence: never reused, never lower.
   EXPECT_EQ(w.store.stored.status.published_sequence, 8u);
   EXPECT_EQ(w.store.stored.status.sequence, 8u);
+}
+
+// The e2e API-server restart: the reservation landed, the write of the signed record did not.
+// The queue retries the key; that retry must finish the requested cycle, not find it "NotDue".
+TEST(RepublishReconcilerTest, AStatusWriteFailingAfterTheReservationDoesNotLoseTheCycle) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  ASSERT_EQ(w.run(now)->outcome, "Published");
+  auto published = *w.store.stored.status.published_sequence;
+  w.store.stored.requested_at = "2026-06-01T01:00:00Z";
+  w.store.fail_at_write = w.store.writes + 2;  // 1: reservation, 2: the signed record
+  auto r = w.run(now + 1h);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "TRANSPORT");
+  EXPECT_EQ(w.store.stored.status.sequence, published + 1);
+  EXPECT_EQ(w.store.stored.status.last_handled_request, w.store.stored.requested_at);
+
+  r = w.run(now + 1h + 1s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, "Published");
+  // The interrupted reservation's sequence is skipped, never reused.
+  EXPECT_EQ(w.store.stored.status.published_sequence, published + 2);
+  EXPECT_FALSE(w.store.stored.status.pending);
 }
 
 TEST(RepublishReconcilerTest, StaleObjectIsAConflictForTheQueueToRetry) {

@@ -49,6 +49,16 @@ std::optional<DueVerdict> failed_cycle(const IpnsRepublish& obj, SysTime) {
   return DueVerdict{DueAction::kSign, reason::kRetrying, std::nullopt};
 }
 
+// A sequence was reserved but neither a pending record nor a publication followed: the cycle
+// stopped between writes (API server restart, lost response, crash). Reserving recorded the
+// trigger as handled, so without this the cycle would be lost until the schedule came round.
+std::optional<DueVerdict> interrupted_cycle(const IpnsRepublish& obj, SysTime) {
+  const auto& st = obj.status;
+  if (!st.sequence || !st.published_sequence || *st.sequence <= *st.published_sequence)
+    return std::nullopt;
+  return DueVerdict{DueAction::kSign, reason::kCycleInterrupted, std::nullopt};
+}
+
 std::optional<DueVerdict> spec_changed(const IpnsRepublish& obj, SysTime) {
   if (obj.generation == obj.status.observed_generation) return std::nullopt;
   return DueVerdict{DueAction::kSign, reason::kSpecChanged, std::nullopt};
@@ -67,8 +77,8 @@ std::optional<DueVerdict> never_published(const IpnsRepublish& obj, SysTime) {
 }
 
 std::optional<DueVerdict> schedule_reached(const IpnsRepublish& obj, SysTime now) {
-  auto next = obj.status.next_republish_at.value_or(*obj.status.last_published_at +
-                                                    obj.spec.interval);
+  auto next =
+      obj.status.next_republish_at.value_or(*obj.status.last_published_at + obj.spec.interval);
   if (now >= next) return DueVerdict{DueAction::kSign, reason::kScheduled, std::nullopt};
   return DueVerdict{DueAction::kNone, reason::kNotDue, next};
 }
@@ -93,9 +103,9 @@ Nanos effective_interval(const IpnsRepublishSpec& spec, Nanos record_lifetime) {
 }
 
 SysTime next_republish_at(const std::string& key, SysTime published_at, Nanos interval) {
-  auto jitter = static_cast<Nanos::rep>(static_cast<double>(interval.count()) * 0.1 *
-                                        unit_fraction(key, static_cast<std::uint64_t>(
-                                                               published_at.time_since_epoch().count())));
+  auto jitter = static_cast<Nanos::rep>(
+      static_cast<double>(interval.count()) * 0.1 *
+      unit_fraction(key, static_cast<std::uint64_t>(published_at.time_since_epoch().count())));
   return std::chrono::floor<std::chrono::seconds>(published_at + interval - Nanos{jitter});
 }
 
@@ -106,8 +116,9 @@ DueVerdict evaluate_due(const IpnsRepublish& obj, SysTime now, const BackoffPoli
     auto retry_at = *failures.last_attempt_at + failure_backoff(failures.count, obj.key(), backoff);
     if (now < retry_at) return DueVerdict{DueAction::kNone, reason::kBackingOff, retry_at};
   }
-  static const std::array<Policy, 6> chain = {pending_record,  failed_cycle,    spec_changed,
-                                              manual_trigger, never_published, schedule_reached};
+  static const std::array<Policy, 7> chain = {pending_record,  failed_cycle,   interrupted_cycle,
+                                              spec_changed,    manual_trigger, never_published,
+                                              schedule_reached};
   for (const auto& policy : chain) {
     if (auto v = policy(obj, now)) return *v;
   }

@@ -15,6 +15,7 @@ inline constexpr char kBackingOff[] = "BackingOff";
 inline constexpr char kPendingUnpublished[] = "PendingUnpublished";
 inline constexpr char kPendingNearExpiry[] = "PendingNearExpiry";
 inline constexpr char kRetrying[] = "Retrying";
+inline constexpr char kCycleInterrupted[] = "CycleInterrupted";
 inline constexpr char kSpecChanged[] = "SpecChanged";
 inline constexpr char kManualTrigger[] = "ManualTrigger";
 inline constexpr char kInitial[] = "Initial";
