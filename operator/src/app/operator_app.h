@@ -23,10 +23,11 @@ struct OperatorOptions {
   std::chrono::nanoseconds retry_period = std::chrono::seconds(2);
   int workers = 64;  // republish workers block while their batch is at the signer
   BatcherOptions batch;
-  // Each folder costs 3 status writes per cycle; 100 000 folders every 6 h is ~14 writes/s, so
-  // these leave room for bursts (all due at once after an outage) without starving the server.
-  double qps = 200;
-  int burst = 400;
+  // No client-side limit by default: a fixed QPS made the operator, not the API server, the bound
+  // when every folder is due at once (10 000 folders: ~200 requests/s, all at the limit). The API
+  // server's Priority and Fairness protects it and answers 429, which the client honours.
+  double qps = 0;
+  int burst = 0;
   int key_recheck_seconds = 300;
   double epoch_resync_seconds = 15;  // epoch controller period
   double rewrap_rate = 20;           // pre-rotation keys per second

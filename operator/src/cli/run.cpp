@@ -99,8 +99,8 @@ void register_run(Cli& cli) {
   command->add_option("--batch-size", o.batch.max_batch, "entries per sign request (<= 50)");
   command->add_option("--batch-linger", flags->linger, "how long a batch waits for more entries");
   command->add_option("--max-in-flight", o.batch.max_in_flight, "sign requests on the wire at once");
-  command->add_option("--qps", o.qps, "Kubernetes API requests per second");
-  command->add_option("--burst", o.burst, "Kubernetes API burst");
+  command->add_option("--qps", o.qps, "client-side limit on Kubernetes API requests per second (0, the default: none; the API server's Priority and Fairness limits, its 429s are retried after Retry-After)");
+  command->add_option("--burst", o.burst, "burst of the client-side limit (with --qps above 0)");
   command->add_option("--backoff-base", flags->backoff_base, "first retry delay after a failure");
   command->add_option("--backoff-max", flags->backoff_max, "longest retry delay");
   command->add_option("--key-recheck", flags->key_recheck, "how often epoch keys are asked for again");

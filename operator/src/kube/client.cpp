@@ -1,5 +1,7 @@
 #include "kube/client.h"
 
+#include <charconv>
+
 #include "cbx/http/beast_client.h"
 #include "cbx/http/url.h"
 
@@ -105,18 +107,33 @@ http::Request KubeClient::make_request(const std::string& method, const std::str
   return req;
 }
 
+Duration KubeClient::retry_delay(const http::Response& too_many) const {
+  std::chrono::seconds delay{1};
+  auto header = http::find_header(too_many.headers, "retry-after").value_or("");
+  std::uint64_t seconds = 0;
+  const char* end = header.data() + header.size();
+  auto parsed = std::from_chars(header.data(), end, seconds);
+  if (!header.empty() && parsed.ec == std::errc{} && parsed.ptr == end) {
+    delay = std::chrono::seconds(std::min<std::uint64_t>(
+        seconds, static_cast<std::uint64_t>(options_.max_retry_after.count())));
+  }
+  return std::min<Duration>(delay, options_.max_retry_after);
+}
+
 Result<http::Response> KubeClient::send(std::string_view verb, const std::string& method,
                                         const std::string& path, std::string body,
                                         std::string content_type) {
-  limiter_.wait();
-  auto res =
-      transport_->request(make_request(method, path, std::move(body), std::move(content_type)));
-  if (!res) {
-    observe(verb, res.error().code);
-    return transport_error(res.error());
+  for (int attempt = 0;; ++attempt) {
+    limiter_.wait();
+    auto res = transport_->request(make_request(method, path, body, content_type));
+    if (!res) {
+      observe(verb, res.error().code);
+      return transport_error(res.error());
+    }
+    observe(verb, std::to_string(res->status));
+    if (res->status != 429 || attempt >= options_.max_429_retries) return res;
+    options_.sleep(retry_delay(*res));
   }
-  observe(verb, std::to_string(res->status));
-  return res;
 }
 
 Result<json> KubeClient::send_json(std::string_view verb, const std::string& method,

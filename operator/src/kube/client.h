@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "cbx/base/result.h"
@@ -56,9 +57,16 @@ struct WatchEvent {
 enum class PatchType { merge, json_patch };
 
 struct KubeClientOptions {
+  // Client-side token bucket; qps <= 0 turns it off (controller-runtime's default since 0.15: the
+  // API server's Priority and Fairness is the limit, and it answers 429 when it is reached).
   double qps = 20;
   int burst = 40;
   std::chrono::milliseconds request_timeout{30'000};
+  // A 429 is retried after the server's Retry-After (integer seconds; 1 s when absent, at most
+  // max_retry_after) up to this many times, as client-go does: the server did not process it.
+  int max_429_retries = 10;
+  std::chrono::seconds max_retry_after{10};
+  std::function<void(Duration)> sleep = [](Duration d) { std::this_thread::sleep_for(d); };
   // Called after every request: verb (GET, LIST, WATCH, CREATE, UPDATE, PATCH, DELETE) and the
   // HTTP status as text, or the transport error code.
   std::function<void(std::string_view verb, std::string_view code)> observe;
@@ -105,6 +113,7 @@ class KubeClient {
                          const json* body = nullptr, std::string content_type = "application/json");
   http::Request make_request(const std::string& method, const std::string& path, std::string body,
                              std::string content_type);
+  Duration retry_delay(const http::Response& too_many) const;
   void observe(std::string_view verb, std::string_view code) const;
 
   std::unique_ptr<http::HttpTransport> transport_;

@@ -19,12 +19,14 @@ struct ClientTest : ::testing::Test {
     options.observe = [this](std::string_view verb, std::string_view code) {
       observed.push_back(std::string(verb) + " " + std::string(code));
     };
+    options.sleep = [this](Duration d) { slept.push_back(d); };
     client = std::make_unique<KubeClient>(std::move(owned), "https://api:6443/",
                                           TokenSource("tok", ""), "ns", options);
   }
   ScriptedTransport* transport;
   std::unique_ptr<KubeClient> client;
   std::vector<std::string> observed;
+  std::vector<Duration> slept;
 };
 
 TEST_F(ClientTest, GetBuildsThePathAndSendsTheBearerToken) {
@@ -42,9 +44,8 @@ TEST_F(ClientTest, GetBuildsThePathAndSendsTheBearerToken) {
 
 TEST_F(ClientTest, MapsApiStatusesToErrorCodes) {
   const std::vector<std::pair<int, std::string>> cases = {
-      {404, "NOT_FOUND"},         {409, "CONFLICT"},     {410, "GONE"},
-      {403, "FORBIDDEN"},         {401, "UNAUTHORIZED"}, {422, "INVALID"},
-      {429, "TOO_MANY_REQUESTS"}, {500, "SERVER_ERROR"}, {504, "TIMEOUT"}};
+      {404, "NOT_FOUND"},    {409, "CONFLICT"}, {410, "GONE"},         {403, "FORBIDDEN"},
+      {401, "UNAUTHORIZED"}, {422, "INVALID"},  {500, "SERVER_ERROR"}, {504, "TIMEOUT"}};
   for (const auto& [status, code] : cases) {
     transport->answers.push_back(
         response(status, R"({"kind":"Status","reason":"X","message":"the server said no"})"));
@@ -63,6 +64,51 @@ TEST_F(ClientTest, MapsApiStatusesToErrorCodes) {
   transport->answers.push_back(make_error("TLS", "handshake"));
   auto tls = client->get(resources::kLease, "ns", "l");
   EXPECT_EQ(tls.error().code, "TRANSPORT");
+}
+
+http::Response too_many(std::string retry_after) {
+  auto r = response(429, R"({"kind":"Status","reason":"TooManyRequests","message":"slow down"})");
+  if (!retry_after.empty()) r.headers.emplace_back("Retry-After", std::move(retry_after));
+  return r;
+}
+
+// The API server's Priority and Fairness answers 429 before it processed anything: the request
+// (a write too) is sent again after Retry-After, as client-go does.
+TEST_F(ClientTest, TooManyRequestsIsRetriedAfterTheServersRetryAfter) {
+  transport->answers.push_back(too_many("3"));
+  transport->answers.push_back(too_many(""));
+  transport->answers.push_back(response(200, R"({"metadata":{"name":"x"}})"));
+  auto got = client->patch_status(resources::kIpnsRepublish, "ns", "x", "7", json{{"a", 1}});
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  auto reqs = transport->requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(reqs[2].body, reqs[0].body);
+  EXPECT_EQ(reqs[2].method, "PATCH");
+  EXPECT_EQ(slept, (std::vector<Duration>{std::chrono::seconds(3), std::chrono::seconds(1)}));
+  EXPECT_EQ(observed, (std::vector<std::string>{"PATCH 429", "PATCH 429", "PATCH 200"}));
+}
+
+// A hostile or broken Retry-After cannot park the operator: capped, and garbage means 1 s.
+TEST_F(ClientTest, RetryAfterIsCappedAndGarbageMeansOneSecond) {
+  for (const char* value : {"86400", "-5", "1e9", "soon", "18446744073709551616", " 2"}) {
+    transport->answers.push_back(too_many(value));
+  }
+  transport->answers.push_back(response(200, "{}"));
+  ASSERT_TRUE(client->get(resources::kTeeEpoch, "", "e1").ok());
+  using std::chrono::seconds;
+  EXPECT_EQ(slept, (std::vector<Duration>{seconds(10), seconds(1), seconds(1), seconds(1),
+                                          seconds(1), seconds(1)}));
+}
+
+TEST_F(ClientTest, TooManyRequestsGivesUpAfterTenRetries) {
+  for (int i = 0; i < 11; ++i) transport->answers.push_back(too_many("1"));
+  transport->answers.push_back(response(200, "{}"));  // never reached
+  auto got = client->get(resources::kTeeEpoch, "", "e1");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, "TOO_MANY_REQUESTS");
+  EXPECT_EQ(got.error().message, "slow down");
+  EXPECT_EQ(transport->requests().size(), 11u);
+  EXPECT_EQ(slept.size(), 10u);
 }
 
 TEST_F(ClientTest, ListFollowsContinueTokens) {
