@@ -10,10 +10,11 @@ import (
 // adminHandler serves the test-only API under /_test/:
 //
 //	GET  /_test/faults    current fault knobs
-//	POST /_test/faults    merge the given JSON fields into the knobs (e.g. {"putFailRate":0.5})
+//	POST /_test/faults    merge the given JSON fields into the knobs (e.g. {"putFailRate":0.5};
+//	                      {"dropPuts":true}: PUTs answered 200 and not stored)
 //	GET  /_test/records   stored records by name: recordBase64, sequence, value, validity
 //	DELETE /_test/records forget all records
-//	GET  /_test/stats     {"requests":{"PUT":{"200":n,...},...},"injected":{"PUT":n},"records":n}
+//	GET  /_test/stats     {"requests":{"PUT":{"200":n,...},...},"injected":{"PUT":n},"dropped":n,"records":n}
 //	POST /_test/reset     default knobs, zero stats, no records
 func adminHandler(store *ipnsStore, faults *faultInjector) http.Handler {
 	mux := http.NewServeMux()

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,6 +23,9 @@ type faultKnobs struct {
 	// RetryAfterForm: "seconds" (default, "Retry-After: 120") or "http-date" (the instant now +
 	// retryAfterSeconds as an IMF-fixdate, "Retry-After: Mon, 30 Nov 2026 12:02:00 GMT").
 	RetryAfterForm string `json:"retryAfterForm"`
+	// DropPuts: PUT /routing/v1/ipns/ answers 200 as if stored and keeps nothing, so GETs find
+	// no record (an endpoint that accepts and loses records; the operator's read-back must see it).
+	DropPuts bool `json:"dropPuts"`
 }
 
 const (
@@ -44,6 +49,7 @@ func defaultKnobs() faultKnobs {
 type requestStats struct {
 	Requests map[string]map[string]int `json:"requests"`
 	Injected map[string]int            `json:"injected"`
+	Dropped  int                       `json:"dropped"` // PUTs answered 200 and not stored (dropPuts)
 }
 
 func newRequestStats() requestStats {
@@ -112,6 +118,12 @@ func (f *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !fail && k.DropPuts && r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/routing/v1/ipns/") {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		f.countDropped()
+		rec.WriteHeader(http.StatusOK)
+		return
+	}
 	if !fail {
 		f.next.ServeHTTP(rec, r)
 		return
@@ -120,6 +132,12 @@ func (f *faultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Header().Set("Retry-After", retryAfterValue(k, time.Now()))
 	}
 	http.Error(rec, "injected fault", k.Status)
+}
+
+func (f *faultInjector) countDropped() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stats.Dropped++
 }
 
 func (f *faultInjector) snapshot() (faultKnobs, requestStats) {
@@ -135,6 +153,7 @@ func (f *faultInjector) snapshot() (faultKnobs, requestStats) {
 	for m, n := range f.stats.Injected {
 		s.Injected[m] = n
 	}
+	s.Dropped = f.stats.Dropped
 	return f.knobs, s
 }
 

@@ -50,6 +50,11 @@ OperatorMetrics::OperatorMetrics(prometheus::Registry& registry)
                        .Help("Entries per sign batch")
                        .Register(registry)
                        .Add({}, prometheus::Histogram::BucketBoundaries{1, 5, 10, 20, 30, 40, 50})),
+      readback_checks_(prometheus::BuildCounter()
+                           .Name("cipherbox_readback_checks_total")
+                           .Help("Read-backs of published records per routing endpoint, by result "
+                                 "(Verified, ReadBackMismatch, Unreachable)")
+                           .Register(registry)),
       key_changed_(prometheus::BuildCounter()
                        .Name("cipherbox_signer_key_changed_total")
                        .Help("Signers that derived a different public key for an epoch")
@@ -58,10 +63,11 @@ OperatorMetrics::OperatorMetrics(prometheus::Registry& registry)
                    .Name("cipherbox_epoch_entries")
                    .Help("IpnsRepublish objects whose key is on each epoch")
                    .Register(registry)),
-      validity_deadline_(prometheus::BuildGauge()
-                             .Name("cipherbox_record_valid_until_earliest_seconds")
-                             .Help("Earliest validUntil (unix time) of the published records per epoch")
-                             .Register(registry)),
+      validity_deadline_(
+          prometheus::BuildGauge()
+              .Name("cipherbox_record_valid_until_earliest_seconds")
+              .Help("Earliest validUntil (unix time) of the published records per epoch")
+              .Register(registry)),
       folders_(prometheus::BuildGauge()
                    .Name("cipherbox_folders")
                    .Help("IpnsRepublish objects by state (due, pending, stalled)")
@@ -69,11 +75,45 @@ OperatorMetrics::OperatorMetrics(prometheus::Registry& registry)
       epoch_phase_(prometheus::BuildGauge()
                        .Name("cipherbox_epoch_phase")
                        .Help("1 for the phase each TeeEpoch is in")
-                       .Register(registry)) {}
+                       .Register(registry)),
+      served_validity_min_(prometheus::BuildGauge()
+                               .Name("cipherbox_served_validity_min_seconds")
+                               .Help("Least remaining validity (s) over all folders of the records "
+                                     "routing endpoints were last verified to serve (read-back)")
+                               .Register(registry)),
+      served_validity_min_by_epoch_(prometheus::BuildGauge()
+                                        .Name("cipherbox_served_validity_min_seconds_by_epoch")
+                                        .Help("cipherbox_served_validity_min_seconds per key epoch")
+                                        .Register(registry)),
+      served_validity_min_by_namespace_(
+          prometheus::BuildGauge()
+              .Name("cipherbox_served_validity_min_seconds_by_namespace")
+              .Help("cipherbox_served_validity_min_seconds per namespace (the 20 lowest; the rest "
+                    "as namespace=\"_other\")")
+              .Register(registry)),
+      slo_folders_(prometheus::BuildGauge()
+                       .Name("cipherbox_folders_validity")
+                       .Help("Folders read back whose served record is valid for less than the "
+                             "margin (state=below_margin) or not at all (state=not_resolvable)")
+                       .Register(registry)),
+      lead_time_(prometheus::BuildHistogram()
+                     .Name("cipherbox_republish_lead_time_seconds")
+                     .Help("Validity the previous record still had when the next was published")
+                     .Register(registry)
+                     .Add({}, prometheus::Histogram::BucketBoundaries{0, 3600, 6 * 3600, 12 * 3600,
+                                                                      24 * 3600, 36 * 3600,
+                                                                      42 * 3600, 48 * 3600})),
+      collateral_next_update_(prometheus::BuildGauge()
+                                  .Name("cipherbox_epoch_collateral_next_update_seconds")
+                                  .Help("When the attestation collateral of each epoch is due for "
+                                        "renewal (unix time, TeeEpoch status.attestation)")
+                                  .Register(registry)) {}
 
 void OperatorMetrics::republish_result(const std::string& outcome, double seconds) {
   republish_total_.Add({{"outcome", outcome}}).Increment();
-  republish_seconds_.Add({}, prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})
+  republish_seconds_
+      .Add({},
+           prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})
       .Observe(seconds);
 }
 
@@ -85,7 +125,13 @@ void OperatorMetrics::routing_result(const std::string& endpoint, const std::str
   routing_requests_.Add({{"endpoint", endpoint}, {"code", code}}).Increment();
 }
 
-void OperatorMetrics::batch_size(std::size_t size) { batch_sizes_.Observe(static_cast<double>(size)); }
+void OperatorMetrics::batch_size(std::size_t size) {
+  batch_sizes_.Observe(static_cast<double>(size));
+}
+
+void OperatorMetrics::readback_result(const std::string& endpoint, const std::string& result) {
+  readback_checks_.Add({{"endpoint", endpoint}, {"result", result}}).Increment();
+}
 
 void OperatorMetrics::signer_key_changed(std::uint64_t epoch) {
   key_changed_.Add({{"epoch", std::to_string(epoch)}}).Increment();
@@ -100,6 +146,40 @@ void OperatorMetrics::set_folder_counts(const FolderCounts& counts) {
   folders_.Add({{"state", "due"}}).Set(static_cast<double>(counts.due));
   folders_.Add({{"state", "pending"}}).Set(static_cast<double>(counts.pending));
   folders_.Add({{"state", "stalled"}}).Set(static_cast<double>(counts.stalled));
+}
+
+void OperatorMetrics::set_validity_slo(const ValiditySlo& slo) {
+  std::lock_guard lock(per_epoch_mutex_);
+  if (slo.min_remaining_seconds) {
+    served_validity_min_.Add({}).Set(*slo.min_remaining_seconds);
+    slo_min_shown_ = true;
+  } else if (slo_min_shown_) {
+    served_validity_min_.Remove(&served_validity_min_.Add({}));
+    slo_min_shown_ = false;
+  }
+  replace_per_epoch(served_validity_min_by_epoch_, slo_epochs_shown_, slo.min_remaining_per_epoch);
+  for (const auto& ns : slo_namespaces_shown_) {
+    if (!slo.min_remaining_per_namespace.contains(ns)) {
+      served_validity_min_by_namespace_.Remove(
+          &served_validity_min_by_namespace_.Add({{"namespace", ns}}));
+    }
+  }
+  slo_namespaces_shown_.clear();
+  for (const auto& [ns, value] : slo.min_remaining_per_namespace) {
+    served_validity_min_by_namespace_.Add({{"namespace", ns}}).Set(value);
+    slo_namespaces_shown_.insert(ns);
+  }
+  slo_folders_.Add({{"state", "below_margin"}}).Set(static_cast<double>(slo.below_margin));
+  slo_folders_.Add({{"state", "not_resolvable"}}).Set(static_cast<double>(slo.not_resolvable));
+}
+
+void OperatorMetrics::republish_lead_time(double seconds) {
+  lead_time_.Observe(seconds);
+}
+
+void OperatorMetrics::set_collateral_next_update(const std::map<std::uint64_t, double>& per_epoch) {
+  std::lock_guard lock(per_epoch_mutex_);
+  replace_per_epoch(collateral_next_update_, collateral_shown_, per_epoch);
 }
 
 void OperatorMetrics::set_epoch_phase(std::uint64_t epoch, const std::string& current) {

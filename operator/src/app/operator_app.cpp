@@ -6,6 +6,7 @@
 #include "app/epoch_controller.h"
 #include "app/kube_ports.h"
 #include "app/metrics.h"
+#include "app/readback_controller.h"
 #include "app/republish_controller.h"
 #include "app/signer_directory.h"
 #include "cbx/base/log.h"
@@ -15,6 +16,7 @@
 #include "controllers/republish/name_claims.h"
 #include "kube/kubeconfig.h"
 #include "kube/manager.h"
+#include "kube/rate_limiter.h"
 #include "kube/resource.h"
 
 namespace cbx::op {
@@ -29,8 +31,11 @@ std::vector<std::string> all_republish_keys(kube::Informer& republishes) {
 // Counts what the routing publisher answered into the metrics, per endpoint.
 class MeteredPublisher : public RecordPublisher {
  public:
-  MeteredPublisher(RecordPublisher& inner, OperatorMetrics& metrics) : inner_(inner), metrics_(metrics) {}
-  Result<std::optional<Bytes>> resolve(const std::string& name) override { return inner_.resolve(name); }
+  MeteredPublisher(RecordPublisher& inner, OperatorMetrics& metrics)
+      : inner_(inner), metrics_(metrics) {}
+  Result<std::optional<Bytes>> resolve(const std::string& name) override {
+    return inner_.resolve(name);
+  }
   std::vector<EndpointResult> publish(const std::string& name, ByteView record) override {
     auto results = inner_.publish(name, record);
     crash_point("during-publish");
@@ -40,6 +45,31 @@ class MeteredPublisher : public RecordPublisher {
 
  private:
   RecordPublisher& inner_;
+  OperatorMetrics& metrics_;
+};
+
+// The read-back's view of routing, with its re-PUTs counted like the reconciler's.
+class MeteredEndpointRouting : public EndpointRouting, public ReadBackObserver {
+ public:
+  MeteredEndpointRouting(EndpointRouting& inner, OperatorMetrics& metrics)
+      : inner_(inner), metrics_(metrics) {}
+  std::vector<std::string> endpoint_urls() const override { return inner_.endpoint_urls(); }
+  Result<std::optional<Bytes>> resolve_at(const std::string& url,
+                                          const std::string& name) override {
+    return inner_.resolve_at(url, name);
+  }
+  EndpointResult publish_at(const std::string& url, const std::string& name,
+                            ByteView record) override {
+    auto r = inner_.publish_at(url, name, record);
+    metrics_.routing_result(r.url, r.ok ? "OK" : r.code);
+    return r;
+  }
+  void checked(const std::string& url, const std::string& result) override {
+    metrics_.readback_result(url, result);
+  }
+
+ private:
+  EndpointRouting& inner_;
   OperatorMetrics& metrics_;
 };
 
@@ -56,7 +86,8 @@ class EpochChangeFilter {
 
   bool changed(const nlohmann::json& epoch) {
     const auto& status = epoch.value("status", nlohmann::json::object());
-    std::string fingerprint = status.value("phase", "") + "|" + status.value("publicKey", "") + "|" +
+    std::string fingerprint = status.value("phase", "") + "|" + status.value("publicKey", "") +
+                              "|" +
                               epoch.value("spec", nlohmann::json::object())
                                   .value("signer", nlohmann::json::object())
                                   .value("url", "") +
@@ -121,6 +152,66 @@ void track_name_claims(kube::Informer& republishes, NameClaims& claims, kube::Co
        }});
 }
 
+// The validity SLO gauges, recomputed from the cache on a period (app/validity_slo.h).
+constexpr char kValiditySloKey[] = "validity-slo";
+
+// Read straight from TeeEpoch status (the epoch controller owns the field; only read here).
+std::map<std::uint64_t, double> collateral_next_updates(kube::Informer& epochs) {
+  std::map<std::uint64_t, double> out;
+  epochs.store().for_each([&](const nlohmann::json& object) {
+    try {
+      auto epoch = object.value("spec", nlohmann::json::object()).value("epoch", std::uint64_t{0});
+      const auto& status = object.value("status", nlohmann::json::object());
+      if (epoch == 0 || status.value("phase", "") == "Retired") return;
+      auto text =
+          status.value("attestation", nlohmann::json::object()).value("collateralNextUpdate", "");
+      if (auto at = parse_rfc3339(text)) {
+        out[epoch] = std::chrono::duration<double>(at->time_since_epoch()).count();
+      }
+    } catch (const nlohmann::json::exception&) {
+      // a field of another type than the CRD allows: no series for that epoch
+    }
+  });
+  return out;
+}
+
+kube::ReconcileOutcome update_validity_slo(kube::Informer& republishes, kube::Informer& epochs,
+                                           OperatorMetrics& metrics, Nanos margin, Nanos period) {
+  metrics.set_collateral_next_update(collateral_next_updates(epochs));
+  auto now =
+      std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+  ValiditySloBuilder slo(now, margin);
+  republishes.store().for_each([&](const nlohmann::json& object) {
+    if (auto obj = parse_ipns_republish(object)) slo.add(*obj);
+  });
+  metrics.set_validity_slo(slo.build());
+  return kube::ReconcileOutcome{std::chrono::duration_cast<kube::Duration>(period)};
+}
+
+// Observes each republication's lead time as the cache sees status change (leader only: a
+// follower sees the same changes and would count them twice across replicas).
+void track_lead_time(kube::Informer& republishes, kube::Manager& manager,
+                     OperatorMetrics& metrics) {
+  auto published = [](const nlohmann::json& o) {
+    auto st = o.find("status");
+    if (st == o.end() || !st->is_object()) return nlohmann::json();
+    return st->value("publishedSequence", nlohmann::json());
+  };
+  republishes.add_handlers(
+      {nullptr,
+       [&manager, &metrics, published](const nlohmann::json& old_object,
+                                       const nlohmann::json& object) {
+         if (!manager.is_leader() || published(old_object) == published(object)) return;
+         auto before = parse_ipns_republish(old_object);
+         auto after = parse_ipns_republish(object);
+         if (!before || !after) return;
+         if (auto lead = republish_lead_seconds(before->status, after->status)) {
+           metrics.republish_lead_time(*lead);
+         }
+       },
+       nullptr});
+}
+
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
@@ -149,7 +240,8 @@ int run_operator(const OperatorOptions& options) {
   }
   auto routing_transport = http::make_beast_client({});
   if (!routing_transport) {
-    log::error("cannot create the routing HTTP client", {{"error", routing_transport.error().message}});
+    log::error("cannot create the routing HTTP client",
+               {{"error", routing_transport.error().message}});
     return 1;
   }
   std::vector<std::unique_ptr<RoutingClient>> endpoints;
@@ -166,16 +258,18 @@ int run_operator(const OperatorOptions& options) {
   manager_options.leader_elect = options.leader_elect;
   manager_options.probe_address = options.probe_address;
   manager_options.workers_per_controller = options.workers;
-  manager_options.backoff.base = std::chrono::duration_cast<kube::Duration>(millis(options.backoff_base_seconds));
-  manager_options.backoff.max = std::chrono::duration_cast<kube::Duration>(millis(options.backoff_max_seconds));
+  manager_options.backoff.base =
+      std::chrono::duration_cast<kube::Duration>(millis(options.backoff_base_seconds));
+  manager_options.backoff.max =
+      std::chrono::duration_cast<kube::Duration>(millis(options.backoff_max_seconds));
   kube::Manager manager(**client, manager_options);
   OperatorMetrics metrics(*manager.registry());
   MeteredPublisher publisher(routing, metrics);
 
   SignerDirectory signers(**client, ns);
   SignBatcher batcher(
-      [&](const std::string& url, std::uint64_t epoch, const std::vector<SignEntry>& entries)
-          -> Result<std::vector<SignResult>> {
+      [&](const std::string& url, std::uint64_t epoch,
+          const std::vector<SignEntry>& entries) -> Result<std::vector<SignResult>> {
         auto signer = signers.find(url);
         if (!signer) return make_error("UNAVAILABLE", "signer " + url + " is not registered yet");
         auto results = signer->sign(epoch, entries);
@@ -186,7 +280,8 @@ int run_operator(const OperatorOptions& options) {
       },
       options.batch, [&](std::size_t size) { metrics.batch_size(size); });
 
-  kube::EventRecorder recorder(**client, "republish.cipherbox.io/operator", kube::default_identity());
+  kube::EventRecorder recorder(**client, "republish.cipherbox.io/operator",
+                               kube::default_identity());
   KubeStatusWriter status_writer(**client);
   KubeEventSink event_sink(recorder);
   RepublishReconciler reconciler({status_writer, batcher, publisher, event_sink},
@@ -200,8 +295,15 @@ int run_operator(const OperatorOptions& options) {
                                            claims);
   std::unique_ptr<AttestationVerifier> verifier;
   if (!options.attestation_verifier.empty()) {
-    verifier = std::make_unique<AttestationVerifier>(**routing_transport, options.attestation_verifier);
+    verifier =
+        std::make_unique<AttestationVerifier>(**routing_transport, options.attestation_verifier);
   }
+  MeteredEndpointRouting readback_routing(routing, metrics);
+  kube::TokenBucket readback_pace(options.readback_rate, 1);
+  ReadBackChecker readback_checker({readback_routing, status_writer, event_sink, readback_routing,
+                                    [&readback_pace] { readback_pace.wait(); }},
+                                   options.read_back);
+  ReadBackController readback_controller(republishes, readback_checker);
   EpochControllerOptions epoch_options;
   epoch_options.key_recheck = std::chrono::seconds(options.key_recheck_seconds);
   epoch_options.resync = millis(options.epoch_resync_seconds);
@@ -214,18 +316,31 @@ int run_operator(const OperatorOptions& options) {
       "republish", [&](const std::string& key) { return republish_controller.reconcile(key); });
   auto& epoch_ctl = manager.add_controller(
       "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
+  auto& readback_ctl = manager.add_controller(
+      "readback", [&](const std::string& key) { return readback_controller.reconcile(key); });
+  auto& slo_ctl = manager.add_controller("validity-slo", [&](const std::string&) {
+    return Result<kube::ReconcileOutcome>(update_validity_slo(
+        republishes, epochs, metrics, options.read_back.margin, options.validity_slo_period));
+  });
   track_name_claims(republishes, claims, republish_ctl);  // before watch: claims first
+  track_lead_time(republishes, manager, metrics);
   manager.watch(republishes, republish_ctl);
+  manager.watch(republishes, readback_ctl);
   // An epoch's phase, key or signer change (activation, failure, rotation) concerns every
   // folder; its routine status updates (entries, checkedAt) do not.
   EpochChangeFilter epoch_changes;
   manager.watch(epochs, republish_ctl, [&](const nlohmann::json& epoch) {
-    return epoch_changes.changed(epoch) ? all_republish_keys(republishes) : std::vector<std::string>{};
+    return epoch_changes.changed(epoch) ? all_republish_keys(republishes)
+                                        : std::vector<std::string>{};
   });
   // The epoch controller runs on epoch changes and on its own period (it counts entries from the
   // cache then); folder changes do not trigger it, which would re-read every folder per write.
-  manager.watch(epochs, epoch_ctl,
-                [](const nlohmann::json&) { return std::vector<std::string>{EpochController::kKey}; });
+  // Started by the first epoch event, then on its own period (not on every folder write).
+  manager.watch(epochs, slo_ctl,
+                [](const nlohmann::json&) { return std::vector<std::string>{kValiditySloKey}; });
+  manager.watch(epochs, epoch_ctl, [](const nlohmann::json&) {
+    return std::vector<std::string>{EpochController::kKey};
+  });
 
   if (!armed_crash_points().empty()) {
     log::warn("TEST ONLY: crash points armed (CBX_FAULT_KILL_AT); this process will SIGKILL itself",

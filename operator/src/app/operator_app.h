@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "controllers/readback/readback_schedule.h"
 #include "controllers/republish/sign_batcher.h"
 
 namespace cbx::op {
@@ -34,6 +35,9 @@ struct OperatorOptions {
   std::string attestation_verifier;  // quote verifier URL (empty: none)
   double backoff_base_seconds = 5;
   double backoff_max_seconds = 300;
+  ReadBackOptions read_back;  // proof of publication (controllers/readback)
+  double readback_rate = 20;  // routing lookups (and re-PUTs) per second for read-backs
+  std::chrono::nanoseconds validity_slo_period = std::chrono::seconds(30);  // SLO gauges' recompute
 };
 
 // Returns the process exit code (0 after a graceful stop, 1 on a start-up error, 3 after losing

@@ -20,6 +20,12 @@ struct RunFlags {
   std::string lease_duration = "15s";
   std::string renew_deadline = "10s";
   std::string retry_period = "2s";
+  std::string readback_delay = "10s";
+  std::string readback_margin = "24h";
+  std::string readback_retry_base = "30s";
+  std::string readback_retry_max = "30m";
+  std::string readback_recheck = "0s";
+  std::string validity_slo_period = "30s";
 };
 
 std::optional<double> seconds_of(const std::string& text) {
@@ -50,20 +56,50 @@ std::optional<std::string> apply_lease_timing(const RunFlags& flags, op::Operato
   return std::nullopt;
 }
 
+std::optional<std::string> apply_read_back(const RunFlags& flags, op::OperatorOptions& options) {
+  auto delay = parse_duration(flags.readback_delay);
+  auto margin = parse_duration(flags.readback_margin);
+  auto base = parse_duration(flags.readback_retry_base);
+  auto max = parse_duration(flags.readback_retry_max);
+  auto recheck = parse_duration(flags.readback_recheck);
+  if (!delay || !margin || !base || !max || !recheck || *delay < Nanos::zero() ||
+      *margin < Nanos::zero() || *recheck < Nanos::zero()) {
+    return "--readback-delay, --readback-margin, --readback-retry-base, --readback-retry-max and "
+           "--readback-recheck take durations such as 10s or 24h";
+  }
+  if (*base <= Nanos::zero() || *max < *base) {
+    return "--readback-retry-base must be above 0 and at most --readback-retry-max";
+  }
+  if (options.readback_rate <= 0) return "--readback-rate must be above 0";
+  auto slo_period = parse_duration(flags.validity_slo_period);
+  if (!slo_period || *slo_period < std::chrono::seconds(1)) {
+    return "--validity-slo-period takes a duration of at least 1s";
+  }
+  options.validity_slo_period = *slo_period;
+  options.read_back = op::ReadBackOptions{*delay, *margin, *base, *max, *recheck};
+  return std::nullopt;
+}
+
 int run(RunFlags& flags, const Io& io) {
   auto linger = parse_duration(flags.linger);
   auto base = seconds_of(flags.backoff_base);
   auto max = seconds_of(flags.backoff_max);
   auto recheck = seconds_of(flags.key_recheck);
   auto resync = seconds_of(flags.epoch_resync);
-  if (!resync || *resync <= 0) return usage_error(io, "--epoch-resync takes a positive duration such as 15s");
+  if (!resync || *resync <= 0)
+    return usage_error(io, "--epoch-resync takes a positive duration such as 15s");
   if (flags.options.rewrap_rate <= 0) return usage_error(io, "--rewrap-rate must be above 0");
   flags.options.epoch_resync_seconds = *resync;
   if (auto lease_error = apply_lease_timing(flags, flags.options)) {
     return usage_error(io, *lease_error);
   }
+  if (auto read_back_error = apply_read_back(flags, flags.options)) {
+    return usage_error(io, *read_back_error);
+  }
   if (!linger || !base || !max || !recheck) {
-    return usage_error(io, "--batch-linger, --backoff-base, --backoff-max and --key-recheck take durations such as 50ms or 5m");
+    return usage_error(io,
+                       "--batch-linger, --backoff-base, --backoff-max and --key-recheck take "
+                       "durations such as 50ms or 5m");
   }
   if (flags.options.batch.max_batch == 0 || flags.options.batch.max_batch > 50) {
     return usage_error(io, "--batch-size must be between 1 and 50");
@@ -81,14 +117,20 @@ int run(RunFlags& flags, const Io& io) {
 void register_run(Cli& cli) {
   auto flags = std::make_shared<RunFlags>();
   auto& o = flags->options;
-  CLI::App* command = cli.add_command(cli.app(), "run", "Run the operator (controllers for IpnsRepublish and TeeEpoch)",
-                                      [flags](const Io& io) { return run(*flags, io); });
-  command->add_option("--kubeconfig", o.kubeconfig, "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)");
+  CLI::App* command = cli.add_command(
+      cli.app(), "run", "Run the operator (controllers for IpnsRepublish and TeeEpoch)",
+      [flags](const Io& io) { return run(*flags, io); });
+  command->add_option("--kubeconfig", o.kubeconfig,
+                      "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)");
   command->add_option("--context", o.context, "kubeconfig context");
-  command->add_option("--namespace", o.namespace_name, "the operator's namespace (Lease, signer token Secrets)");
-  command->add_option("--routing", o.routing_urls, "Delegated Routing V1 base URL (repeatable)")->required();
-  command->add_option("--probe-address", o.probe_address, "HOST:PORT of /healthz /readyz /metrics (empty: off)");
-  command->add_option("--leader-elect", o.leader_elect, "elect a leader on the Lease cipherbox-republish");
+  command->add_option("--namespace", o.namespace_name,
+                      "the operator's namespace (Lease, signer token Secrets)");
+  command->add_option("--routing", o.routing_urls, "Delegated Routing V1 base URL (repeatable)")
+      ->required();
+  command->add_option("--probe-address", o.probe_address,
+                      "HOST:PORT of /healthz /readyz /metrics (empty: off)");
+  command->add_option("--leader-elect", o.leader_elect,
+                      "elect a leader on the Lease cipherbox-republish");
   command->add_option("--leader-elect-lease-duration", flags->lease_duration,
                       "how long a Lease holds without renewal before a follower takes over");
   command->add_option("--leader-elect-renew-deadline", flags->renew_deadline,
@@ -103,15 +145,34 @@ void register_run(Cli& cli) {
   command->add_option("--burst", o.burst, "burst of the client-side limit (with --qps above 0)");
   command->add_option("--backoff-base", flags->backoff_base, "first retry delay after a failure");
   command->add_option("--backoff-max", flags->backoff_max, "longest retry delay");
-  command->add_option("--key-recheck", flags->key_recheck, "how often epoch keys are asked for again");
-  command->add_option("--epoch-resync", flags->epoch_resync, "how often the epoch controller re-evaluates all epochs");
-  command->add_option("--rewrap-rate", o.rewrap_rate, "pre-rotation: keys per second re-encrypted on an old signer");
+  command->add_option("--key-recheck", flags->key_recheck,
+                      "how often epoch keys are asked for again");
+  command->add_option("--epoch-resync", flags->epoch_resync,
+                      "how often the epoch controller re-evaluates all epochs");
+  command->add_option("--rewrap-rate", o.rewrap_rate,
+                      "pre-rotation: keys per second re-encrypted on an old signer");
   command->add_option("--attestation-verifier", o.attestation_verifier,
-                      "URL of a TDX quote verifier (POST {quote: hex} -> {verified}); none: Attested says NoVerifierConfigured");
+                      "URL of a TDX quote verifier (POST {quote: hex} -> {verified}); none: "
+                      "Attested says NoVerifierConfigured");
+  command->add_option("--readback-delay", flags->readback_delay,
+                      "read a publication back from each endpoint this long after it");
+  command->add_option(
+      "--readback-margin", flags->readback_margin,
+      "Resolvable needs an endpoint serving a record valid at least this much longer");
+  command->add_option("--readback-rate", o.readback_rate, "read-back routing requests per second");
+  command->add_option("--readback-retry-base", flags->readback_retry_base,
+                      "first re-check (and re-PUT) of an endpoint that did not serve the record");
+  command->add_option("--readback-retry-max", flags->readback_retry_max, "longest re-check delay");
+  command->add_option(
+      "--readback-recheck", flags->readback_recheck,
+      "re-read endpoints that served the record this often (0s: only after publishing)");
+  command->add_option("--validity-slo-period", flags->validity_slo_period,
+                      "how often the validity SLO gauges are recomputed from the cache");
   command->add_option("--log-level", flags->log_level, "debug|info|warn|error");
   // A flag given twice takes its last value (wrappers append overrides); --routing collects all.
   for (CLI::Option* option : command->get_options()) {
-    if (option->get_name() != "--routing") option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    if (option->get_name() != "--routing")
+      option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
 }
 

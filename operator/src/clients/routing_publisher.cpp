@@ -56,27 +56,59 @@ Result<std::optional<Bytes>> RoutingPublisher::resolve(const std::string& name_t
   return best;
 }
 
+EndpointResult RoutingPublisher::publish_to(std::size_t i, const std::string& name,
+                                            ByteView record) {
+  const auto& url = endpoints_[i]->base_url();
+  if (blocked(i)) return {url, false, "RATE_LIMITED", "waiting for Retry-After", std::nullopt};
+  auto answer = endpoints_[i]->publish(name, record);
+  const auto& published = answer.status;
+  if (published) return {url, true, "", "", std::nullopt};
+  EndpointResult failed{url, false, published.error().code, published.error().message,
+                        std::nullopt};
+  if (published.error().code == "RATE_LIMITED") {
+    failed.retry_after = note_rate_limit(i, answer.retry_after);
+  }
+  return failed;
+}
+
 std::vector<EndpointResult> RoutingPublisher::publish(const std::string& name, ByteView record) {
   std::vector<EndpointResult> results;
-  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
-    const auto& url = endpoints_[i]->base_url();
-    if (blocked(i)) {
-      results.push_back({url, false, "RATE_LIMITED", "waiting for Retry-After", std::nullopt});
-      continue;
-    }
-    auto answer = endpoints_[i]->publish(name, record);
-    const auto& published = answer.status;
-    if (published) {
-      results.push_back({url, true, "", "", std::nullopt});
-      continue;
-    }
-    EndpointResult failed{url, false, published.error().code, published.error().message, std::nullopt};
-    if (published.error().code == "RATE_LIMITED") {
-      failed.retry_after = note_rate_limit(i, answer.retry_after);
-    }
-    results.push_back(std::move(failed));
-  }
+  for (std::size_t i = 0; i < endpoints_.size(); ++i)
+    results.push_back(publish_to(i, name, record));
   return results;
+}
+
+std::vector<std::string> RoutingPublisher::endpoint_urls() const {
+  std::vector<std::string> urls;
+  for (const auto& e : endpoints_) urls.push_back(e->base_url());
+  return urls;
+}
+
+std::optional<std::size_t> RoutingPublisher::index_of(const std::string& url) const {
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    if (endpoints_[i]->base_url() == url) return i;
+  }
+  return std::nullopt;
+}
+
+Result<std::optional<Bytes>> RoutingPublisher::resolve_at(const std::string& url,
+                                                          const std::string& name) {
+  auto i = index_of(url);
+  if (!i) return make_error("UNKNOWN_ENDPOINT", "not a configured routing endpoint");
+  if (blocked(*i)) return make_error("RATE_LIMITED", "waiting for Retry-After");
+  auto answer = endpoints_[*i]->resolve(name);
+  if (!answer.record && answer.record.error().code == "RATE_LIMITED") {
+    note_rate_limit(*i, answer.retry_after);
+  }
+  return std::move(answer.record);
+}
+
+EndpointResult RoutingPublisher::publish_at(const std::string& url, const std::string& name,
+                                            ByteView record) {
+  auto i = index_of(url);
+  if (!i)
+    return {url, false, "UNKNOWN_ENDPOINT", "not a configured routing endpoint", std::nullopt};
+  return publish_to(*i, name, record);
 }
 
 }  // namespace cbx::op

@@ -1,5 +1,6 @@
 #include "controllers/republish/ipns_republish.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "cbx/ipns/record.h"
@@ -29,6 +30,37 @@ std::string value_of_record(const std::string& record_base64) {
   return record ? record->value : "";
 }
 
+std::optional<ReadBack> parse_read_back(const json& e) {
+  if (!e.contains("readBack") || !e["readBack"].is_object()) return std::nullopt;
+  const auto& r = e["readBack"];
+  ReadBack out;
+  out.result = string_field(r, "result");
+  if (out.result.empty()) return std::nullopt;
+  if (r.contains("sequence")) out.sequence = sequence_from_json(r["sequence"]).value_or(0);
+  out.checked_at = time_field(r, "checkedAt");
+  if (r.contains("failures") && r["failures"].is_number_unsigned()) {
+    out.failures = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(r["failures"].get<std::uint64_t>(), 1u << 20));
+  }
+  out.message = string_field(r, "message");
+  if (r.contains("verifiedSequence"))
+    out.verified_sequence = sequence_from_json(r["verifiedSequence"]);
+  out.verified_valid_until = time_field(r, "verifiedValidUntil");
+  out.verified_at = time_field(r, "verifiedAt");
+  return out;
+}
+
+json read_back_to_json(const ReadBack& r) {
+  json out = {
+      {"result", r.result}, {"sequence", sequence_to_string(r.sequence)}, {"failures", r.failures}};
+  if (r.checked_at) out["checkedAt"] = format_rfc3339(*r.checked_at);
+  if (!r.message.empty()) out["message"] = r.message;
+  if (r.verified_sequence) out["verifiedSequence"] = sequence_to_string(*r.verified_sequence);
+  if (r.verified_valid_until) out["verifiedValidUntil"] = format_rfc3339(*r.verified_valid_until);
+  if (r.verified_at) out["verifiedAt"] = format_rfc3339(*r.verified_at);
+  return out;
+}
+
 std::vector<EndpointStatus> parse_endpoints(const json& list) {
   std::vector<EndpointStatus> out;
   if (!list.is_array()) return out;
@@ -36,11 +68,13 @@ std::vector<EndpointStatus> parse_endpoints(const json& list) {
     if (!e.is_object() || string_field(e, "url").empty()) continue;
     EndpointStatus s;
     s.url = string_field(e, "url");
-    if (e.contains("publishedSequence")) s.published_sequence = sequence_from_json(e["publishedSequence"]);
+    if (e.contains("publishedSequence"))
+      s.published_sequence = sequence_from_json(e["publishedSequence"]);
     s.last_attempt_at = time_field(e, "lastAttemptAt");
     s.last_success_at = time_field(e, "lastSuccessAt");
     s.retry_after = time_field(e, "retryAfter");
     s.message = string_field(e, "message");
+    s.read_back = parse_read_back(e);
     out.push_back(std::move(s));
   }
   return out;
@@ -55,6 +89,7 @@ json endpoints_to_json(const std::vector<EndpointStatus>& endpoints) {
     if (e.last_success_at) item["lastSuccessAt"] = format_rfc3339(*e.last_success_at);
     if (e.retry_after) item["retryAfter"] = format_rfc3339(*e.retry_after);
     if (!e.message.empty()) item["message"] = e.message;
+    if (e.read_back) item["readBack"] = read_back_to_json(*e.read_back);
     out.push_back(std::move(item));
   }
   return out;
@@ -95,7 +130,8 @@ Result<IpnsRepublishSpec> parse_spec(const json& spec) {
   CBX_TRY_STATUS(parse_duration_field(spec, "interval", out.interval));
   CBX_TRY_STATUS(parse_duration_field(spec, "lifetime", out.lifetime));
   CBX_TRY_STATUS(parse_duration_field(spec, "ttl", out.ttl));
-  if (spec.contains("suspend") && spec["suspend"].is_boolean()) out.suspend = spec["suspend"].get<bool>();
+  if (spec.contains("suspend") && spec["suspend"].is_boolean())
+    out.suspend = spec["suspend"].get<bool>();
   return out;
 }
 
@@ -103,7 +139,8 @@ IpnsRepublishStatus parse_status(const json& st) {
   IpnsRepublishStatus out;
   if (!st.is_object()) return out;
   if (st.contains("sequence")) out.sequence = sequence_from_json(st["sequence"]);
-  if (st.contains("publishedSequence")) out.published_sequence = sequence_from_json(st["publishedSequence"]);
+  if (st.contains("publishedSequence"))
+    out.published_sequence = sequence_from_json(st["publishedSequence"]);
   out.published_cid = string_field(st, "publishedCid");
   out.last_published_at = time_field(st, "lastPublishedAt");
   out.valid_until = time_field(st, "validUntil");
@@ -167,7 +204,9 @@ std::optional<std::uint64_t> sequence_from_json(const json& value) {
   return out;
 }
 
-std::string sequence_to_string(std::uint64_t value) { return std::to_string(value); }
+std::string sequence_to_string(std::uint64_t value) {
+  return std::to_string(value);
+}
 
 Result<IpnsRepublish> parse_ipns_republish(const json& object) {
   if (!object.is_object() || !object.contains("metadata")) {

@@ -2,11 +2,10 @@
 // The IpnsRepublish custom resource as the controller sees it: spec (the user's, never written by
 // the operator) and status (the operator's), parsed from and written back to JSON.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/duration.h"
 #include "cbx/base/encoding.h"
@@ -41,7 +40,20 @@ struct PendingRecord {
   std::string record;  // base64
   SysTime valid_until{};
   SysTime signed_at{};
-  std::string value;   // the signed value (read from the record, not stored separately)
+  std::string value;  // the signed value (read from the record, not stored separately)
+};
+
+// What the read-back (controllers/readback) last found on one endpoint.
+struct ReadBack {
+  std::string result;          // Verified | ReadBackMismatch | Unreachable
+  std::uint64_t sequence = 0;  // status.publishedSequence the check was made for
+  std::optional<SysTime> checked_at;
+  std::uint32_t failures = 0;  // consecutive checks that were not Verified
+  std::string message;
+  // The last record found valid there (kept through later failed checks).
+  std::optional<std::uint64_t> verified_sequence;
+  std::optional<SysTime> verified_valid_until;
+  std::optional<SysTime> verified_at;
 };
 
 struct EndpointStatus {
@@ -51,6 +63,7 @@ struct EndpointStatus {
   std::optional<SysTime> last_success_at;
   std::optional<SysTime> retry_after;
   std::string message;
+  std::optional<ReadBack> read_back;
 };
 
 struct Failures {
@@ -70,7 +83,7 @@ struct IpnsRepublishStatus {
   std::optional<std::uint64_t> key_epoch;
   std::optional<EncryptedKeyRef> migrated_key;
   std::optional<PendingRecord> pending;
-  std::string last_record;  // base64 of the last record published
+  std::string last_record;           // base64 of the last record published
   std::string last_handled_request;  // the manual-trigger annotation value last acted on
   std::vector<EndpointStatus> endpoints;
   Failures failures;

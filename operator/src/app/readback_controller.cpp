@@ -1,0 +1,31 @@
+#include "app/readback_controller.h"
+
+#include <algorithm>
+
+namespace cbx::op {
+
+ReadBackController::ReadBackController(kube::Informer& republishes, ReadBackChecker& checker)
+    : republishes_(republishes), checker_(checker) {}
+
+Result<kube::ReconcileOutcome> ReadBackController::reconcile(const std::string& key) {
+  auto object = republishes_.store().get(key);
+  if (!object) return kube::ReconcileOutcome{};
+  auto obj = parse_ipns_republish(*object);
+  if (!obj) return kube::ReconcileOutcome{};
+  auto now =
+      std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+  auto result = checker_.check(*obj, now);
+  if (!result) {
+    if (result.error().code == "NOT_FOUND") return kube::ReconcileOutcome{};
+    return result.error();  // CONFLICT: the queue retries with the fresh object
+  }
+  kube::ReconcileOutcome outcome;
+  if (result->next_at) {
+    outcome.requeue_after =
+        std::max<kube::Duration>(std::chrono::duration_cast<kube::Duration>(*result->next_at - now),
+                                 std::chrono::seconds(1));
+  }
+  return outcome;
+}
+
+}  // namespace cbx::op
