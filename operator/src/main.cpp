@@ -1,6 +1,7 @@
 // cipherbox-republish: dispatches to the subcommands in src/cli/. To add a command, write
 // src/cli/<command>.{h,cpp} with `void register_<command>(Cli&)` and call it below.
 #include "cli/approve_epoch.h"
+#include "cli/audit.h"
 #include "cli/attestation.h"
 #include "cli/cli.h"
 #include "cli/keygen.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   cbx::cli::register_run(cli);
   cbx::cli::register_status(cli);
   cbx::cli::register_republish_now(cli);
+  cbx::cli::register_audit(cli);
   cbx::cli::register_approve_epoch(cli);
   cbx::cli::register_attestation(cli);
   // Further commands (run, status, republish-now, approve-epoch) register here, one line each.

@@ -8,7 +8,9 @@
 #     the signer is not called, the sequence does not move; once it keeps records it serves
 #     exactly the published record and is Verified;
 # (3) when no endpoint keeps the next publication, Resolvable turns False (NotServed), and True
-#     again once they recover.
+#     again once they recover; the served-validity gauges follow;
+# (4) `cipherbox-republish audit` checks the audit ring (one entry per publication) against what
+#     the endpoints serve, and fails once none serves the newest record.
 source "$(dirname "$0")/lib.sh"
 if [ -n "${E2E_KUBECONFIG:-}${E2E_ROUTING_URL:-}" ]; then
   say "readback needs its own routing servers (fault knobs): skipped"
@@ -127,5 +129,22 @@ check "(3) metric: not_resolvable back to 0" eventually 15 gauge_is 'cipherbox_f
 check "(3) f1: both endpoints Verified" eventually 30 bash -c "[ \"\$(kubectl get ipnsrepublish f1 -o json | jq -r '[.status.endpoints[].readBack.result] | unique | join(\",\")')\" == Verified ]"
 check_history values "$R1" >"$E2E_STATE/history.txt" 2>&1 || true
 check "routing history of endpoint 1: valid records, no sequence twice, never backwards" grep -q '^history ok' "$E2E_STATE/history.txt"
+
+# --- (4) the audit ring, checked against what the endpoints serve ---
+say "(4) audit"
+audit() { "$BIN/cipherbox-republish" audit --kubeconfig "$KUBECONFIG" -n default f1 "$@"; }
+check "(4) audit: every entry checks out against both endpoints" audit
+check_eq "(4) audit: one entry per publication" "$SEQ $(status_of f1 publishedSequence)" \
+  "$(kubectl get ipnsrepublish f1 -o json | jq -r '[.status.audit[].sequence] | join(" ")')"
+check_eq "(4) audit: the newest entry is the record the endpoints serve" \
+  "$(served_record "$R1" f1 | base64 -d | sha256sum | cut -d' ' -f1)" \
+  "$(kubectl get ipnsrepublish f1 -o json | jq -r '.status.audit[-1].recordSha256')"
+check_eq "(4) audit: the signer of the epoch is named" "$SIGNER_URL" \
+  "$(kubectl get ipnsrepublish f1 -o json | jq -r '.status.audit[-1].signer')"
+audit >"$E2E_STATE/audit.txt" 2>&1 || true
+check "(4) audit: the older entry is superseded" grep -q "^$SEQ .*ok: superseded" "$E2E_STATE/audit.txt"
+curl -fsS -X DELETE "$R1/_test/records" >/dev/null
+curl -fsS -X DELETE "$R2/_test/records" >/dev/null
+check "(4) audit fails once no endpoint serves the newest record" bash -c "! audit_out=\$('$BIN/cipherbox-republish' audit --kubeconfig '$KUBECONFIG' -n default f1) && grep -q 'FAILED: no endpoint serves' <<<\"\$audit_out\""
 say "readback scenario: $((SECONDS - started)) s"
 e2e_finish

@@ -13,6 +13,7 @@
 #include "cbx/http/beast_client.h"
 #include "clients/routing_publisher.h"
 #include "controllers/crash_point.h"
+#include "controllers/epoch/tee_epoch.h"
 #include "controllers/republish/name_claims.h"
 #include "kube/kubeconfig.h"
 #include "kube/manager.h"
@@ -150,6 +151,21 @@ void track_name_claims(kube::Informer& republishes, NameClaims& claims, kube::Co
          claims.remove(key);
          requeue_name(name, key);
        }});
+}
+
+// The audit ring's view of an epoch: its signer in use and attestation, from the cache.
+SignerEvidence evidence_of(kube::Informer& epochs, std::uint64_t number) {
+  SignerEvidence out;
+  for (const auto& object : epochs.store().list()) {
+    auto epoch = parse_tee_epoch(object);
+    if (!epoch || epoch->spec.epoch != number) continue;
+    if (epoch->status.signer) {
+      out.signer = epoch->status.signer->url;
+      out.compose_hash = epoch->status.signer->compose_hash;
+    }
+    if (epoch->status.attestation) out.quote_sha256 = epoch->status.attestation->quote_sha256;
+  }
+  return out;
 }
 
 // The validity SLO gauges, recomputed from the cache on a period (app/validity_slo.h).
@@ -300,9 +316,11 @@ int run_operator(const OperatorOptions& options) {
   }
   MeteredEndpointRouting readback_routing(routing, metrics);
   kube::TokenBucket readback_pace(options.readback_rate, 1);
-  ReadBackChecker readback_checker({readback_routing, status_writer, event_sink, readback_routing,
-                                    [&readback_pace] { readback_pace.wait(); }},
-                                   options.read_back);
+  ReadBackChecker readback_checker(
+      {readback_routing, status_writer, event_sink, readback_routing,
+       [&readback_pace] { readback_pace.wait(); },
+       [&epochs](std::uint64_t epoch) { return evidence_of(epochs, epoch); }},
+      options.read_back);
   ReadBackController readback_controller(republishes, readback_checker);
   EpochControllerOptions epoch_options;
   epoch_options.key_recheck = std::chrono::seconds(options.key_recheck_seconds);

@@ -70,6 +70,8 @@ Result<ReadBackResult> ReadBackChecker::check(const IpnsRepublish& obj, SysTime 
     }
   }
   update_resolvable(st, obj.generation, options_.margin, now);
+  auto epoch = effective_key(obj).epoch;
+  append_publication(st, epoch, deps_.evidence ? deps_.evidence(epoch) : SignerEvidence{});
   auto written = deps_.status.write_status(obj, st);
   if (!written) return written.error();
   for (const auto& [url, message] : new_mismatches) {

@@ -7,11 +7,13 @@
 // It runs beside the republish reconciler, not inside its cycle: it reads only status (what was
 // published) and writes only readBack, Resolvable and a re-PUT's endpoint result, so the
 // reconciler can change shape without it. Both write with resourceVersion preconditions.
+// The first check of a publication also appends it to the audit ring (status.audit).
 #include <functional>
 #include <optional>
 
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
+#include "controllers/readback/audit_trail.h"
 #include "controllers/readback/readback_ports.h"
 #include "controllers/readback/readback_schedule.h"
 #include "controllers/readback/readback_verdict.h"
@@ -25,6 +27,8 @@ struct ReadBackDeps {
   EventSink& events;
   ReadBackObserver& observer;
   std::function<void()> pace;  // called before every routing request (the rate bound); may be empty
+  // The signer identity and quote digest of an epoch, for the audit ring; may be empty.
+  std::function<SignerEvidence(std::uint64_t epoch)> evidence = nullptr;
 };
 
 struct ReadBackResult {

@@ -61,6 +61,39 @@ json read_back_to_json(const ReadBack& r) {
   return out;
 }
 
+std::vector<AuditEntry> parse_audit(const json& list) {
+  std::vector<AuditEntry> out;
+  if (!list.is_array()) return out;
+  for (const auto& e : list) {
+    if (!e.is_object() || !e.contains("sequence")) continue;
+    auto sequence = sequence_from_json(e["sequence"]);
+    auto epoch = e.contains("epoch") ? sequence_from_json(e["epoch"]) : std::nullopt;
+    if (!sequence) continue;
+    out.push_back(AuditEntry{*sequence, string_field(e, "recordSha256"),
+                             time_field(e, "validUntil"), time_field(e, "publishedAt"),
+                             epoch.value_or(0), string_field(e, "signer"),
+                             string_field(e, "composeHash"), string_field(e, "quoteSha256")});
+  }
+  if (out.size() > kAuditEntries) out.erase(out.begin(), out.end() - kAuditEntries);
+  return out;
+}
+
+json audit_to_json(const std::vector<AuditEntry>& entries) {
+  auto out = json::array();
+  for (const auto& a : entries) {
+    json item = {{"sequence", sequence_to_string(a.sequence)},
+                 {"recordSha256", a.record_sha256},
+                 {"epoch", a.epoch}};
+    if (a.valid_until) item["validUntil"] = format_rfc3339(*a.valid_until);
+    if (a.published_at) item["publishedAt"] = format_rfc3339(*a.published_at);
+    if (!a.signer.empty()) item["signer"] = a.signer;
+    if (!a.compose_hash.empty()) item["composeHash"] = a.compose_hash;
+    if (!a.quote_sha256.empty()) item["quoteSha256"] = a.quote_sha256;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 std::vector<EndpointStatus> parse_endpoints(const json& list) {
   std::vector<EndpointStatus> out;
   if (!list.is_array()) return out;
@@ -165,6 +198,7 @@ IpnsRepublishStatus parse_status(const json& st) {
   }
   out.last_record = string_field(st, "lastRecord");
   if (st.contains("endpoints")) out.endpoints = parse_endpoints(st["endpoints"]);
+  if (st.contains("audit")) out.audit = parse_audit(st["audit"]);
   out.last_handled_request = string_field(st, "lastHandledRequestAt");
   if (st.contains("failures") && st["failures"].is_object()) {
     const auto& f = st["failures"];
@@ -254,6 +288,7 @@ json status_to_json(const IpnsRepublishStatus& st) {
   out["lastHandledRequestAt"] =
       st.last_handled_request.empty() ? json(nullptr) : json(st.last_handled_request);
   out["endpoints"] = endpoints_to_json(st.endpoints);
+  out["audit"] = st.audit.empty() ? json(nullptr) : audit_to_json(st.audit);
   // Explicit nulls: status is written as a JSON merge patch, where an absent field keeps the
   // stored value (a success must clear the last failure's reason and message).
   json failures = {{"count", st.failures.count}};

@@ -66,6 +66,20 @@ struct EndpointStatus {
   std::optional<ReadBack> read_back;
 };
 
+// One publication in the audit ring (status.audit, newest last): enough to check offline that a
+// record routing serves is the one published, and which attested signer made it.
+struct AuditEntry {
+  std::uint64_t sequence = 0;
+  std::string record_sha256;  // hex of SHA-256 over the marshaled record
+  std::optional<SysTime> valid_until;
+  std::optional<SysTime> published_at;
+  std::uint64_t epoch = 0;
+  std::string signer;        // the epoch's signer in use (TeeEpoch status.signer.url)
+  std::string compose_hash;  // its attested compose hash
+  std::string quote_sha256;  // TeeEpoch status.attestation.quoteSha256
+};
+inline constexpr std::size_t kAuditEntries = 16;
+
 struct Failures {
   std::uint32_t count = 0;
   std::string reason;
@@ -86,6 +100,7 @@ struct IpnsRepublishStatus {
   std::string last_record;           // base64 of the last record published
   std::string last_handled_request;  // the manual-trigger annotation value last acted on
   std::vector<EndpointStatus> endpoints;
+  std::vector<AuditEntry> audit;
   Failures failures;
   std::int64_t observed_generation = 0;
   std::vector<Condition> conditions;
