@@ -4,12 +4,17 @@
 # mirror of the apt sources, tagged as the names the Dockerfiles start FROM, then
 # operator/Dockerfile, signer/Dockerfile and hack/routing-server/Dockerfile exactly as Docker users
 # build them. Each image is saved as a docker-archive under $K8S_CACHE/images for `ctr import`.
-# Podman's storage is a cache under $K8S_CACHE/containers (layers and the ccache mount persist),
+# Podman's storage is a cache under $K8S_CACHE/containers (layers persist). The compilers inside
+# the builds keep their caches in the host's: the Dockerfiles' ccache cache mount is the host's
+# ccache directory, and the routing image's RUN steps see the host's Go module and build caches
+# (-v; the image's content is the same, the caches stay out of its layers). These are the caches
+# CI keeps between runs, so a warm CI machine recompiles only what changed.
 # RUN steps use the host network (no podman bridge, no NAT, no ip_forward change), and every
 # mount the build made is undone before exit.
 # usage: hack/node-images.sh [all|base|images|list]   (all = base + images; list prints the tars)
-# env: IMAGE_TAG (default node), K8S_CACHE, DEBIAN_MIRROR / DEBIAN_SECURITY_MIRROR (default: the
-#      apt sources), CBX_IMAGES_LOG (append build output here instead of stderr).
+# env: IMAGE_TAG (default node), K8S_CACHE, CCACHE_DIR (default ~/.cache/ccache), GOCACHE and
+#      GOMODCACHE (default: go env), DEBIAN_MIRROR / DEBIAN_SECURITY_MIRROR (default: the apt
+#      sources), CBX_IMAGES_LOG (append build output here instead of stderr).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,14 +23,34 @@ TAG=${IMAGE_TAG:-node}
 OUT=$CACHE/images
 PODMAN_HOME=$CACHE/containers
 SUITE=bookworm
-# name, Dockerfile (relative to the repository root); the context is the repository root.
+# name, Dockerfile (relative to the repository root), the host caches its build uses; the context
+# is the repository root.
 IMAGES=(
-  "cipherbox-republish operator/Dockerfile"
-  "cipherbox-signer signer/Dockerfile"
-  "cipherbox-routing-server hack/routing-server/Dockerfile"
+  "cipherbox-republish operator/Dockerfile ccache"
+  "cipherbox-signer signer/Dockerfile ccache"
+  "cipherbox-routing-server hack/routing-server/Dockerfile go"
 )
+CCACHE_HOST=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Where the Dockerfiles' `RUN --mount=type=cache,target=/root/.cache/ccache` lives in buildah
+# (TMPDIR/buildah-cache/<target>, buildah 1.28).
+CCACHE_MOUNT=$PODMAN_HOME/tmp/buildah-cache/root/.cache/ccache
 log() { echo "node-images: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# The build tools from Debian, installed when missing (hack/node-prebuild.sh may run before
+# hack/node.sh has installed the node's packages).
+TOOLS=(podman buildah mmdebstrap catatonit)
+install_tools() {
+  local missing=() p
+  for p in "${TOOLS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "apt-get install ${missing[*]}"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+}
 
 mkdir -p "$OUT" "$PODMAN_HOME"
 exec 7>"$OUT/.lock"
@@ -76,6 +101,32 @@ cleanup() {
 trap cleanup EXIT
 
 has_image() { podman_ image exists "$1"; }
+
+# The Dockerfiles' ccache cache mount becomes the host's ccache directory (a symlink buildah
+# follows). An older cache-mount directory is merged into it once.
+link_ccache_mount() {
+  mkdir -p "$CCACHE_HOST" "$(dirname "$CCACHE_MOUNT")"
+  [ "$(readlink "$CCACHE_MOUNT" 2>/dev/null)" = "$CCACHE_HOST" ] && return
+  if [ -d "$CCACHE_MOUNT" ] && [ ! -L "$CCACHE_MOUNT" ]; then
+    cp -a --no-clobber "$CCACHE_MOUNT"/. "$CCACHE_HOST"/ 2>/dev/null || true
+    rm -rf "$CCACHE_MOUNT"
+  fi
+  ln -sfn "$CCACHE_HOST" "$CCACHE_MOUNT"
+}
+
+# podman build arguments that give a build the host's caches (see IMAGES).
+cache_args() {
+  case "$1" in
+    ccache) link_ccache_mount ;;
+    go)
+      local gocache gomodcache
+      gocache=${GOCACHE:-$(go env GOCACHE)}
+      gomodcache=${GOMODCACHE:-$(go env GOMODCACHE)}
+      mkdir -p "$gocache" "$gomodcache"
+      echo "-v $gocache:/root/.cache/go-build -v $gomodcache:/go/pkg/mod"
+      ;;
+  esac
+}
 
 # --- the base images the Dockerfiles start FROM ------------------------------------------------
 apt_uri() { # suite: the first URI of the apt sources serving it
@@ -183,14 +234,15 @@ save_image() {
 }
 
 build_project_images() {
-  local entry name file start ignore
+  local entry name file caches start ignore
   for entry in "${IMAGES[@]}"; do
-    read -r name file <<<"$entry"
+    read -r name file caches <<<"$entry"
     start=$SECONDS
     ignore=()
     [ -f "$ROOT/$file.dockerignore" ] && ignore=(--ignorefile "$ROOT/$file.dockerignore")
     log "building $name:$TAG from $file"
-    podman_ build --pull=never --network=host --layers "${ignore[@]}" \
+    # shellcheck disable=SC2046  # cache_args prints whole words (paths without spaces)
+    podman_ build --pull=never --network=host --layers "${ignore[@]}" $(cache_args "$caches") \
       -f "$ROOT/$file" -t "localhost/$name:$TAG" "$ROOT" >&2 \
       || die "podman build of $file failed"
     save_image "localhost/$name:$TAG" "$name"
@@ -201,6 +253,7 @@ build_project_images() {
 }
 
 bases() {
+  install_tools
   write_podman_config
   build_debian_base
   build_golang_base
@@ -211,7 +264,7 @@ bases() {
 [ -z "${CBX_IMAGES_LOG:-}" ] || exec 2>>"$CBX_IMAGES_LOG"
 case "${1:-all}" in
   base) bases ;;
-  images) write_podman_config; build_project_images ;;
+  images) install_tools; write_podman_config; build_project_images ;;
   all) bases; build_project_images ;;
   list) ls "$OUT"/*.tar ;;
   *) echo "usage: $0 [all|base|images|list]" >&2; exit 2 ;;
