@@ -125,9 +125,11 @@ cmd_host_state() {
   ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); print "link " $2}' | sort
   ip -o -4 route show | sed 's/^/route /' | sort
   ip netns list 2>/dev/null | awk '{print "netns " $1}' | sort
-  # (podman's own storage mounts are left out: hack/node-images.sh, which may be building in the
-  # background, unmounts them when it exits)
-  findmnt -rn -o TARGET | grep -v "^$CACHE/containers/" | sed 's/^/mount /' | sort
+  # (podman's own storage mounts are left out, ours and any other containers-storage's: the node
+  # makes none, and hack/node-images.sh, which may be building in the background, unmounts them
+  # when it exits)
+  findmnt -rn -o TARGET | grep -v "^$CACHE/containers/" | grep -vE '/containers/storage/overlay(/|$)' \
+    | sed 's/^/mount /' | sort
   nft list tables 2>/dev/null | sed 's/^/nft /' | sort
   find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "$CGROUP_ROOT" 2>/dev/null | sed 's/^/cgroup /' | sort
   # Processes started for this node (their command lines name its state dir).
