@@ -178,6 +178,8 @@ check "explicit values kept" equals "$(field "ipnsrepublish/$R2" '.spec.interval
 check "sequence kept as a string" equals "$(kubectl get "ipnsrepublish/$R2" -o json | jq -r '.spec.sequence | type')" string
 check "default gracePeriod 672h" equals "$(field "teeepoch/$E1" .spec.gracePeriod)" 672h
 check "default insecureSimulator false" equals "$(field "teeepoch/$E1" .spec.signer.insecureSimulator)" false
+check "default acceptedTcbStatuses [UpToDate]" equals \
+  "$(kubectl get "teeepoch/$E1" -o json | jq -c .spec.signer.acceptedTcbStatuses)" '["UpToDate"]'
 
 # --- invalid objects --------------------------------------------------------------------------
 rejects "secp256k1 IPNS name rejected" "spec.ipnsName" < <(ipnsr bad-name-$RUN "ipnsName: $NAME_SECP")
@@ -204,6 +206,15 @@ rejects "epoch 0 rejected" "spec.epoch" "greater than or equal to 1" < <(teeepoc
 rejects "http:// signer without insecureSimulator rejected" "signer.url must be https://" < <(teeepoch bad-http-$RUN 3 http://s.example)
 rejects "bad composeHash rejected" "spec.signer.composeHash" \
   < <(teeepoch bad-hash-$RUN 3 https://s.example | sed 's/composeHash: .*/composeHash: "ABC"/')
+rejects "TeeEpoch without composeHash (not a simulator) rejected" \
+  "signer.composeHash is required unless insecureSimulator is true" \
+  < <(teeepoch bad-nohash-$RUN 3 https://s.example | grep -v composeHash)
+accepts "simulator TeeEpoch without composeHash accepted" "teeepoch/sim-nohash-$RUN" \
+  < <(teeepoch "sim-nohash-$RUN" 4 http://127.0.0.1:9999 "  insecureSimulator: true" | grep -v composeHash)
+rejects "bad appId rejected" "spec.signer.appId" "should match" \
+  < <(teeepoch bad-appid-$RUN 3 https://s.example "  appId: \"$COMPOSE\"")
+rejects "unknown TCB status rejected" "spec.signer.acceptedTcbStatuses" "Unsupported value" \
+  < <(teeepoch bad-tcb-$RUN 3 https://s.example "  acceptedTcbStatuses: [UpToDate, Fine]")
 rejects "gracePeriod 4w rejected" "spec.gracePeriod" < <(teeepoch bad-grace-$RUN 3 https://s.example "gracePeriod: 4w")
 rejects "approval that is not a 64-byte signature rejected" "spec.approval" \
   < <(teeepoch bad-appr-$RUN 3 https://s.example "approval: \"$(head -c 32 /dev/zero | base64 -w0)\"")
