@@ -128,7 +128,12 @@ check "(2) epoch 3 Migrated=False/ApprovalRequired before the approval" eventual
 check_eq "(2) epoch 2 still Active" Active "$(epoch_field 2 phase)"
 check "(2) folders say KeyMigrationRequired meanwhile" eventually 30 all_folders condition_is KeyCurrent False/KeyMigrationRequired
 cycle "(2) while held"
-APPROVAL=$("$CLI" approve-epoch --authority-key-file "$E2E_STATE/authority.key" --from-cluster --epoch 3)
+# Simulator epochs were never verified to Intel's root: approve-epoch refuses them without the
+# explicit test-only flag.
+check "(2) approve-epoch refuses an unverified (simulator) epoch" \
+  bash -c "! '$CLI' approve-epoch --authority-key-file '$E2E_STATE/authority.key' --from-cluster --epoch 3 2>/dev/null"
+APPROVAL=$("$CLI" approve-epoch --authority-key-file "$E2E_STATE/authority.key" --from-cluster --epoch 3 \
+  --insecure-unverified)
 write_epoch 3 "$SIGNER_B" 672h "$APPROVAL"
 git_apply
 check "(2) every folder's key re-encrypted to epoch 3" eventually 60 all_folders status_is migratedKey.epoch 3
@@ -156,7 +161,7 @@ check_eq "(3) epoch 4 held back" Pending "$(epoch_field 4 phase)"
 cycle "(3) before re-sealing (epoch 3 keeps serving)"
 # An approval over another compose hash: signer B (which has the authority key) refuses it.
 WRONG=$("$CLI" approve-epoch --authority-key-file "$E2E_STATE/authority.key" --epoch 4 \
-  --public-key "$(epoch_field 4 publicKey)" --compose-hash "$(printf 'ab%.0s' $(seq 32))")
+  --public-key "$(epoch_field 4 publicKey)" --compose-hash "$(printf 'ab%.0s' $(seq 32))" --insecure-unverified)
 write_epoch 4 "$SIGNER_A" 672h "$WRONG"
 git_apply
 check "(3) a wrong approval: Migrated=False/ApprovalInvalid" eventually 30 epoch_condition_is 4 Migrated False/ApprovalInvalid

@@ -22,7 +22,13 @@ bool key_check_due(const TeeEpoch& e, SysTime now, std::chrono::seconds recheck)
     return true;
   if (e.status.signer && e.status.signer->url != e.spec.signer.url) return true;  // new signer
   if (!condition_is_true(e.status.conditions, kReady)) return true;
+  const auto& next_update = e.status.attestation->collateral_next_update;
+  if (next_update && now >= *next_update) return true;  // the verdict's collateral expired
   return now - *e.status.attestation->checked_at >= recheck;
+}
+
+bool reverifiable(const TeeEpoch& e) {
+  return e.status.phase != phase::kFailed && e.status.phase != phase::kRetired;
 }
 
 nlohmann::json epoch_reference(const TeeEpoch& e) {
@@ -82,7 +88,22 @@ void EpochController::fail_key_changed(TeeEpoch& e, const std::string& new_key, 
   log::error("signer key changed", {{"epoch", e.spec.epoch}, {"signer", e.spec.signer.url}});
 }
 
-void EpochController::check_key(TeeEpoch& e, SysTime now) {
+// The platform or the measured app is not (or no longer) trusted: the epoch is not Ready, so it
+// leaves Active and nothing is sent to its signer until an accepted verdict comes back.
+void EpochController::reject_attestation(TeeEpoch& e, const std::string& reason,
+                                         const std::string& message, SysTime now) {
+  const auto* before = find_condition(e.status.conditions, kAttested);
+  bool changed = !before || before->status != "False" || before->reason != reason;
+  set_condition(e.status.conditions, kAttested, false, reason, message, e.generation, now);
+  set_condition(e.status.conditions, kReady, false, "AttestationRejected", message, e.generation,
+                now);
+  metrics_.attestation_rejected(e.spec.epoch, reason);
+  if (changed) record_event(e, true, "AttestationRejected", reason + ": " + message);
+  log::warn("epoch attestation rejected",
+            {{"epoch", e.spec.epoch}, {"reason", reason}, {"message", message}});
+}
+
+bool EpochController::check_key(TeeEpoch& e, SysTime now) {
   auto client = signers_.client_for(e.spec.signer);
   auto not_ready = [&](const std::string& reason, const std::string& message) {
     // A signer that is merely unreachable keeps a Ready epoch Ready: its key is still known.
@@ -93,33 +114,62 @@ void EpochController::check_key(TeeEpoch& e, SysTime now) {
     log::warn("epoch key check failed",
               {{"epoch", e.spec.epoch}, {"reason", reason}, {"message", message}});
   };
-  if (!client) return not_ready("SignerTokenUnavailable", client.error().message);
+  if (!client) {
+    not_ready("SignerTokenUnavailable", client.error().message);
+    return true;
+  }
   Bytes nonce(32);
   random_bytes(nonce);
   auto answer = (*client)->epoch_public_key(e.spec.epoch, hex_encode(nonce));
-  if (!answer) return not_ready("SignerUnavailable", answer.error().message);
+  if (!answer) {
+    not_ready("SignerUnavailable", answer.error().message);
+    return true;
+  }
   auto check = check_epoch_key(e.spec, *answer, nonce, now);
   if (!check) {
-    set_condition(e.status.conditions, kAttested, false, check.error().code, check.error().message,
-                  e.generation, now);
-    return not_ready(check.error().code, check.error().message);
+    reject_attestation(e, check.error().code, check.error().message, now);
+    return false;
   }
-  if (options_.verifier) apply_quote_verdict(*check, options_.verifier->verify(answer->quote_hex));
+  if (!check->attestation.simulated) {
+    Result<ChainVerdict> verdict =
+        options_.chain ? options_.chain->verify(check->quote, now)
+                       : Result<ChainVerdict>(make_error("NO_VERIFIER", "no quote verifier"));
+    apply_chain_verdict(*check, e.spec, verdict);
+    if (!verdict) {
+      if (condition_is_true(e.status.conditions, kAttested)) {
+        log::warn("quote verifier unavailable; keeping the last verdict",
+                  {{"epoch", e.spec.epoch}, {"error", verdict.error().message}});
+        return true;
+      }
+      set_condition(e.status.conditions, kAttested, false, check->attested_reason,
+                    check->attested_message, e.generation, now);
+      not_ready(check->attested_reason, check->attested_message);
+      return true;
+    }
+    if (options_.second_opinion && check->attested) {
+      apply_second_opinion(*check, options_.second_opinion->verify(answer->quote_hex));
+    }
+  }
   if (check->quote_rejected) {
-    set_condition(e.status.conditions, kAttested, false, check->attested_reason,
-                  check->attested_message, e.generation, now);
-    return not_ready("QuoteRejected", check->attested_message);
+    if (e.status.public_key.empty() || e.status.public_key == check->public_key_hex) {
+      e.status.attestation = check->attestation;  // shows the verdict (e.g. tcbStatus OutOfDate)
+    }
+    reject_attestation(e, check->attested_reason, check->attested_message, now);
+    return false;
   }
   bool known = !e.status.public_key.empty();
   if (known && check->public_key_hex != e.status.public_key) {
     bool same_signer = !e.status.signer || e.status.signer->url == e.spec.signer.url;
-    if (same_signer) return fail_key_changed(e, check->public_key_hex, now);
+    if (same_signer) {
+      fail_key_changed(e, check->public_key_hex, now);
+      return true;
+    }
     set_condition(e.status.conditions, "SignerAdopted", false, "KeysDiffer",
                   "the new signer " + e.spec.signer.url + " derives a different key for epoch " +
                       std::to_string(e.spec.epoch) + "; still using " + e.status.signer->url +
                       " (create a new epoch on the new signer and pre-rotate)",
                   e.generation, now);
-    return;
+    return true;
   }
   e.status.public_key = check->public_key_hex;
   e.status.signer = check->identity;
@@ -129,6 +179,7 @@ void EpochController::check_key(TeeEpoch& e, SysTime now) {
   set_condition(e.status.conditions, kReady, true, "KeyVerified",
                 "signer derives the epoch key and the quote binds it", e.generation, now);
   e.status.observed_generation = e.generation;
+  return true;
 }
 
 std::map<std::uint64_t, std::int64_t> EpochController::count_entries(
@@ -384,8 +435,26 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
     before.push_back(tee_epoch_status_to_json(e->status));
     epochs.push_back(std::move(*e));
   }
+  // New collateral (e.g. a TCB recovery): every epoch's quote is verified again now.
+  std::string generation = options_.chain ? options_.chain->collateral_generation() : "";
+  bool collateral_changed = generation != collateral_generation_;
+  collateral_generation_ = generation;
+  std::set<std::string> rejected_signers;
+  std::set<std::uint64_t> checked;
   for (auto& e : epochs) {
-    if (key_check_due(e, now, options_.key_recheck)) check_key(e, now);
+    if (!key_check_due(e, now, options_.key_recheck) &&
+        !(collateral_changed && reverifiable(e))) {
+      continue;
+    }
+    checked.insert(e.spec.epoch);
+    if (!check_key(e, now)) rejected_signers.insert(signer_url_of(e));
+  }
+  // A platform found untrustworthy serves its other epochs too: check those at once.
+  for (auto& e : epochs) {
+    if (!checked.contains(e.spec.epoch) && reverifiable(e) &&
+        rejected_signers.contains(signer_url_of(e))) {
+      check_key(e, now);
+    }
   }
   OperatorMetrics::FolderCounts counts;
   std::vector<Folder> folders;
@@ -406,6 +475,7 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
     if (e.status.phase != phase::kRetired)
       counts.entries_per_epoch[e.spec.epoch] = e.status.entries;
     metrics_.set_epoch_phase(e.spec.epoch, e.status.phase);
+    metrics_.set_epoch_attested(e.spec.epoch, condition_is_true(e.status.conditions, kAttested));
     auto after = tee_epoch_status_to_json(e.status);
     if (after == before[i]) continue;
     auto written =

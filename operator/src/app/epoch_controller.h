@@ -3,7 +3,12 @@
 // computed from one consistent view): asks each epoch's signer for the epoch public key with a
 // fresh nonce and checks the quote; detects a signer that now derives another key
 // (SignerKeyChanged: Failed, nothing more is sent to it); computes phases, entries and
-// safeToDecommission from the IpnsRepublish cache; creates epoch N+1 when rotateAfter is due;
+// safeToDecommission from the IpnsRepublish cache; re-verifies every epoch's quote when the
+// verifier's collateral changed; an attestation that is no longer accepted (a TCB recovery made
+// the platform OutOfDate, the chain or the event log fails) sets Attested=False and Ready=False
+// (reason AttestationRejected): the epoch leaves Active (its phase becomes Pending until a verdict
+// is accepted again), nothing more is sent to its signer, a Warning event and the metric
+// cipherbox_epoch_attestation_rejected_total fire; creates epoch N+1 when rotateAfter is due;
 // drives pre-rotation (eager, rate-limited /v1/rewrap on the old signer, results stored in each
 // IpnsRepublish status.migratedKey) and holds the new epoch back until it is done.
 #include <chrono>
@@ -17,6 +22,7 @@
 #include "app/signer_directory.h"
 #include "clients/attestation_verifier.h"
 #include "controllers/epoch/pre_rotation.h"
+#include "controllers/epoch/quote_chain.h"
 #include "controllers/epoch/tee_epoch.h"
 #include "controllers/republish/ipns_republish.h"
 #include "kube/client.h"
@@ -30,7 +36,10 @@ struct EpochControllerOptions {
   std::chrono::seconds key_recheck{300};    // how often a Ready epoch's key is asked for again
   std::chrono::milliseconds resync{15000};  // requeue period of the "all" key
   double rewrap_rate = 20;                  // pre-rotation: keys per second to the old signer
-  AttestationVerifier* verifier = nullptr;  // hardware quote chain; nullptr: none configured
+  // In-process quote verification (chain, collateral, TCB status). nullptr: hardware quotes get
+  // no verdict (Attested=False VerifierUnavailable, never Ready); simulator epochs do not need it.
+  QuoteChainVerifier* chain = nullptr;
+  AttestationVerifier* second_opinion = nullptr;  // optional external verifier
 };
 
 class EpochController {
@@ -50,7 +59,10 @@ class EpochController {
     bool more = false;  // keys left to rewrap: requeue soon
   };
 
-  void check_key(TeeEpoch& epoch, SysTime now);
+  // Returns false when the epoch's platform was found untrustworthy (attestation rejected).
+  bool check_key(TeeEpoch& epoch, SysTime now);
+  void reject_attestation(TeeEpoch& epoch, const std::string& reason, const std::string& message,
+                          SysTime now);
   PreRotationOutcome pre_rotate(const PreRotationPlan& plan, std::vector<TeeEpoch>& epochs,
                                 const std::vector<Folder>& folders, SysTime now);
   std::size_t rewrap_batch(TeeEpoch& target, const TeeEpoch& source,
@@ -81,6 +93,7 @@ class EpochController {
   RewrapFailures rewrap_failed_;
   std::optional<std::chrono::steady_clock::time_point> refused_at_;
   std::string refused_for_;  // target epoch + approval that was refused
+  std::string collateral_generation_;  // of the verdicts last applied
 };
 
 }  // namespace cbx::op

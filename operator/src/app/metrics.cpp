@@ -59,6 +59,14 @@ OperatorMetrics::OperatorMetrics(prometheus::Registry& registry)
                        .Name("cipherbox_signer_key_changed_total")
                        .Help("Signers that derived a different public key for an epoch")
                        .Register(registry)),
+      attestation_rejected_(prometheus::BuildCounter()
+                                .Name("cipherbox_epoch_attestation_rejected_total")
+                                .Help("Attestation checks whose verdict was not accepted, by reason")
+                                .Register(registry)),
+      epoch_attested_(prometheus::BuildGauge()
+                          .Name("cipherbox_epoch_attested")
+                          .Help("1 when the epoch's Attested condition is True, else 0")
+                          .Register(registry)),
       entries_(prometheus::BuildGauge()
                    .Name("cipherbox_epoch_entries")
                    .Help("IpnsRepublish objects whose key is on each epoch")
@@ -135,6 +143,14 @@ void OperatorMetrics::readback_result(const std::string& endpoint, const std::st
 
 void OperatorMetrics::signer_key_changed(std::uint64_t epoch) {
   key_changed_.Add({{"epoch", std::to_string(epoch)}}).Increment();
+}
+
+void OperatorMetrics::attestation_rejected(std::uint64_t epoch, const std::string& reason) {
+  attestation_rejected_.Add({{"epoch", std::to_string(epoch)}, {"reason", reason}}).Increment();
+}
+
+void OperatorMetrics::set_epoch_attested(std::uint64_t epoch, bool attested) {
+  epoch_attested_.Add({{"epoch", std::to_string(epoch)}}).Set(attested ? 1 : 0);
 }
 
 void OperatorMetrics::set_folder_counts(const FolderCounts& counts) {

@@ -30,6 +30,10 @@ class OperatorMetrics {
   // Unreachable.
   void readback_result(const std::string& endpoint, const std::string& result);
   void signer_key_changed(std::uint64_t epoch);
+  // An epoch's attestation verdict was not accepted (reason: QuoteRejected,
+  // TcbStatusNotAccepted, ...), and the Attested condition per epoch (1 true, 0 false).
+  void attestation_rejected(std::uint64_t epoch, const std::string& reason);
+  void set_epoch_attested(std::uint64_t epoch, bool attested);
   // Gauges recomputed from the caches (cert-manager's collector approach): nothing is lost on a
   // restart because everything comes from CR status.
   struct FolderCounts {
@@ -60,6 +64,8 @@ class OperatorMetrics {
   prometheus::Histogram& batch_sizes_;
   prometheus::Family<prometheus::Counter>& readback_checks_;
   prometheus::Family<prometheus::Counter>& key_changed_;
+  prometheus::Family<prometheus::Counter>& attestation_rejected_;
+  prometheus::Family<prometheus::Gauge>& epoch_attested_;
   prometheus::Family<prometheus::Gauge>& entries_;
   prometheus::Family<prometheus::Gauge>& validity_deadline_;
   prometheus::Family<prometheus::Gauge>& folders_;

@@ -326,7 +326,7 @@ int run_operator(const OperatorOptions& options) {
   epoch_options.key_recheck = std::chrono::seconds(options.key_recheck_seconds);
   epoch_options.resync = millis(options.epoch_resync_seconds);
   epoch_options.rewrap_rate = options.rewrap_rate;
-  epoch_options.verifier = verifier.get();
+  epoch_options.second_opinion = verifier.get();
   EpochController epoch_controller(**client, epochs, republishes, signers, recorder, metrics,
                                    epoch_options);
 

@@ -21,6 +21,7 @@ struct ApproveOptions {
   std::optional<std::string> public_key_hex;
   std::optional<std::string> compose_hash_hex;
   bool from_cluster = false;
+  bool insecure_unverified = false;
   ClusterOptions cluster;
 };
 
@@ -38,10 +39,35 @@ int generate(const ApproveOptions& options, const Io& io) {
   return kExitOk;
 }
 
-// The compose hash an approval names: the pinned spec.signer.composeHash, else the attested one.
-std::string compose_hash_of(const op::TeeEpoch& e) {
-  if (!e.spec.signer.compose_hash.empty()) return e.spec.signer.compose_hash;
-  return e.status.signer ? e.status.signer->compose_hash : "";
+// What an approval may name from the cluster: only values a verification produced. The operator
+// records them in status.attestation (compose hash from the event log replayed to the quote's
+// RTMR3) and says Attested=True only for a quote verified to Intel's root with an accepted TCB.
+Result<std::string> verified_compose_hash(const op::TeeEpoch& e, bool insecure_unverified,
+                                          const Io& io) {
+  const std::string where = "TeeEpoch " + e.name;
+  if (!e.status.attestation || e.status.attestation->compose_hash.empty()) {
+    return make_error("NOT_VERIFIED", where + " has no attestation in its status");
+  }
+  const auto& a = *e.status.attestation;
+  bool verified = a.verified && !a.simulated && a.trust_anchor == "intel" &&
+                  op::condition_is_true(e.status.conditions, "Attested");
+  if (!verified) {
+    std::string why = a.simulated ? "its signer is a simulator"
+                      : a.trust_anchor != "intel"
+                          ? "its quote was not verified to the Intel root (anchor \"" +
+                                a.trust_anchor + "\")"
+                          : "its Attested condition is not True";
+    if (!insecure_unverified) {
+      return make_error("NOT_VERIFIED", where + ": " + why +
+                                            "; refusing to approve (--insecure-unverified "
+                                            "overrides, for tests and demos only)");
+    }
+    io.err << "warning: approving an UNVERIFIED epoch key (" << why << ")\n";
+  }
+  if (!e.spec.signer.compose_hash.empty() && e.spec.signer.compose_hash != a.compose_hash) {
+    return make_error("NOT_VERIFIED", where + ": attested compose hash differs from the pin");
+  }
+  return a.compose_hash;
 }
 
 int approve(const ApproveOptions& options, const Io& io) {
@@ -55,12 +81,20 @@ int approve(const ApproveOptions& options, const Io& io) {
     }
     auto e = read_ready_epoch(options.cluster, *options.epoch);
     if (!e) return failure(io, e.error().message);
+    auto verified = verified_compose_hash(*e, options.insecure_unverified, io);
+    if (!verified) return failure(io, verified.error().message);
     public_key = e->status.public_key;
-    compose_hash = compose_hash_of(*e);
+    compose_hash = *verified;
   } else {
     if (!options.public_key_hex || !options.compose_hash_hex) {
       return usage_error(io, "--public-key and --compose-hash are required (or --from-cluster)");
     }
+    if (!options.insecure_unverified) {
+      return usage_error(io,
+                         "--public-key/--compose-hash are values no verification produced: use "
+                         "--from-cluster, or add --insecure-unverified (tests and demos only)");
+    }
+    io.err << "warning: approving UNVERIFIED values given on the command line\n";
     public_key = *options.public_key_hex;
     compose_hash = *options.compose_hash_hex;
   }
@@ -97,7 +131,11 @@ void register_approve_epoch(Cli& cli) {
   command->add_option("--compose-hash", o->compose_hash_hex,
                       "The new signer's compose hash (64 hex)");
   command->add_flag("--from-cluster", o->from_cluster,
-                    "Read the public key and compose hash from the TeeEpoch the operator verified");
+                    "Read the public key and the attested compose hash from the TeeEpoch; only "
+                    "when its quote was verified to the Intel root (Attested=True)");
+  command->add_flag("--insecure-unverified", o->insecure_unverified,
+                    "Tests and demos only: approve values no verification produced (a simulator "
+                    "epoch, a test trust anchor, or --public-key/--compose-hash)");
   add_cluster_options(command, o->cluster);
 }
 

@@ -152,8 +152,8 @@ void register_run(Cli& cli) {
   command->add_option("--rewrap-rate", o.rewrap_rate,
                       "pre-rotation: keys per second re-encrypted on an old signer");
   command->add_option("--attestation-verifier", o.attestation_verifier,
-                      "URL of a TDX quote verifier (POST {quote: hex} -> {verified}); none: "
-                      "Attested says NoVerifierConfigured");
+                      "optional second opinion: URL of an external TDX quote verifier "
+                      "(POST {quote: hex} -> {verified})");
   command->add_option("--readback-delay", flags->readback_delay,
                       "read a publication back from each endpoint this long after it");
   command->add_option(

@@ -27,9 +27,14 @@ TEST(ApproveEpoch, GeneratedAuthorityKeySignsAnApprovalTheSignerAccepts) {
   const std::string authority_hex = trim_newline(generated.out);
   ASSERT_EQ(authority_hex.size(), 64u);
   const std::string pk = epoch_public_key_hex(), compose(64, 'c');
-  const auto approved = run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3",
-                                 "--public-key", pk, "--compose-hash", compose});
+  // Values given on the command line were verified by nobody: only with the explicit flag.
+  EXPECT_TRUE(IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch",
+                                    "3", "--public-key", pk, "--compose-hash", compose})));
+  const auto approved =
+      run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3", "--public-key",
+               pk, "--compose-hash", compose, "--insecure-unverified"});
   ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_NE(approved.err.find("UNVERIFIED"), std::string::npos);
   const auto subject = epoch::approval_subject_from_hex(3, pk, compose).value();
   const Bytes authority = hex_decode(authority_hex).value();
   EXPECT_TRUE(epoch::verify_approval(authority, subject, trim_newline(approved.out)));
@@ -47,7 +52,8 @@ TEST(ApproveEpoch, BadArgumentsAreUsageErrors) {
       IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3"})));
   EXPECT_TRUE(
       IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3",
-                            "--public-key", "04ab", "--compose-hash", std::string(64, 'c')})));
+                            "--public-key", "04ab", "--compose-hash", std::string(64, 'c'),
+                            "--insecure-unverified"})));
   EXPECT_TRUE(
       IsUsageError(run_cli({"approve-epoch", "--epoch", "3", "--public-key", epoch_public_key_hex(),
                             "--compose-hash", std::string(64, 'c')})));

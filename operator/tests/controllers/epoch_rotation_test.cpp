@@ -273,38 +273,93 @@ TEST(StrandedKeyTest, DueFolderOnAFailedEpochFailsWithKeyMigrationRequiredAndSen
   EXPECT_EQ(ready->reason, key_reason::kMigrationRequired);
 }
 
-// --- quote verifier verdicts ---------------------------------------------------------------
+// --- quote verdicts ---------------------------------------------------------------------------
 
 EpochKeyCheck hardware_check() {
   EpochKeyCheck c;
-  c.attested_reason = "NoVerifierConfigured";
+  c.attested_reason = "ChainNotVerified";
   return c;
 }
 
-TEST(QuoteVerdictTest, VerifiedRejectedAndUnavailable) {
+ChainVerdict chain_verdict(bool verified, const std::string& tcb_status) {
+  ChainVerdict v;
+  v.verified = verified;
+  v.tcb_status = tcb_status;
+  v.advisory_ids = {"INTEL-SA-00837"};
+  v.trust_anchor = "intel";
+  v.collateral_next_update = parse_rfc3339("2026-07-01T00:00:00Z");
+  if (!verified) {
+    v.error_code = "BAD_SIGNATURE";
+    v.error_message = "quote signature invalid";
+  }
+  return v;
+}
+
+TEST(QuoteVerdictTest, ChainVerdictAgainstTheAcceptedTcbStatuses) {
+  TeeEpochSpec spec;  // accepted: [UpToDate]
   auto ok = hardware_check();
-  apply_quote_verdict(ok, QuoteVerdict{true, ""});
+  apply_chain_verdict(ok, spec, chain_verdict(true, "UpToDate"));
   EXPECT_TRUE(ok.attested);
   EXPECT_TRUE(ok.attestation.verified);
   EXPECT_EQ(ok.attested_reason, "Verified");
   EXPECT_FALSE(ok.quote_rejected);
+  EXPECT_EQ(ok.attestation.tcb_status, "UpToDate");
+  EXPECT_EQ(ok.attestation.trust_anchor, "intel");
+  EXPECT_EQ(ok.attestation.advisory_ids, std::vector<std::string>{"INTEL-SA-00837"});
+  EXPECT_TRUE(ok.attestation.collateral_next_update);
+
+  auto hardening = hardware_check();
+  apply_chain_verdict(hardening, spec, chain_verdict(true, "SWHardeningNeeded"));
+  EXPECT_FALSE(hardening.attested);
+  EXPECT_TRUE(hardening.quote_rejected);
+  EXPECT_EQ(hardening.attested_reason, "TcbStatusNotAccepted");
+  EXPECT_FALSE(hardening.attestation.verified);
+  EXPECT_EQ(hardening.attestation.tcb_status, "SWHardeningNeeded");
+
+  spec.signer.accepted_tcb_statuses = {"UpToDate", "SWHardeningNeeded"};
+  auto listed = hardware_check();
+  apply_chain_verdict(listed, spec, chain_verdict(true, "SWHardeningNeeded"));
+  EXPECT_TRUE(listed.attested);
+
+  auto out_of_date = hardware_check();
+  apply_chain_verdict(out_of_date, spec, chain_verdict(true, "OutOfDate"));
+  EXPECT_TRUE(out_of_date.quote_rejected);
+  EXPECT_NE(out_of_date.attested_message.find("OutOfDate"), std::string::npos);
 
   auto bad = hardware_check();
-  apply_quote_verdict(bad, QuoteVerdict{false, "TCB out of date"});
+  apply_chain_verdict(bad, spec, chain_verdict(false, "UpToDate"));
   EXPECT_FALSE(bad.attested);
-  EXPECT_EQ(bad.attested_reason, "VerifierRejected");
+  EXPECT_EQ(bad.attested_reason, "QuoteRejected");
   EXPECT_TRUE(bad.quote_rejected);
-  EXPECT_NE(bad.attested_message.find("TCB out of date"), std::string::npos);
-
-  auto simulated = hardware_check();
-  simulated.attestation.simulated = true;
-  apply_quote_verdict(simulated, QuoteVerdict{false, ""});
-  EXPECT_FALSE(simulated.quote_rejected);  // insecureSimulator already allowed it
+  EXPECT_NE(bad.attested_message.find("BAD_SIGNATURE"), std::string::npos);
 
   auto down = hardware_check();
-  apply_quote_verdict(down, Result<QuoteVerdict>(make_error("UNAVAILABLE", "refused")));
+  apply_chain_verdict(down, spec, Result<ChainVerdict>(make_error("COLLATERAL", "refused")));
   EXPECT_EQ(down.attested_reason, "VerifierUnavailable");
+  EXPECT_FALSE(down.attested);
   EXPECT_FALSE(down.quote_rejected);
+}
+
+TEST(QuoteVerdictTest, SecondOpinion) {
+  TeeEpochSpec spec;
+  auto ok = hardware_check();
+  apply_chain_verdict(ok, spec, chain_verdict(true, "UpToDate"));
+  apply_second_opinion(ok, QuoteVerdict{true, ""});
+  EXPECT_TRUE(ok.attested);
+
+  auto vetoed = hardware_check();
+  apply_chain_verdict(vetoed, spec, chain_verdict(true, "UpToDate"));
+  apply_second_opinion(vetoed, QuoteVerdict{false, "TCB out of date"});
+  EXPECT_FALSE(vetoed.attested);
+  EXPECT_TRUE(vetoed.quote_rejected);
+  EXPECT_EQ(vetoed.attested_reason, "SecondOpinionRejected");
+  EXPECT_NE(vetoed.attested_message.find("TCB out of date"), std::string::npos);
+
+  auto down = hardware_check();
+  apply_chain_verdict(down, spec, chain_verdict(true, "UpToDate"));
+  apply_second_opinion(down, Result<QuoteVerdict>(make_error("UNAVAILABLE", "refused")));
+  EXPECT_TRUE(down.attested);
+  EXPECT_NE(down.attested_message.find("unavailable"), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "cbx/attest/event_log.h"
 #include "cbx/crypto/secp256k1.h"
 #include "cbx/epoch/report_data.h"
 #include "cbx/epoch/tdx_quote.h"
@@ -15,19 +16,30 @@ SysTime at(const char* t) {
   return *parse_rfc3339(t);
 }
 
+constexpr char kComposeHash[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+constexpr char kAppId[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+// What a signer answers: a quote binding (epoch, key, nonce) whose RTMR3 the dstack-shaped event
+// log replays to. self_reported_* are the signer's own JSON fields, which must not matter.
 struct SignerAnswer {
   Bytes nonce = Bytes(16, 0x42);
   std::string public_key_hex;
   EpochPublicKey answer;
 
-  explicit SignerAnswer(std::uint64_t epoch, bool simulated = true) {
+  explicit SignerAnswer(std::uint64_t epoch, bool simulated = true,
+                        const std::string& compose_hash = kComposeHash,
+                        const std::string& app_id = kAppId) {
     auto sk = SecretBytes(Bytes(32, 0x11).data(), 32);
     auto pk = *secp256k1::public_key(sk);
     public_key_hex = hex_encode(pk);
     auto rd = epoch::epoch_report_data(epoch, pk, nonce);
-    auto quote = epoch::build_simulated_tdx_quote(rd, {}, {});
-    answer = EpochPublicKey{epoch, public_key_hex,       hex_encode(rd), hex_encode(quote),
-                            "[]",  std::string(64, 'a'), "app",          simulated};
+    auto log = attest::build_runtime_event_log(attest::dstack_boot_events(
+        {compose_hash, app_id, std::string(40, 'c'), R"({"name":"test"})", ""}));
+    std::array<epoch::Measurement, 4> rtmr{};
+    rtmr[3] = log.rtmr3;
+    auto quote = epoch::build_simulated_tdx_quote(rd, {}, rtmr);
+    answer = EpochPublicKey{epoch,         public_key_hex, hex_encode(rd), hex_encode(quote),
+                            log.json_text, kComposeHash,   kAppId,         simulated};
   }
 };
 
@@ -39,15 +51,29 @@ TeeEpochSpec spec_for(std::uint64_t epoch) {
   return spec;
 }
 
+TeeEpochSpec hardware_spec(std::uint64_t epoch) {
+  auto spec = spec_for(epoch);
+  spec.signer.insecure_simulator = false;
+  spec.signer.compose_hash = kComposeHash;
+  spec.signer.app_id = kAppId;
+  return spec;
+}
+
 TEST(EpochKeyCheckTest, AcceptsAQuoteThatBindsEpochKeyAndNonce) {
   SignerAnswer s(3);
   auto check = check_epoch_key(spec_for(3), s.answer, s.nonce, at("2026-06-01T00:00:00Z"));
   ASSERT_TRUE(check) << check.error().message;
   EXPECT_EQ(check->public_key_hex, s.public_key_hex);
   EXPECT_TRUE(check->attestation.simulated);
+  EXPECT_FALSE(check->attestation.verified);
   EXPECT_FALSE(check->attested);
   EXPECT_EQ(check->attested_reason, "Simulated");
   EXPECT_EQ(check->attestation.quote_sha256.size(), 64u);
+  EXPECT_EQ(check->attestation.compose_hash, kComposeHash);
+  EXPECT_EQ(check->attestation.app_id, kAppId);
+  EXPECT_EQ(check->attestation.instance_id, std::string(40, 'c'));
+  EXPECT_EQ(check->attestation.rtmr3.size(), 96u);
+  EXPECT_EQ(check->identity.compose_hash, kComposeHash);
 }
 
 TEST(EpochKeyCheckTest, RejectsAQuoteForAnotherNonceEpochOrKey) {
@@ -65,7 +91,7 @@ TEST(EpochKeyCheckTest, RejectsAQuoteForAnotherNonceEpochOrKey) {
   EXPECT_EQ(check_epoch_key(spec, garbage, s.nonce, {}).error().code, "BAD_QUOTE");
 }
 
-TEST(EpochKeyCheckTest, SimulatedSignerNeedsInsecureSimulatorAndComposeHashIsPinned) {
+TEST(EpochKeyCheckTest, SimulatedSignerNeedsInsecureSimulatorAndPinsAreEnforcedOnIt) {
   SignerAnswer s(1);
   auto spec = spec_for(1);
   spec.signer.insecure_simulator = false;
@@ -73,12 +99,53 @@ TEST(EpochKeyCheckTest, SimulatedSignerNeedsInsecureSimulatorAndComposeHashIsPin
   spec.signer.insecure_simulator = true;
   spec.signer.compose_hash = std::string(64, 'b');
   EXPECT_EQ(check_epoch_key(spec, s.answer, s.nonce, {}).error().code, "COMPOSE_HASH_MISMATCH");
+  spec.signer.compose_hash = kComposeHash;
+  spec.signer.app_id = std::string(40, 'd');
+  EXPECT_EQ(check_epoch_key(spec, s.answer, s.nonce, {}).error().code, "APP_ID_MISMATCH");
+  spec.signer.app_id = kAppId;
+  EXPECT_TRUE(check_epoch_key(spec, s.answer, s.nonce, {}));
+}
+
+// The old code compared the pin with the signer's own "composeHash" JSON field: a signer
+// measuring another app could claim the pinned hash. Only the replayed log counts now.
+TEST(EpochKeyCheckTest, SelfReportedComposeHashAndAppIdAreIgnored) {
+  SignerAnswer other(1, false, std::string(64, 'e'), std::string(40, 'f'));
+  ASSERT_EQ(other.answer.compose_hash, kComposeHash);  // claims the pinned values
+  auto spec = hardware_spec(1);
+  EXPECT_EQ(check_epoch_key(spec, other.answer, other.nonce, {}).error().code,
+            "COMPOSE_HASH_MISMATCH");
+  spec.signer.compose_hash = std::string(64, 'e');
+  EXPECT_EQ(check_epoch_key(spec, other.answer, other.nonce, {}).error().code, "APP_ID_MISMATCH");
+  spec.signer.app_id = "";
+  auto check = check_epoch_key(spec, other.answer, other.nonce, {});
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->identity.app_id, std::string(40, 'f'));
+}
+
+TEST(EpochKeyCheckTest, EventLogMustReplayToTheQuote) {
+  SignerAnswer s(1);
+  auto spec = spec_for(1);
+  auto empty = s.answer;
+  empty.event_log = "[]";
+  EXPECT_EQ(check_epoch_key(spec, empty, s.nonce, {}).error().code, "RTMR_MISMATCH");
+  auto other_log = s.answer;
+  other_log.event_log = SignerAnswer(1, true, std::string(64, 'e')).answer.event_log;
+  EXPECT_EQ(check_epoch_key(spec, other_log, s.nonce, {}).error().code, "RTMR_MISMATCH");
+  auto garbage = s.answer;
+  garbage.event_log = "{";
+  EXPECT_EQ(check_epoch_key(spec, garbage, s.nonce, {}).error().code, "EVENT_LOG_INVALID");
+}
+
+TEST(EpochKeyCheckTest, HardwareQuoteWaitsForAChainVerdict) {
   SignerAnswer real(1, false);
-  auto real_spec = spec_for(1);
-  real_spec.signer.insecure_simulator = false;
-  auto check = check_epoch_key(real_spec, real.answer, real.nonce, {});
-  ASSERT_TRUE(check);
-  EXPECT_EQ(check->attested_reason, "NoVerifierConfigured");
+  auto check = check_epoch_key(hardware_spec(1), real.answer, real.nonce, {});
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_FALSE(check->attested);
+  EXPECT_EQ(check->attested_reason, "ChainNotVerified");
+  auto unpinned = hardware_spec(1);
+  unpinned.signer.compose_hash = "";
+  EXPECT_EQ(check_epoch_key(unpinned, real.answer, real.nonce, {}).error().code,
+            "COMPOSE_HASH_NOT_PINNED");
 }
 
 TeeEpoch epoch(std::uint64_t n, bool ready, const char* phase = "") {

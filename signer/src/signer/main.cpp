@@ -1,6 +1,7 @@
 // cipherbox-signer: decrypts sealed IPNS keys inside a dstack CVM and signs records (DESIGN §5).
 //   cipherbox-signer --listen HOST:PORT --token-file F
-//       [--dstack-socket PATH | --insecure-simulator --simulator-seed-file F]
+//       [--dstack-socket PATH | --insecure-simulator --simulator-seed-file F
+//        [--simulator-compose-hash HEX] [--simulator-app-id HEX]]
 //       [--authority-public-key HEX|none] [--max-batch 50] [--max-lifetime 168h]
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -29,6 +30,8 @@ struct Flags {
   std::string dstack_socket;
   bool insecure_simulator = false;
   std::string simulator_seed_file;
+  std::string simulator_compose_hash;
+  std::string simulator_app_id;
   std::string authority_public_key;
   std::size_t max_batch = 50;
   std::string max_lifetime = "168h";
@@ -63,7 +66,9 @@ Result<std::unique_ptr<KeyProvider>> make_provider(const Flags& f) {
     }
     auto seed = read_simulator_seed_file(f.simulator_seed_file);
     if (!seed) return seed.error();
-    auto sim = SimulatorKeyProvider::create(std::move(*seed));
+    auto sim = SimulatorKeyProvider::create(
+        std::move(*seed), SimulatorKeyProvider::Identity{f.simulator_compose_hash,
+                                                         f.simulator_app_id});
     if (!sim) return sim.error();
     log::warn("INSECURE SIMULATOR: epoch keys come from a local seed file, not from a TEE");
     return std::unique_ptr<KeyProvider>(std::move(*sim));
@@ -135,6 +140,10 @@ int main(int argc, char** argv) {
   auto* sim = app.add_flag("--insecure-simulator", f.insecure_simulator,
                            "derive epoch keys from a local seed (tests/demos only)");
   app.add_option("--simulator-seed-file", f.simulator_seed_file, "seed for --insecure-simulator");
+  app.add_option("--simulator-compose-hash", f.simulator_compose_hash,
+                 "--insecure-simulator: compose hash its event log measures (64 hex)");
+  app.add_option("--simulator-app-id", f.simulator_app_id,
+                 "--insecure-simulator: app id its event log measures (40 hex)");
   // Never from the environment (config_files.h authority_key_from_flag).
   app.add_option("--authority-public-key", f.authority_public_key,
                  "Ed25519 rotation authority key, 64 hex chars (enables approved external "

@@ -1,8 +1,13 @@
 #pragma once
-// Checks a signer's answer for an epoch's public key (DESIGN §7): the quote must bind exactly this
-// epoch, key and our nonce; a simulated signer is accepted only where the TeeEpoch allows it; the
-// attested compose hash must be the pinned one. The hardware signature chain is a verifier's job:
-// where none is configured the Attested condition says so instead of pretending.
+// Checks a signer's answer for an epoch's public key (DESIGN §7). Trust comes only from what is
+// verified, never from the signer's own JSON fields:
+//   1. the quote binds exactly this epoch, key and our nonce (report data);
+//   2. the event log replays to the quote's RTMR3 (and RTMR0-2 where it carries them), and the
+//      compose hash and app id read from that replayed log equal spec.signer.composeHash /
+//      spec.signer.appId (pins enforced on simulated quotes too);
+//   3. the quote's hardware chain verifies and the platform's TCB status is one of
+//      spec.signer.acceptedTcbStatuses (apply_chain_verdict). Skipped only for insecureSimulator
+//      epochs, and the status says so (verified=false, simulated=true).
 #include <string>
 
 #include "cbx/base/duration.h"
@@ -10,29 +15,50 @@
 #include "cbx/base/result.h"
 #include "clients/attestation_verifier.h"
 #include "clients/signer_client.h"
+#include "controllers/epoch/quote_chain.h"
 #include "controllers/epoch/tee_epoch.h"
 
 namespace cbx::op {
 
+namespace attested_reason {
+inline constexpr char kVerified[] = "Verified";
+inline constexpr char kSimulated[] = "Simulated";              // chain check skipped
+inline constexpr char kChainNotVerified[] = "ChainNotVerified";  // no verdict applied yet
+inline constexpr char kQuoteRejected[] = "QuoteRejected";      // chain/collateral invalid
+inline constexpr char kTcbStatusNotAccepted[] = "TcbStatusNotAccepted";
+inline constexpr char kVerifierUnavailable[] = "VerifierUnavailable";  // no verdict reachable
+inline constexpr char kSecondOpinionRejected[] = "SecondOpinionRejected";
+}  // namespace attested_reason
+
 struct EpochKeyCheck {
   std::string public_key_hex;
-  SignerIdentity identity;
+  SignerIdentity identity;  // compose hash and app id from the replayed event log
   Attestation attestation;
-  bool attested = false;        // Attested condition
-  std::string attested_reason;  // Verified | Simulated | NoVerifierConfigured |
-                                // VerifierRejected | VerifierUnavailable
+  Bytes quote;
+  bool attested = false;  // Attested condition
+  std::string attested_reason;
   std::string attested_message;
-  bool quote_rejected = false;  // a verifier refused a hardware quote: the epoch is not Ready
+  bool quote_rejected = false;  // the platform is not trusted: the epoch must not be Ready
 };
 
 // Error codes: EPOCH_MISMATCH, BAD_PUBLIC_KEY, BAD_QUOTE, REPORT_DATA_MISMATCH,
-// SIMULATED_NOT_ALLOWED, COMPOSE_HASH_MISMATCH.
+// SIMULATED_NOT_ALLOWED, the event-log codes of cbx/attest/event_log.h (EVENT_LOG_INVALID,
+// EVENT_DIGEST_MISMATCH, EVENT_LOG_INCOMPLETE, RTMR_MISMATCH), COMPOSE_HASH_NOT_PINNED,
+// COMPOSE_HASH_MISMATCH, APP_ID_MISMATCH.
 Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochPublicKey& answer,
                                       ByteView nonce, SysTime now);
 
-// Folds a quote verifier's answer into a successful check: Verified; VerifierRejected (for a
-// hardware quote also quote_rejected: the key is not trusted); VerifierUnavailable (the last
-// verdict is unknown, nothing else changes).
-void apply_quote_verdict(EpochKeyCheck& check, const Result<QuoteVerdict>& verdict);
+// Folds the in-process verifier's verdict into a successful check of a hardware quote:
+// Verified (chain verified, TCB status accepted); QuoteRejected / TcbStatusNotAccepted
+// (quote_rejected: the key is not trusted); VerifierUnavailable (no verdict: the caller keeps a
+// previously attested epoch as it was and holds back a new one).
+void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
+                         const Result<ChainVerdict>& verdict);
+
+// The optional external verifier (a second opinion): a rejection of a hardware quote rejects the
+// key; an unavailable verifier is only mentioned in the message.
+void apply_second_opinion(EpochKeyCheck& check, const Result<QuoteVerdict>& verdict);
+
+bool tcb_status_accepted(const TeeEpochSpec& spec, const std::string& tcb_status);
 
 }  // namespace cbx::op

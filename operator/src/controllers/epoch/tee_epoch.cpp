@@ -35,6 +35,13 @@ Result<TeeEpochSpec> parse_spec(const json& spec) {
   if (out.signer.auth_secret_key.empty()) out.signer.auth_secret_key = "token";
   out.signer.ca_bundle = str(signer, "caBundle");
   out.signer.compose_hash = str(signer, "composeHash");
+  out.signer.app_id = str(signer, "appId");
+  if (signer.contains("acceptedTcbStatuses") && signer["acceptedTcbStatuses"].is_array()) {
+    out.signer.accepted_tcb_statuses.clear();
+    for (const auto& s : signer["acceptedTcbStatuses"]) {
+      if (s.is_string()) out.signer.accepted_tcb_statuses.push_back(s.get<std::string>());
+    }
+  }
   out.signer.insecure_simulator = signer.value("insecureSimulator", false);
   if (auto grace = str(spec, "gracePeriod"); !grace.empty()) {
     auto d = parse_duration(grace);
@@ -61,9 +68,25 @@ TeeEpochStatus parse_status(const json& st) {
   out.public_key = str(st, "publicKey");
   if (st.contains("attestation") && st["attestation"].is_object()) {
     const auto& a = st["attestation"];
-    out.attestation = Attestation{a.value("verified", false), a.value("simulated", false),
-                                  str(a, "composeHash"),      str(a, "appId"),
-                                  str(a, "quoteSha256"),      time_of(a, "checkedAt")};
+    Attestation at;
+    at.verified = a.value("verified", false);
+    at.simulated = a.value("simulated", false);
+    at.compose_hash = str(a, "composeHash");
+    at.app_id = str(a, "appId");
+    at.quote_sha256 = str(a, "quoteSha256");
+    at.checked_at = time_of(a, "checkedAt");
+    at.tcb_status = str(a, "tcbStatus");
+    if (a.contains("advisoryIds") && a["advisoryIds"].is_array()) {
+      for (const auto& id : a["advisoryIds"]) {
+        if (id.is_string()) at.advisory_ids.push_back(id.get<std::string>());
+      }
+    }
+    at.trust_anchor = str(a, "trustAnchor");
+    at.collateral_next_update = time_of(a, "collateralNextUpdate");
+    at.instance_id = str(a, "instanceId");
+    at.mrtd = str(a, "mrtd");
+    at.rtmr3 = str(a, "rtmr3");
+    out.attestation = std::move(at);
   }
   out.activated_at = time_of(st, "activatedAt");
   out.superseded_at = time_of(st, "supersededAt");
@@ -112,9 +135,19 @@ json tee_epoch_status_to_json(const TeeEpochStatus& st) {
   out["publicKey"] = st.public_key.empty() ? json(nullptr) : json(st.public_key);
   if (st.attestation) {
     const auto& a = *st.attestation;
-    out["attestation"] = {{"verified", a.verified},        {"simulated", a.simulated},
-                          {"composeHash", a.compose_hash}, {"appId", a.app_id},
-                          {"quoteSha256", a.quote_sha256}, {"checkedAt", time_json(a.checked_at)}};
+    out["attestation"] = {{"verified", a.verified},
+                          {"simulated", a.simulated},
+                          {"tcbStatus", a.tcb_status},
+                          {"advisoryIds", a.advisory_ids},
+                          {"trustAnchor", a.trust_anchor},
+                          {"collateralNextUpdate", time_json(a.collateral_next_update)},
+                          {"composeHash", a.compose_hash},
+                          {"appId", a.app_id},
+                          {"instanceId", a.instance_id},
+                          {"mrtd", a.mrtd},
+                          {"rtmr3", a.rtmr3},
+                          {"quoteSha256", a.quote_sha256},
+                          {"checkedAt", time_json(a.checked_at)}};
   } else {
     out["attestation"] = nullptr;
   }

@@ -25,7 +25,9 @@ struct SignerSpec {
   std::string auth_secret_name;
   std::string auth_secret_key;
   std::string ca_bundle;  // PEM (decoded from the CRD's base64 if given so)
-  std::string compose_hash;
+  std::string compose_hash;  // pinned; "" only for insecureSimulator epochs (CRD rule)
+  std::string app_id;        // pinned when not ""
+  std::vector<std::string> accepted_tcb_statuses{"UpToDate"};
   bool insecure_simulator = false;
 
   bool operator==(const SignerSpec&) const = default;
@@ -48,6 +50,9 @@ struct SignerIdentity {
   bool operator==(const SignerIdentity&) const = default;
 };
 
+// What the last attestation check established (status.attestation). compose_hash, app_id and
+// instance_id come from the event log replayed to the quote's RTMR3; tcb_status and the rest from
+// the in-process quote verification (empty for simulated quotes: the chain check is skipped).
 struct Attestation {
   bool verified = false;
   bool simulated = false;
@@ -55,6 +60,13 @@ struct Attestation {
   std::string app_id;
   std::string quote_sha256;
   std::optional<SysTime> checked_at;
+  std::string tcb_status;
+  std::vector<std::string> advisory_ids;
+  std::string trust_anchor;
+  std::optional<SysTime> collateral_next_update;
+  std::string instance_id;
+  std::string mrtd;   // hex
+  std::string rtmr3;  // hex
 };
 
 struct TeeEpochStatus {
