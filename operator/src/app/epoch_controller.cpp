@@ -332,22 +332,26 @@ std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
               {{"epoch", source.spec.epoch}, {"error", client.error().message}});
     return 0;
   }
-  RewrapTarget to{
-      target.spec.epoch, target.status.public_key,
-      target.status.signer ? target.status.signer->compose_hash : target.spec.signer.compose_hash,
-      target.spec.approval};
+  auto to = rewrap_target(target, now);
+  if (!to) {
+    log::warn("pre-rotation: the new epoch's attestation is unavailable",
+              {{"epoch", target.spec.epoch}, {"error", to.error().message}});
+    return 0;
+  }
   std::vector<RewrapEntry> entries;
   for (const auto* f : batch) {
     entries.push_back(
         RewrapEntry{f->obj.key(), f->obj.spec.ipns_name, f->key.encrypted_key, f->key.epoch});
   }
-  auto results = (*client)->rewrap(to, entries);
+  auto results = (*client)->rewrap(*to, entries);
   if (!results) {
     const auto& code = results.error().code;
-    if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID") {
+    if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID" ||
+        code.starts_with("TARGET_ATTESTATION_")) {
       refused = true;
-      auto reason =
-          code == "APPROVAL_REQUIRED" ? migrated::kApprovalRequired : migrated::kApprovalInvalid;
+      auto reason = code == "APPROVAL_REQUIRED"   ? migrated::kApprovalRequired
+                    : code == "APPROVAL_INVALID" ? migrated::kApprovalInvalid
+                                                 : migrated::kTargetNotAttested;
       set_migrated(target, false, reason,
                    "the old signer " + signer_url_of(source) +
                        " refused to re-encrypt keys of epoch " + std::to_string(source.spec.epoch) +
@@ -381,6 +385,35 @@ std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
                                    {"entries", batch.size()},
                                    {"stored", stored}});
   return stored;
+}
+
+// The new epoch as the old signer must see it: the approved key and compose hash (verified
+// values from status), with a fresh quote of the new signer binding that key, its event log and
+// the collateral of the quote's chain, so that the old signer verifies it all itself.
+Result<RewrapTarget> EpochController::rewrap_target(const TeeEpoch& target, SysTime now) {
+  RewrapTarget to{target.spec.epoch, target.status.public_key,
+                  target.status.attestation ? target.status.attestation->compose_hash : "",
+                  target.spec.approval};
+  auto client = signers_.client_for(serving_signer(target));
+  if (!client) return client.error();
+  Bytes nonce(32);
+  random_bytes(nonce);
+  auto answer = (*client)->epoch_public_key(target.spec.epoch, hex_encode(nonce));
+  if (!answer) return answer.error();
+  if (answer->public_key_hex != target.status.public_key) {
+    return make_error("KEY_CHANGED", "the new signer now answers another public key");
+  }
+  to.quote_hex = answer->quote_hex;
+  to.event_log = answer->event_log;
+  to.nonce_hex = hex_encode(nonce);
+  if (!answer->simulated && options_.chain) {
+    auto quote = hex_decode(answer->quote_hex);
+    if (!quote) return make_error("BAD_QUOTE", "quote is not hex");
+    auto collateral = options_.chain->collateral_json(*quote, now);
+    if (!collateral) return collateral.error();
+    to.collateral_json = std::move(*collateral);
+  }
+  return to;
 }
 
 // Status only, with the cached resourceVersion as precondition: a folder changed meanwhile

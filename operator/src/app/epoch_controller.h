@@ -67,6 +67,7 @@ class EpochController {
                                 const std::vector<Folder>& folders, SysTime now);
   std::size_t rewrap_batch(TeeEpoch& target, const TeeEpoch& source,
                            const std::vector<const Folder*>& batch, SysTime now, bool& refused);
+  Result<RewrapTarget> rewrap_target(const TeeEpoch& target, SysTime now);
   static std::string rewrap_id(const Folder& folder);
   bool only_unmigratable_left(const PreRotationPlan& plan,
                               const std::vector<Folder>& folders) const;

@@ -114,6 +114,15 @@ Result<std::vector<RewrapResult>> SignerClient::rewrap(const RewrapTarget& targe
                  {"composeHash", target.compose_hash_hex},
                  {"approval", target.approval}}},
                {"entries", json::array()}};
+  if (!target.quote_hex.empty()) {
+    json attestation = {
+        {"quote", target.quote_hex}, {"eventLog", target.event_log}, {"nonce", target.nonce_hex}};
+    if (!target.collateral_json.empty()) {
+      auto collateral = json::parse(target.collateral_json, nullptr, false);
+      if (!collateral.is_discarded()) attestation["collateral"] = std::move(collateral);
+    }
+    body["target"]["attestation"] = std::move(attestation);
+  }
   for (const auto& e : entries) {
     json entry = {{"id", e.id}, {"encryptedKey", e.encrypted_key}, {"keyEpoch", e.key_epoch}};
     if (!e.ipns_name.empty()) entry["ipnsName"] = e.ipns_name;

@@ -63,6 +63,13 @@ struct RewrapTarget {
   std::string public_key_hex;    // 65-byte uncompressed
   std::string compose_hash_hex;  // 32 bytes
   std::string approval;          // base64 Ed25519 signature
+  // The target's attestation, which the old signer verifies itself: a quote binding (epoch,
+  // public key, nonce), its event log, and the collateral for the quote's chain ("" for a
+  // simulated target).
+  std::string quote_hex;
+  std::string event_log;
+  std::string nonce_hex;
+  std::string collateral_json;
 };
 
 struct RewrapResult {

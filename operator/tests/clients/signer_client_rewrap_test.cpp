@@ -67,6 +67,24 @@ TEST(SignerClientRewrapTest, SendsTheExternalTargetAndEntries) {
   EXPECT_EQ((*results)[1].error_code, "KEY_NAME_MISMATCH");
 }
 
+TEST(SignerClientRewrapTest, CarriesTheTargetsAttestationAndCollateral) {
+  OneAnswer t;
+  t.answer = response(200, R"({"results":[]})");
+  SignerClient client(t, "http://signer/", token());
+  RewrapTarget target = kTarget;
+  target.quote_hex = "0400";
+  target.event_log = "[]";
+  target.nonce_hex = "ab";
+  target.collateral_json = R"({"tcb_info":"{}"})";
+  ASSERT_TRUE(client.rewrap(target, {}));
+  auto body = nlohmann::json::parse(t.seen[0].body);
+  EXPECT_EQ(body["target"]["attestation"],
+            (nlohmann::json{{"quote", "0400"},
+                            {"eventLog", "[]"},
+                            {"nonce", "ab"},
+                            {"collateral", {{"tcb_info", "{}"}}}}));
+}
+
 TEST(SignerClientRewrapTest, ApprovalRefusalsKeepTheSignersCode) {
   OneAnswer t;
   SignerClient client(t, "http://signer", token());

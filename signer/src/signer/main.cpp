@@ -98,6 +98,9 @@ int run(const Flags& f) {
   config.authority_public_key = *authority;
   auto provider = make_provider(f);
   if (!provider) return fail(provider.error().message, 2);
+  // A simulator's rewrap targets are simulators: their chains are not checked (their report
+  // data, event log and compose hash are). A real signer verifies every target's chain.
+  config.target_policy.require_chain = !(*provider)->simulated();
 
   auto metrics = make_prometheus_metrics((*provider)->simulated());
   SignerService service(**provider, std::move(config), *metrics);

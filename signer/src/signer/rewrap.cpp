@@ -9,7 +9,8 @@ namespace cbx::signer {
 namespace {
 
 Result<RewrapTarget> external_target(const json& target,
-                                     const std::optional<ed25519::PublicKey>& authority) {
+                                     const std::optional<ed25519::PublicKey>& authority,
+                                     const TargetAttestationPolicy& policy) {
   if (!target.is_object()) return make_error("BAD_REQUEST", "field \"target\" must be an object");
   auto epoch = get_uint(target, "epoch");
   if (!epoch) return epoch.error();
@@ -35,7 +36,9 @@ Result<RewrapTarget> external_target(const json& target,
     return make_error("APPROVAL_INVALID",
                       "the approval is not a valid signature by the rotation authority");
   }
-  return RewrapTarget{*epoch, std::move(subject->public_key), true};
+  auto attested = verify_target_attestation(target, *subject, policy);
+  if (!attested) return attested.error();
+  return RewrapTarget{*epoch, std::move(subject->public_key), true, attested->chain_verified};
 }
 
 }  // namespace
@@ -61,17 +64,18 @@ Result<RewrapEntryRequest> parse_rewrap_entry(const json& entry, std::string& id
 }
 
 Result<RewrapTarget> resolve_rewrap_target(const json& body, EpochKeyCache& keys,
-                                           const std::optional<ed25519::PublicKey>& authority) {
+                                           const std::optional<ed25519::PublicKey>& authority,
+                                           const TargetAttestationPolicy& policy) {
   const bool local = has(body, "targetEpoch"), external = has(body, "target");
   if (local == external) {
     return make_error("BAD_REQUEST", "exactly one of \"targetEpoch\" or \"target\" is required");
   }
-  if (external) return external_target(body["target"], authority);
+  if (external) return external_target(body["target"], authority, policy);
   auto epoch = get_uint(body, "targetEpoch");
   if (!epoch) return epoch.error();
   auto key = keys.get(*epoch);
   if (!key) return key.error();
-  return RewrapTarget{*epoch, (*key)->public_key, false};
+  return RewrapTarget{*epoch, (*key)->public_key, false, false};
 }
 
 Result<Bytes> rewrap_entry(const RewrapEntryRequest& req, EpochKeyCache& keys,

@@ -25,7 +25,10 @@ http::Response no_store(http::Response res) {
 }
 
 unsigned status_for(const std::string& code) {
-  if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID") return 403;
+  if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID" ||
+      code == "TARGET_ATTESTATION_REQUIRED" || code == "TARGET_ATTESTATION_INVALID") {
+    return 403;
+  }
   if (code == "KEY_PROVIDER_FAILED" || code == "QUOTE_FAILED") return 503;
   return 400;
 }
@@ -220,7 +223,8 @@ http::Response SignerService::rewrap(const http::Request& req) {
   auto body = parse_json_object(req.body);
   if (!body) return error_response(400, body.error().code, body.error().message);
   if (auto bad = check_entries(*body, config_.max_batch)) return *bad;
-  auto target = resolve_rewrap_target(*body, keys_, config_.authority_public_key);
+  auto target =
+      resolve_rewrap_target(*body, keys_, config_.authority_public_key, config_.target_policy);
   if (!target) return error_of(target.error());
 
   const auto request_id = ++g_request_counter;
@@ -247,6 +251,7 @@ http::Response SignerService::rewrap(const http::Request& req) {
   log::info("rewrap", {{"request_id", request_id},
                        {"target_epoch", target->epoch},
                        {"external", target->external},
+                       {"target_chain_verified", target->chain_verified},
                        {"entries", entries.size()},
                        {"failed", failed}});
   return json_response(200, {{"results", std::move(results)}});

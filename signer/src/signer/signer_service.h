@@ -18,6 +18,7 @@
 #include "signer/metrics.h"
 #include "signer/provider_status.h"
 #include "signer/sign_entry.h"
+#include "signer/target_attestation.h"
 #include "signer/verified_record_cache.h"
 
 namespace cbx::signer {
@@ -29,6 +30,7 @@ struct SignerConfig {
   std::size_t max_batch = 50;
   std::chrono::seconds max_lifetime{168 * 3600};
   std::optional<ed25519::PublicKey> authority_public_key;
+  TargetAttestationPolicy target_policy;  // external rewrap targets (target_attestation.h)
 };
 
 class SignerService {

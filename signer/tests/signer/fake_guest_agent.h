@@ -2,14 +2,18 @@
 // A stand-in for the dstack guest agent speaking its HTTP/JSON protocol on a Unix socket
 // (wire-formats.md §3): POST /GetKey, /GetQuote, /Info, /Version. Keys are derived as the agent
 // derives them (HKDF-SHA256, salt "RATLS", ikm = the app key, info = path); quotes have the TDX
-// v4 layout with a dummy signature; the event log replays to the quote's RTMRs. The real
+// v4 layout with a dummy signature (or, with a QuoteForger, whatever a test chain signs); the
+// event log is dstack-shaped (boot events, compose-hash, app-id, ...) and replays to the quote's
+// RTMR3. The real
 // @phala/dstack-sdk is pointed at it in tests/interop/signer to prove the protocol right.
+#include <functional>
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "cbx/attest/event_log.h"
 #include "cbx/base/encoding.h"
 #include "cbx/crypto/hash.h"
 #include "cbx/epoch/tdx_quote.h"
@@ -19,8 +23,19 @@ namespace cbx::signer::test {
 
 class FakeGuestAgent {
  public:
-  explicit FakeGuestAgent(Bytes app_key, bool has_version = true)
-      : app_key_(std::move(app_key)), has_version_(has_version) {}
+  // Turns the TD report fields into a signed quote (a test chain); empty: dummy signature.
+  using QuoteForger = std::function<Bytes(const std::array<std::uint8_t, 64>& report_data,
+                                          const epoch::Measurement& mrtd,
+                                          const std::array<epoch::Measurement, 4>& rtmr)>;
+
+  explicit FakeGuestAgent(Bytes app_key, bool has_version = true,
+                          std::string compose_hash = kComposeHash, std::string app_id = "",
+                          QuoteForger forger = {})
+      : app_key_(std::move(app_key)),
+        has_version_(has_version),
+        compose_hash_(std::move(compose_hash)),
+        app_id_(app_id.empty() ? compose_hash_.substr(0, 40) : std::move(app_id)),
+        forger_(std::move(forger)) {}
 
   http::Response handle(const http::Request& req) {
     {
@@ -81,7 +96,8 @@ class FakeGuestAgent {
     std::array<std::uint8_t, 64> padded{};  // pad64: zeros at the end
     std::copy(data->begin(), data->end(), padded.begin());
     auto [events, rtmr] = event_log();
-    Bytes quote = epoch::build_simulated_tdx_quote(padded, mrtd(), rtmr);
+    Bytes quote = forger_ ? forger_(padded, mrtd(), rtmr)
+                          : epoch::build_simulated_tdx_quote(padded, mrtd(), rtmr);
     return http::json_response(200, {{"quote", hex_encode(quote)},
                                      {"event_log", events.dump()},
                                      {"report_data", hex_encode(padded)},
@@ -94,9 +110,8 @@ class FakeGuestAgent {
                           {"rtmr1", hex_encode(rtmr[1])}, {"rtmr2", hex_encode(rtmr[2])},
                           {"rtmr3", hex_encode(rtmr[3])}, {"event_log", events},
                           {"app_compose", "{}"}};
-    std::string hash = kComposeHash;
-    return http::json_response(200, {{"app_id", hash.substr(0, 40)},
-                                     {"instance_id", "fake-instance"},
+    return http::json_response(200, {{"app_id", app_id_},
+                                     {"instance_id", kInstanceId},
                                      {"app_cert", ""},
                                      {"tcb_info", tcb.dump()},
                                      {"app_name", "cipherbox-signer"},
@@ -104,7 +119,7 @@ class FakeGuestAgent {
                                      {"mr_aggregated", std::string(64, '0')},
                                      {"os_image_hash", std::string(64, '0')},
                                      {"key_provider_info", "{}"},
-                                     {"compose_hash", hash},
+                                     {"compose_hash", compose_hash_},
                                      {"vm_config", "{}"},
                                      {"cloud_vendor", "fake"},
                                      {"cloud_product", "fake"}});
@@ -116,21 +131,13 @@ class FakeGuestAgent {
     return m;
   }
 
-  // One event on RTMR3; RTMR i = fold of SHA-384(mr || digest) over its events from 48 zeros.
-  static std::pair<nlohmann::json, std::array<epoch::Measurement, 4>> event_log() {
-    auto digest = sha384(as_bytes("cipherbox fake guest agent event"));
+  // dstack's boot events on RTMR3 (V1 digests), as a real agent's log starts.
+  std::pair<nlohmann::json, std::array<epoch::Measurement, 4>> event_log() const {
+    auto built = attest::build_runtime_event_log(attest::dstack_boot_events(
+        {compose_hash_, app_id_, kInstanceId, R"({"name":"fake-kms"})", std::string(64, '0')}));
     std::array<epoch::Measurement, 4> rtmr{};
-    Bytes input(48, 0);
-    input.insert(input.end(), digest.begin(), digest.end());
-    auto folded = sha384(input);
-    std::copy(folded.begin(), folded.end(), rtmr[3].begin());
-    nlohmann::json events =
-        nlohmann::json::array({{{"imr", 3},
-                                {"event_type", 134217729},
-                                {"digest", hex_encode(digest)},
-                                {"event", "fake"},
-                                {"event_payload", hex_encode(as_bytes("fake"))}}});
-    return {events, rtmr};
+    rtmr[3] = built.rtmr3;
+    return {nlohmann::json::parse(built.json_text), rtmr};
   }
 
   void wait_for_info_gate() {
@@ -142,9 +149,14 @@ class FakeGuestAgent {
     if (gate.valid()) gate.wait();
   }
 
+  static constexpr const char* kInstanceId = "f00df00df00df00df00df00df00df00df00df00d";
+
   Bytes app_key_;
   bool has_version_;
   std::shared_future<void> info_gate_;
+  std::string compose_hash_;
+  std::string app_id_;
+  QuoteForger forger_;
   std::mutex mu_;
   std::vector<std::pair<std::string, std::string>> requests_;
 };

@@ -1,7 +1,10 @@
 // POST /v1/rewrap: to an epoch this signer derives, or to an external key only with a valid
 // approval by the configured rotation authority (DESIGN §6).
+#include "cbx/attest/event_log.h"
 #include "cbx/crypto/secp256k1.h"
 #include "cbx/epoch/approval.h"
+#include "cbx/epoch/report_data.h"
+#include "cbx/epoch/tdx_quote.h"
 #include "signer_test_support.h"
 
 namespace cbx::signer::test {
@@ -31,10 +34,26 @@ struct External {
   Bytes public_key = secp256k1::public_key(private_key).value();
 };
 
+// What the new signer's GetQuote gives (simulated quote layout): a quote binding (epoch, key,
+// nonce) whose RTMR3 the dstack-shaped event log measuring `compose_hash` replays to.
+json attestation_of(const External& ext, std::uint64_t epoch,
+                    const std::string& compose_hash = kComposeHash) {
+  Bytes nonce(16, 0x5a);
+  auto log = attest::build_runtime_event_log(attest::dstack_boot_events(
+      {compose_hash, std::string(40, 'a'), std::string(40, 'b'), "{}", ""}));
+  std::array<epoch::Measurement, 4> rtmr{};
+  rtmr[3] = log.rtmr3;
+  auto quote = epoch::build_simulated_tdx_quote(
+      epoch::epoch_report_data(epoch, ext.public_key, nonce), {}, rtmr);
+  return {{"quote", hex_encode(quote)}, {"eventLog", log.json_text}, {"nonce", hex_encode(nonce)}};
+}
+
 json external_target(const External& ext, std::uint64_t epoch,
                      std::optional<std::string> approval) {
-  json t = {
-      {"epoch", epoch}, {"publicKey", hex_encode(ext.public_key)}, {"composeHash", kComposeHash}};
+  json t = {{"epoch", epoch},
+            {"publicKey", hex_encode(ext.public_key)},
+            {"composeHash", kComposeHash},
+            {"attestation", attestation_of(ext, epoch)}};
   if (approval) t["approval"] = *approval;
   return t;
 }
@@ -122,6 +141,94 @@ TEST(RewrapApiTest, ExternalTargetNeedsAValidApprovalOfThatExactTarget) {
   ASSERT_TRUE(ok.body["results"][0]["ok"].get<bool>());
   EXPECT_EQ(ok.body["results"][0]["epoch"], 2);
   EXPECT_EQ(open(ext.private_key, ok.body["results"][0]), a.seed);
+}
+
+// Besides the approval, the old signer verifies the target's attestation itself: a quote binding
+// exactly that key, an event log replaying to it and measuring the approved compose hash.
+TEST(RewrapApiTest, ExternalTargetMustBeAttestedForTheApprovedComposeHash) {
+  auto authority = authority_key();
+  SignerHarness h(authority.public_key);
+  Folder a = make_folder(0x68);
+  External ext, other;
+  json entries = json::array({rewrap_entry_json(h, a, 1, "a")});
+  auto post = [&](const json& target) {
+    return h.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  };
+  auto target = external_target(ext, 2, approve(authority, ext, 2));
+  auto missing = target;
+  missing.erase("attestation");
+  auto r = post(missing);
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_EQ(r.body["error"]["code"], "TARGET_ATTESTATION_REQUIRED");
+  EXPECT_FALSE(r.body.contains("results"));
+
+  auto other_key = target;
+  other_key["attestation"] = attestation_of(other, 2);
+  auto other_epoch = target;
+  other_epoch["attestation"] = attestation_of(ext, 3);
+  auto other_compose = target;
+  other_compose["attestation"] = attestation_of(ext, 2, std::string(64, 'e'));
+  auto other_nonce = target;
+  other_nonce["attestation"]["nonce"] = "00";
+  auto tampered_log = target;
+  auto events = json::parse(target["attestation"]["eventLog"].get<std::string>());
+  events[2]["event_payload"] = std::string(64, 'e');  // compose-hash
+  events[2]["digest"] = "";
+  tampered_log["attestation"]["eventLog"] = events.dump();
+  const std::pair<const char*, json> invalid[] = {
+      {"quote of another key", other_key},
+      {"quote of another epoch", other_epoch},
+      {"event log of another compose hash", other_compose},
+      {"another nonce", other_nonce},
+      {"event log that does not replay", tampered_log},
+  };
+  for (const auto& [name, t] : invalid) {
+    SCOPED_TRACE(name);
+    auto refused = post(t);
+    EXPECT_EQ(refused.status, 403u) << refused.raw;
+    EXPECT_EQ(refused.body["error"]["code"], "TARGET_ATTESTATION_INVALID");
+  }
+  auto ok = post(target);
+  ASSERT_EQ(ok.status, 200u) << ok.raw;
+  EXPECT_EQ(open(ext.private_key, ok.body["results"][0]), a.seed);
+}
+
+// A signer in a real CVM also verifies the target quote's chain: a simulated quote (dummy
+// signature) or a missing collateral is refused, whatever the approval says.
+TEST(RewrapApiTest, HardwareSignerRequiresAVerifiedTargetChain) {
+  auto authority = authority_key();
+  TargetAttestationPolicy policy;  // require_chain, no chain verifier in this harness
+  SignerHarness no_verifier(authority.public_key, {}, policy);
+  Folder a = make_folder(0x69);
+  External ext;
+  auto target = external_target(ext, 2, approve(authority, ext, 2));
+  json entries = json::array({rewrap_entry_json(no_verifier, a, 1, "a")});
+  auto r = no_verifier.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_EQ(r.body["error"]["code"], "TARGET_ATTESTATION_INVALID");
+
+  int calls = 0;
+  policy.chain = [&](ByteView, std::string_view collateral) -> Result<TargetChainVerdict> {
+    ++calls;
+    EXPECT_EQ(collateral, R"({"tcb_info":"x"})");
+    return TargetChainVerdict{true, "OutOfDate", "intel", ""};
+  };
+  SignerHarness out_of_date(authority.public_key, {}, policy);
+  auto without_collateral = out_of_date.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  EXPECT_EQ(without_collateral.body["error"]["code"], "TARGET_ATTESTATION_INVALID");
+  EXPECT_EQ(calls, 0);
+  target["attestation"]["collateral"] = {{"tcb_info", "x"}};
+  auto refused = out_of_date.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  EXPECT_EQ(refused.body["error"]["code"], "TARGET_ATTESTATION_INVALID");
+  EXPECT_NE(refused.body["error"]["message"].get<std::string>().find("OutOfDate"),
+            std::string::npos);
+  EXPECT_EQ(calls, 1);
+
+  policy.accepted_tcb_statuses = {"UpToDate", "OutOfDate"};
+  SignerHarness accepting(authority.public_key, {}, policy);
+  auto ok = accepting.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  ASSERT_EQ(ok.status, 200u) << ok.raw;
+  EXPECT_TRUE(ok.body["results"][0]["ok"].get<bool>());
 }
 
 TEST(RewrapApiTest, MalformedTargetsAreBadRequests) {

@@ -98,14 +98,18 @@ struct HttpReply {
 
 class SignerHarness {
  public:
+  // target_policy: as main() sets it for a simulator (rewrap targets' chains not checked).
   explicit SignerHarness(std::optional<ed25519::PublicKey> authority = std::nullopt,
-                         http::ServerOptions options = {}) {
+                         http::ServerOptions options = {},
+                         std::optional<TargetAttestationPolicy> target_policy = std::nullopt) {
     auto seed = unhex(kSimulatorSeedHex);
     provider_ = SimulatorKeyProvider::create(SecretBytes(seed.data(), seed.size())).value();
     metrics_ = make_prometheus_metrics(true);
     SignerConfig config;
     config.token = SecretBytes(reinterpret_cast<const std::uint8_t*>(kToken), std::strlen(kToken));
     config.authority_public_key = authority;
+    config.target_policy.require_chain = false;
+    if (target_policy) config.target_policy = *target_policy;
     service_ = std::make_unique<SignerService>(*provider_, std::move(config), *metrics_);
     service_->warm_up();  // the provider's identity is known before the first request
     server_ = std::make_unique<http::Server>(

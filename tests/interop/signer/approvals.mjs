@@ -2,13 +2,15 @@
 // Rewrap to an external epoch key: refused without an approval, refused with a wrong one, done
 // with an approval signed in Node (node:crypto Ed25519) over the documented canonical message:
 //   "cipherbox-epoch-approval:v1" || epoch u64 BE || publicKey(65) || composeHash(32)
-// and the result opens with eciesjs under the external private key.
+// and the result opens with eciesjs under the external private key. The target's attestation
+// (quote binding its key, dstack event log measuring the approved compose hash) is built here in
+// Node too; the simulator signer checks it (its targets' chains are not checked).
 //   approvals.mjs SIGNER_BIN
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { base36 } from 'multiformats/bases/base36'
 import * as eciesjs from 'eciesjs'
-import { Checks, startSigner, b64, fromB64, hex, u64be } from './lib.mjs'
+import { Checks, startSigner, b64, fromB64, hex, u64be, reportData, dstackEventLog, simulatedQuote } from './lib.mjs'
 
 const [bin] = process.argv.slice(2)
 const t = new Checks('signer approvals')
@@ -27,7 +29,12 @@ try {
   const ext = new eciesjs.PrivateKey()
   const extPub = ext.publicKey.toHex(false)
   const compose = hex(randomBytes(32))
-  const target = (extra) => ({ epoch: 5, publicKey: extPub, composeHash: compose, ...extra })
+  const nonce = hex(randomBytes(16))
+  const attestation = (composeHex, epoch = 5) => {
+    const { eventLog, rtmr3 } = dstackEventLog(composeHex, 'ab'.repeat(20))
+    return { quote: simulatedQuote(reportData(epoch, extPub, nonce), rtmr3), eventLog, nonce }
+  }
+  const target = (extra) => ({ epoch: 5, publicKey: extPub, composeHash: compose, attestation: attestation(compose), ...extra })
 
   let r = await signer.call('POST', '/v1/rewrap', { target: target({}), entries })
   t.eq(r.status, 403, 'no approval: status'); t.eq(r.body.error?.code, 'APPROVAL_REQUIRED', 'no approval: code')
@@ -39,6 +46,12 @@ try {
   r = await unapproved.call('POST', '/v1/rewrap', { target: target({ approval: approval(5, extPub, compose) }), entries })
   t.eq(r.body.error?.code, 'APPROVAL_REQUIRED', 'signer without an authority refuses')
 
+  r = await signer.call('POST', '/v1/rewrap', { target: target({ approval: approval(5, extPub, compose), attestation: undefined }), entries })
+  t.eq(r.body.error?.code, 'TARGET_ATTESTATION_REQUIRED', 'approved but no attestation')
+  r = await signer.call('POST', '/v1/rewrap', { target: target({ approval: approval(5, extPub, compose), attestation: attestation(hex(randomBytes(32))) }), entries })
+  t.eq(r.body.error?.code, 'TARGET_ATTESTATION_INVALID', 'approved but the event log measures another compose hash')
+  r = await signer.call('POST', '/v1/rewrap', { target: target({ approval: approval(5, extPub, compose), attestation: attestation(compose, 6) }), entries })
+  t.eq(r.body.error?.code, 'TARGET_ATTESTATION_INVALID', 'approved but the quote binds another epoch')
   r = await signer.call('POST', '/v1/rewrap', { target: target({ approval: approval(5, extPub, compose) }), entries })
   t.eq(r.status, 200, 'approved: status')
   t.ok(r.body.results?.[0]?.ok === true, `approved: entry ok ${JSON.stringify(r.body)}`)

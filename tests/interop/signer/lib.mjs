@@ -87,3 +87,34 @@ export class Checks {
     process.exit(this.failed === 0 && this.passed > 0 ? 0 : 1)
   }
 }
+
+// dstack's RTMR3 runtime events, written here independently of the C++ code from dstack's
+// documented V1 digest: SHA-384(event_type u32 LE || ":" || name || ":" || payload), and
+// RTMR3 = fold of SHA-384(RTMR3 || digest) from 48 zero bytes. Returns {eventLog, rtmr3}.
+export function dstackEventLog (composeHashHex, appIdHex) {
+  const type = 0x08000001
+  const events = [['system-preparing', ''], ['app-id', appIdHex], ['compose-hash', composeHashHex],
+    ['instance-id', '11'.repeat(20)], ['boot-mr-done', ''],
+    ['key-provider', Buffer.from('{"name":"interop"}').toString('hex')], ['system-ready', '']]
+  let rtmr = Buffer.alloc(48)
+  const log = events.map(([name, payloadHex]) => {
+    const le = Buffer.alloc(4); le.writeUInt32LE(type)
+    const digest = createHash('sha384').update(Buffer.concat([le, Buffer.from(':' + name + ':'),
+      Buffer.from(payloadHex, 'hex')])).digest()
+    rtmr = createHash('sha384').update(Buffer.concat([rtmr, digest])).digest()
+    return { imr: 3, event_type: type, digest: digest.toString('hex'), event: name, event_payload: payloadHex }
+  })
+  return { eventLog: JSON.stringify(log), rtmr3: rtmr }
+}
+
+// A TDX v4 quote layout with a dummy signature (what the simulator returns): header 48 bytes,
+// TD report 584 bytes (RTMR3 at offset 520, report data at 568), signature data length, 134 zero
+// bytes of signature data.
+export function simulatedQuote (reportDataHex, rtmr3) {
+  const q = Buffer.alloc(48 + 584 + 4 + 134)
+  q.writeUInt16LE(4, 0); q.writeUInt16LE(2, 2); q.writeUInt32LE(0x81, 4)
+  rtmr3.copy(q, 520)
+  Buffer.from(reportDataHex, 'hex').copy(q, 568)
+  q.writeUInt32LE(134, 632)
+  return q.toString('hex')
+}

@@ -20,6 +20,9 @@ inline constexpr char kLazyMigration[] = "LazyMigration";        // same signer:
 inline constexpr char kMigrating[] = "Migrating";                // eager rewrap under way
 inline constexpr char kApprovalRequired[] = "ApprovalRequired";  // no spec.approval / no authority
 inline constexpr char kApprovalInvalid[] = "ApprovalInvalid";    // the old signer refused it
+// The old signer could not verify the new epoch's attestation itself (quote, event log, compose
+// hash, chain): it re-encrypts nothing to that key.
+inline constexpr char kTargetNotAttested[] = "TargetNotAttested";
 }  // namespace migrated
 
 // The signer identity an epoch is served by: the adopted one (status.signer) when known.

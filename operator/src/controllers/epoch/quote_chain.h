@@ -32,6 +32,11 @@ class QuoteChainVerifier {
   // Changes whenever the collateral the verdicts rest on changes (a refetch brought other
   // documents): the epoch controller re-verifies every epoch then.
   virtual std::string collateral_generation() const { return ""; }
+  // The collateral (dcap-qvl JSON shape) verify() uses for this quote: passed to an old signer so
+  // that it verifies a rewrap target's quote itself (Intel signed it: carrying it is safe).
+  virtual Result<std::string> collateral_json(ByteView /*quote*/, SysTime /*now*/) {
+    return make_error("NO_COLLATERAL", "this verifier has no collateral to share");
+  }
 };
 
 }  // namespace cbx::op

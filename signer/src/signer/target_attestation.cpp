@@ -1,0 +1,75 @@
+#include "signer/target_attestation.h"
+
+#include <algorithm>
+
+#include "cbx/attest/event_log.h"
+#include "cbx/base/secret_bytes.h"
+#include "cbx/epoch/report_data.h"
+#include "cbx/epoch/tdx_quote.h"
+
+namespace cbx::signer {
+namespace {
+
+constexpr std::size_t kMaxQuoteSize = 64 * 1024;
+
+Error invalid(const std::string& why) {
+  return make_error("TARGET_ATTESTATION_INVALID", "target attestation: " + why);
+}
+
+Result<TargetChainVerdict> check_chain(const json& attestation, ByteView quote,
+                                       const TargetAttestationPolicy& policy) {
+  if (!policy.chain) return invalid("this signer cannot verify quote chains");
+  if (!has(attestation, "collateral")) return invalid("collateral is required");
+  const auto& c = attestation["collateral"];
+  std::string collateral = c.is_string() ? c.get<std::string>() : c.dump();
+  auto verdict = policy.chain(quote, collateral);
+  if (!verdict) return invalid("no chain verdict: " + verdict.error().message);
+  if (!verdict->verified) return invalid("quote chain rejected: " + verdict->error);
+  const auto& ok = policy.accepted_tcb_statuses;
+  if (std::find(ok.begin(), ok.end(), verdict->tcb_status) == ok.end()) {
+    return invalid("TCB status " + verdict->tcb_status + " is not accepted");
+  }
+  return verdict;
+}
+
+}  // namespace
+
+Result<TargetAttestation> verify_target_attestation(const json& target,
+                                                    const epoch::ApprovalSubject& subject,
+                                                    const TargetAttestationPolicy& policy) {
+  if (!has(target, "attestation")) {
+    return make_error("TARGET_ATTESTATION_REQUIRED",
+                      "an external target needs its attestation (quote, eventLog, nonce)");
+  }
+  const auto& a = target["attestation"];
+  if (!a.is_object()) return make_error("BAD_REQUEST", "field \"attestation\" must be an object");
+  auto quote_bytes = get_hex(a, "quote", kMaxQuoteSize);
+  if (!quote_bytes) return quote_bytes.error();
+  auto event_log = get_string(a, "eventLog", attest::kMaxEventLogSize);
+  if (!event_log) return event_log.error();
+  auto nonce = get_hex(a, "nonce", epoch::kMaxNonceSize);
+  if (!nonce) return nonce.error();
+
+  auto quote = epoch::parse_tdx_quote(*quote_bytes);
+  if (!quote) return invalid(quote.error().message);
+  auto expected = epoch::epoch_report_data(subject.epoch, subject.public_key, *nonce);
+  if (!constant_time_equal(expected, quote->report_data)) {
+    return invalid("the quote does not bind the target epoch and public key");
+  }
+  auto replayed = attest::verify_event_log(*event_log, *quote);
+  if (!replayed) return invalid(replayed.error().code + ": " + replayed.error().message);
+  if (replayed->identity.compose_hash != hex_encode(subject.compose_hash)) {
+    return invalid("the event log measures compose hash " + replayed->identity.compose_hash +
+                   ", not the approved one");
+  }
+  TargetAttestation out{replayed->identity.compose_hash, replayed->identity.app_id, false, ""};
+  if (policy.require_chain) {
+    auto verdict = check_chain(a, *quote_bytes, policy);
+    if (!verdict) return verdict.error();
+    out.chain_verified = true;
+    out.tcb_status = verdict->tcb_status;
+  }
+  return out;
+}
+
+}  // namespace cbx::signer
