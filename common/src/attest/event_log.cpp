@@ -11,9 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-Error invalid(const std::string& why) { return make_error("EVENT_LOG_INVALID", why); }
+Error invalid(const std::string& why) {
+  return make_error("EVENT_LOG_INVALID", why);
+}
 
-std::string at(std::size_t index) { return "event " + std::to_string(index) + ": "; }
+std::string at(std::size_t index) {
+  return "event " + std::to_string(index) + ": ";
+}
 
 Result<std::uint32_t> u32_field(const json& e, const char* key, std::size_t index) {
   if (!e.contains(key) || !e[key].is_number_unsigned() ||
@@ -84,8 +88,8 @@ Result<Measurement> measured_digest(const LogEvent& e, std::size_t index) {
     auto hashed = sha384(*preimage);
     Measurement digest;
     std::copy(hashed.begin(), hashed.end(), digest.begin());
-    if (!e.digest.empty() && !std::equal(e.digest.begin(), e.digest.end(), digest.begin(),
-                                         digest.end())) {
+    if (!e.digest.empty() &&
+        !std::equal(e.digest.begin(), e.digest.end(), digest.begin(), digest.end())) {
       return make_error("EVENT_DIGEST_MISMATCH",
                         at(index) + "a runtime event's digest is not the digest of its payload");
     }
@@ -190,7 +194,9 @@ Result<Measurement> runtime_event_digest(const LogEvent& e) {
   return m;
 }
 
-Result<ReplayedLog> replay_event_log(const std::vector<LogEvent>& events) {
+namespace {
+
+Result<ReplayedLog> replay_registers(const std::vector<LogEvent>& events) {
   ReplayedLog out;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
@@ -203,16 +209,26 @@ Result<ReplayedLog> replay_event_log(const std::vector<LogEvent>& events) {
     out.rtmr[e.imr] = extend(out.rtmr[e.imr], *digest);
     out.carried[e.imr] = true;
   }
-  auto identity = read_identity(events);
-  if (!identity) return identity.error();
-  out.identity = std::move(*identity);
   return out;
 }
 
+}  // namespace
+
+Result<ReplayedLog> replay_event_log(const std::vector<LogEvent>& events) {
+  auto out = replay_registers(events);
+  if (!out) return out.error();
+  auto identity = read_identity(events);
+  if (!identity) return identity.error();
+  out->identity = std::move(*identity);
+  return out;
+}
+
+// The registers are compared before the identity is read: a log that does not replay to the
+// quote says nothing, complete or not.
 Result<ReplayedLog> verify_event_log(std::string_view text, const epoch::TdxQuote& quote) {
   auto events = parse_event_log(text);
   if (!events) return events.error();
-  auto replayed = replay_event_log(*events);
+  auto replayed = replay_registers(*events);
   if (!replayed) return replayed.error();
   for (std::size_t i = 0; i < 4; ++i) {
     bool compare = i == 3 || replayed->carried[i];
@@ -221,6 +237,9 @@ Result<ReplayedLog> verify_event_log(std::string_view text, const epoch::TdxQuot
                                              std::to_string(i) + " than the quote's");
     }
   }
+  auto identity = read_identity(*events);
+  if (!identity) return identity.error();
+  replayed->identity = std::move(*identity);
   return replayed;
 }
 
@@ -246,14 +265,12 @@ std::vector<RuntimeEventInput> dstack_boot_events(const DstackAppIdentity& id) {
     auto bytes = hex_decode(s);
     return bytes ? std::move(*bytes) : Bytes(s.begin(), s.end());
   };
-  std::vector<RuntimeEventInput> events = {
-      {"system-preparing", {}},
-      {"app-id", hex_or_text(id.app_id)},
-      {"compose-hash", hex_or_text(id.compose_hash)},
-      {"instance-id", hex_or_text(id.instance_id)},
-      {"boot-mr-done", {}}};
-  if (!id.os_image_hash.empty())
-    events.push_back({"os-image-hash", hex_or_text(id.os_image_hash)});
+  std::vector<RuntimeEventInput> events = {{"system-preparing", {}},
+                                           {"app-id", hex_or_text(id.app_id)},
+                                           {"compose-hash", hex_or_text(id.compose_hash)},
+                                           {"instance-id", hex_or_text(id.instance_id)},
+                                           {"boot-mr-done", {}}};
+  if (!id.os_image_hash.empty()) events.push_back({"os-image-hash", hex_or_text(id.os_image_hash)});
   events.push_back({"key-provider", Bytes(id.key_provider.begin(), id.key_provider.end())});
   events.push_back({"system-ready", {}});
   return events;

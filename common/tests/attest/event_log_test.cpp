@@ -30,9 +30,13 @@ Capture load(const std::string& name) {
 }
 
 // dstack fixture quote-report.json: runtime events carry their V1 digests.
-Capture v1_capture() { return load("dstack-quote-with-eventlog.json"); }
+Capture v1_capture() {
+  return load("dstack-quote-with-eventlog.json");
+}
 // dstack 0.6 "lite" fixture: runtime events stripped of their digest, boot events of payload.
-Capture lite_capture() { return load("dstack-tdx-lite-getquote.json"); }
+Capture lite_capture() {
+  return load("dstack-tdx-lite-getquote.json");
+}
 
 std::size_t index_of(const json& events, const std::string& name) {
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -53,9 +57,11 @@ TEST(EventLogTest, V1CaptureReplaysAllFourRtmrsByteExact) {
   ASSERT_TRUE(r) << r.error().message;
   // The quote's registers (offsets 376..567), independently replayed in Python.
   EXPECT_EQ(hex_encode(r->rtmr[0]),
-            "2e3843265f8ecdd4e2282694747f6f2f111605c33f2a8882f5734ee6f3a6ce63d8f34aeef06093dcda76fa5f9d33d8d6");
+            "2e3843265f8ecdd4e2282694747f6f2f111605c33f2a8882f5734ee6f3a6ce63d8f34aeef06093dcda76fa"
+            "5f9d33d8d6");
   EXPECT_EQ(hex_encode(r->rtmr[3]),
-            "0f787c3877f3e95095d5a4d13dd0fe0233803b30120d8469866719dc28f519ce021fe1e53459121e7a5a4443147185a8");
+            "0f787c3877f3e95095d5a4d13dd0fe0233803b30120d8469866719dc28f519ce021fe1e53459121e7a5a44"
+            "43147185a8");
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(r->rtmr[i], c.quote.rtmr[i]) << "RTMR" << i;
     EXPECT_TRUE(r->carried[i]);
@@ -64,8 +70,9 @@ TEST(EventLogTest, V1CaptureReplaysAllFourRtmrsByteExact) {
             "3763bc34552cf3a27ff71ad5f7a90471562a1a2df552dfc1998cba2d60da27e7");
   EXPECT_EQ(r->identity.app_id, "3763bc34552cf3a27ff71ad5f7a90471562a1a2d");
   EXPECT_EQ(r->identity.instance_id, "c3714eb66990eace777b4e664c16e09375dec4c9");
-  EXPECT_EQ(r->identity.key_provider,
-            R"({"name":"local-sgx","id":"1b7a49378403249b6986a907844cab0921eca32dd47e657f3c10311ccaeccf8b"})");
+  EXPECT_EQ(
+      r->identity.key_provider,
+      R"({"name":"local-sgx","id":"1b7a49378403249b6986a907844cab0921eca32dd47e657f3c10311ccaeccf8b"})");
   EXPECT_EQ(r->identity.os_image_hash, "");  // this older image does not measure it
 }
 
@@ -74,12 +81,15 @@ TEST(EventLogTest, LiteCaptureReplaysFromRecomputedRuntimeDigests) {
   // Why the lite capture does not replay "as given": its runtime events have no digest at all
   // (dstack 0.6 strips them: the verifier recomputes them from name and payload).
   for (const auto& e : c.events) {
-    if (e["imr"] == 3) EXPECT_EQ(e["digest"], "");
+    if (e["imr"] == 3) {
+      EXPECT_EQ(e["digest"], "");
+    }
   }
   auto r = verify_event_log(c.events.dump(), c.quote);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(hex_encode(r->rtmr[3]),
-            "6f24c170d0fd63fc2b1b53202eea47b013978437fa6982cf5e0438ff95c208994aaa0f4ebab2e3a66824b5b56869137e");
+            "6f24c170d0fd63fc2b1b53202eea47b013978437fa6982cf5e0438ff95c208994aaa0f4ebab2e3a66824b5"
+            "b56869137e");
   for (int i = 0; i < 4; ++i) EXPECT_EQ(r->rtmr[i], c.quote.rtmr[i]) << "RTMR" << i;
   EXPECT_EQ(r->identity.compose_hash,
             "86b0e55f2fa8e4fb69d890f14f54d5612707646e2573d54e0d2ddaaade77caa9");
@@ -233,9 +243,9 @@ TEST(EventLogTest, StructuralRefusals) {
 
 // dstack documents these V2 canonical forms (cc-eventlog runtime_events.rs tests).
 TEST(EventLogTest, V2CanonicalJson) {
-  EXPECT_EQ(canonical_runtime_event_json("compose-hash", kDstackRuntimeEventType,
-                                         Bytes{0xab, 0xcd}),
-            R"({"name":"compose-hash","payload":"abcd","type":134217729})");
+  EXPECT_EQ(
+      canonical_runtime_event_json("compose-hash", kDstackRuntimeEventType, Bytes{0xab, 0xcd}),
+      R"({"name":"compose-hash","payload":"abcd","type":134217729})");
   EXPECT_EQ(canonical_runtime_event_json("event\"with\\special\nchars", kDstackRuntimeEventType,
                                          Bytes{0xff}),
             R"({"name":"event\"with\\special\nchars","payload":"ff","type":134217729})");
@@ -254,7 +264,8 @@ TEST(EventLogTest, V2EventsReplayAndTheirPreimageMustBeCanonical) {
   EXPECT_NE(*runtime_event_digest(v1), *digest);
 
   std::vector<LogEvent> events = {
-      {3, kDstackRuntimeEventType, {}, "app-id", Bytes(20, 1), 2, std::nullopt}, v2,
+      {3, kDstackRuntimeEventType, {}, "app-id", Bytes(20, 1), 2, std::nullopt},
+      v2,
       {3, kDstackRuntimeEventType, {}, "system-ready", {}, 2, std::nullopt}};
   EXPECT_TRUE(replay_event_log(events));
   std::string reordered = R"({"type":134217729,"name":"compose-hash","payload":"abcd"})";

@@ -349,7 +349,7 @@ std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
     if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID" ||
         code.starts_with("TARGET_ATTESTATION_")) {
       refused = true;
-      auto reason = code == "APPROVAL_REQUIRED"   ? migrated::kApprovalRequired
+      auto reason = code == "APPROVAL_REQUIRED"  ? migrated::kApprovalRequired
                     : code == "APPROVAL_INVALID" ? migrated::kApprovalInvalid
                                                  : migrated::kTargetNotAttested;
       set_migrated(target, false, reason,
@@ -391,9 +391,11 @@ std::size_t EpochController::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
 // values from status), with a fresh quote of the new signer binding that key, its event log and
 // the collateral of the quote's chain, so that the old signer verifies it all itself.
 Result<RewrapTarget> EpochController::rewrap_target(const TeeEpoch& target, SysTime now) {
-  RewrapTarget to{target.spec.epoch, target.status.public_key,
-                  target.status.attestation ? target.status.attestation->compose_hash : "",
-                  target.spec.approval};
+  RewrapTarget to;
+  to.epoch = target.spec.epoch;
+  to.public_key_hex = target.status.public_key;
+  to.compose_hash_hex = target.status.attestation ? target.status.attestation->compose_hash : "";
+  to.approval = target.spec.approval;
   auto client = signers_.client_for(serving_signer(target));
   if (!client) return client.error();
   Bytes nonce(32);
@@ -475,8 +477,7 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
   std::set<std::string> rejected_signers;
   std::set<std::uint64_t> checked;
   for (auto& e : epochs) {
-    if (!key_check_due(e, now, options_.key_recheck) &&
-        !(collateral_changed && reverifiable(e))) {
+    if (!key_check_due(e, now, options_.key_recheck) && !(collateral_changed && reverifiable(e))) {
       continue;
     }
     checked.insert(e.spec.epoch);

@@ -93,7 +93,7 @@ class EpochController {
   std::chrono::steady_clock::time_point next_rewrap_at_{};
   RewrapFailures rewrap_failed_;
   std::optional<std::chrono::steady_clock::time_point> refused_at_;
-  std::string refused_for_;  // target epoch + approval that was refused
+  std::string refused_for_;            // target epoch + approval that was refused
   std::string collateral_generation_;  // of the verdicts last applied
 };
 

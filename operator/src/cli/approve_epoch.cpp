@@ -52,11 +52,11 @@ Result<std::string> verified_compose_hash(const op::TeeEpoch& e, bool insecure_u
   bool verified = a.verified && !a.simulated && a.trust_anchor == "intel" &&
                   op::condition_is_true(e.status.conditions, "Attested");
   if (!verified) {
-    std::string why = a.simulated ? "its signer is a simulator"
-                      : a.trust_anchor != "intel"
-                          ? "its quote was not verified to the Intel root (anchor \"" +
-                                a.trust_anchor + "\")"
-                          : "its Attested condition is not True";
+    std::string why =
+        a.simulated ? "its signer is a simulator"
+        : a.trust_anchor != "intel"
+            ? "its quote was not verified to the Intel root (anchor \"" + a.trust_anchor + "\")"
+            : "its Attested condition is not True";
     if (!insecure_unverified) {
       return make_error("NOT_VERIFIED", where + ": " + why +
                                             "; refusing to approve (--insecure-unverified "
@@ -94,12 +94,15 @@ int approve(const ApproveOptions& options, const Io& io) {
                          "--public-key/--compose-hash are values no verification produced: use "
                          "--from-cluster, or add --insecure-unverified (tests and demos only)");
     }
-    io.err << "warning: approving UNVERIFIED values given on the command line\n";
+
     public_key = *options.public_key_hex;
     compose_hash = *options.compose_hash_hex;
   }
   auto subject = epoch::approval_subject_from_hex(*options.epoch, public_key, compose_hash);
   if (!subject) return usage_error(io, subject.error().message);
+  if (!options.from_cluster) {
+    io.err << "warning: approving UNVERIFIED values given on the command line\n";
+  }
   auto seed = read_seed_file(options.authority_key_file);
   if (!seed) return usage_error(io, seed.error().message);
   auto key = ed25519::key_pair_from_seed(seed->span());

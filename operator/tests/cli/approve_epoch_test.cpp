@@ -50,10 +50,9 @@ TEST(ApproveEpoch, BadArgumentsAreUsageErrors) {
   const auto key_file = raw_seed_file(dir, kSeedHex);
   EXPECT_TRUE(
       IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3"})));
-  EXPECT_TRUE(
-      IsUsageError(run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3",
-                            "--public-key", "04ab", "--compose-hash", std::string(64, 'c'),
-                            "--insecure-unverified"})));
+  EXPECT_TRUE(IsUsageError(
+      run_cli({"approve-epoch", "--authority-key-file", key_file, "--epoch", "3", "--public-key",
+               "04ab", "--compose-hash", std::string(64, 'c'), "--insecure-unverified"})));
   EXPECT_TRUE(
       IsUsageError(run_cli({"approve-epoch", "--epoch", "3", "--public-key", epoch_public_key_hex(),
                             "--compose-hash", std::string(64, 'c')})));

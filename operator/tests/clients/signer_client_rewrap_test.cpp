@@ -38,7 +38,7 @@ SecretBytes token() {
   return SecretBytes(reinterpret_cast<const std::uint8_t*>(t.data()), t.size());
 }
 
-const RewrapTarget kTarget{3, "04aa", "cc", "c2ln"};
+const RewrapTarget kTarget{3, "04aa", "cc", "c2ln", "", "", "", ""};
 
 TEST(SignerClientRewrapTest, SendsTheExternalTargetAndEntries) {
   OneAnswer t;
@@ -78,11 +78,10 @@ TEST(SignerClientRewrapTest, CarriesTheTargetsAttestationAndCollateral) {
   target.collateral_json = R"({"tcb_info":"{}"})";
   ASSERT_TRUE(client.rewrap(target, {}));
   auto body = nlohmann::json::parse(t.seen[0].body);
-  EXPECT_EQ(body["target"]["attestation"],
-            (nlohmann::json{{"quote", "0400"},
-                            {"eventLog", "[]"},
-                            {"nonce", "ab"},
-                            {"collateral", {{"tcb_info", "{}"}}}}));
+  EXPECT_EQ(body["target"]["attestation"], (nlohmann::json{{"quote", "0400"},
+                                                           {"eventLog", "[]"},
+                                                           {"nonce", "ab"},
+                                                           {"collateral", {{"tcb_info", "{}"}}}}));
 }
 
 TEST(SignerClientRewrapTest, ApprovalRefusalsKeepTheSignersCode) {

@@ -67,8 +67,8 @@ Result<std::unique_ptr<KeyProvider>> make_provider(const Flags& f) {
     auto seed = read_simulator_seed_file(f.simulator_seed_file);
     if (!seed) return seed.error();
     auto sim = SimulatorKeyProvider::create(
-        std::move(*seed), SimulatorKeyProvider::Identity{f.simulator_compose_hash,
-                                                         f.simulator_app_id});
+        std::move(*seed),
+        SimulatorKeyProvider::Identity{f.simulator_compose_hash, f.simulator_app_id});
     if (!sim) return sim.error();
     log::warn("INSECURE SIMULATOR: epoch keys come from a local seed file, not from a TEE");
     return std::unique_ptr<KeyProvider>(std::move(*sim));

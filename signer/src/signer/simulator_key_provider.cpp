@@ -20,8 +20,7 @@ epoch::Measurement measurement(std::string_view label) {
 }
 
 bool lowercase_hex(const std::string& s, std::size_t size) {
-  return s.size() == size &&
-         s.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return s.size() == size && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 constexpr char kKeyProvider[] = R"({"name":"insecure-simulator"})";

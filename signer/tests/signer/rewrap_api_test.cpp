@@ -214,7 +214,8 @@ TEST(RewrapApiTest, HardwareSignerRequiresAVerifiedTargetChain) {
     return TargetChainVerdict{true, "OutOfDate", "intel", ""};
   };
   SignerHarness out_of_date(authority.public_key, {}, policy);
-  auto without_collateral = out_of_date.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  auto without_collateral =
+      out_of_date.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
   EXPECT_EQ(without_collateral.body["error"]["code"], "TARGET_ATTESTATION_INVALID");
   EXPECT_EQ(calls, 0);
   target["attestation"]["collateral"] = {{"tcb_info", "x"}};

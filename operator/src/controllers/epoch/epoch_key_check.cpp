@@ -108,8 +108,8 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
   if (!verdict->verified) {
     check.quote_rejected = true;
     check.attested_reason = attested_reason::kQuoteRejected;
-    check.attested_message = "quote verification failed (" + verdict->error_code +
-                             "): " + verdict->error_message;
+    check.attested_message =
+        "quote verification failed (" + verdict->error_code + "): " + verdict->error_message;
     return;
   }
   if (!tcb_status_accepted(spec, verdict->tcb_status)) {
@@ -127,16 +127,15 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
   a.verified = true;
   check.attested = true;
   check.attested_reason = attested_reason::kVerified;
-  check.attested_message = "quote verified to the " + verdict->trust_anchor +
-                           " root, TCB " + verdict->tcb_status +
-                           "; report data, event log, compose hash" +
+  check.attested_message = "quote verified to the " + verdict->trust_anchor + " root, TCB " +
+                           verdict->tcb_status + "; report data, event log, compose hash" +
                            (spec.signer.app_id.empty() ? "" : " and app id") + " checked";
 }
 
 void apply_second_opinion(EpochKeyCheck& check, const Result<QuoteVerdict>& verdict) {
   if (!verdict) {
-    check.attested_message += " (second-opinion verifier unavailable: " +
-                              verdict.error().message + ")";
+    check.attested_message +=
+        " (second-opinion verifier unavailable: " + verdict.error().message + ")";
     return;
   }
   if (verdict->verified || check.attestation.simulated) return;

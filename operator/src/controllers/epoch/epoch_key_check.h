@@ -22,9 +22,9 @@ namespace cbx::op {
 
 namespace attested_reason {
 inline constexpr char kVerified[] = "Verified";
-inline constexpr char kSimulated[] = "Simulated";              // chain check skipped
+inline constexpr char kSimulated[] = "Simulated";                // chain check skipped
 inline constexpr char kChainNotVerified[] = "ChainNotVerified";  // no verdict applied yet
-inline constexpr char kQuoteRejected[] = "QuoteRejected";      // chain/collateral invalid
+inline constexpr char kQuoteRejected[] = "QuoteRejected";        // chain/collateral invalid
 inline constexpr char kTcbStatusNotAccepted[] = "TcbStatusNotAccepted";
 inline constexpr char kVerifierUnavailable[] = "VerifierUnavailable";  // no verdict reachable
 inline constexpr char kSecondOpinionRejected[] = "SecondOpinionRejected";

@@ -14,8 +14,8 @@
 namespace cbx::op {
 
 struct ChainVerdict {
-  bool verified = false;    // every signature, certificate, CRL and collateral check passed
-  std::string tcb_status;   // Intel's spelling (UpToDate, OutOfDate, ...); "" when none
+  bool verified = false;   // every signature, certificate, CRL and collateral check passed
+  std::string tcb_status;  // Intel's spelling (UpToDate, OutOfDate, ...); "" when none
   std::vector<std::string> advisory_ids;
   std::string trust_anchor;  // "intel", or a test root's name
   std::optional<SysTime> collateral_next_update;

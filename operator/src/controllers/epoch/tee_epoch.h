@@ -24,7 +24,7 @@ struct SignerSpec {
   std::string url;
   std::string auth_secret_name;
   std::string auth_secret_key;
-  std::string ca_bundle;  // PEM (decoded from the CRD's base64 if given so)
+  std::string ca_bundle;     // PEM (decoded from the CRD's base64 if given so)
   std::string compose_hash;  // pinned; "" only for insecureSimulator epochs (CRD rule)
   std::string app_id;        // pinned when not ""
   std::vector<std::string> accepted_tcb_statuses{"UpToDate"};
