@@ -193,7 +193,7 @@ TEST(HostileSignerAnswersTest, PublicKeyAndRewrapAnswersAreCheckedToo) {
         std::string(R"({"results":[{"id":"ns/a","ok":true,"epoch":-1,"encryptedKey":"AAAA"}]})")}) {
     signer.answer(body);
     Result<std::vector<RewrapResult>> results = make_error("UNSET", "");
-    EXPECT_NO_THROW(results = client.rewrap(RewrapTarget{2, key, "cc", "c2ln"},
+    EXPECT_NO_THROW(results = client.rewrap(RewrapTarget{2, key, "cc", "c2ln", "", "", "", ""},
                                             {RewrapEntry{"ns/a", "", "AAAA", 1}}))
         << body;
     ASSERT_FALSE(results) << body;
