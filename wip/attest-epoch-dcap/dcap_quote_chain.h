@@ -1,0 +1,34 @@
+#pragma once
+// The operator's quote chain check (controllers/epoch/quote_chain.h) in-process: collateral from
+// a PCCS (cached until its next update or max age), verify_tdx_quote against the pinned root
+// (Intel's; a test root only through the test-only operator flag, and the verdict names it).
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "cbx/attest/collateral_source.h"
+#include "cbx/attest/trust_anchors.h"
+#include "controllers/epoch/quote_chain.h"
+
+namespace cbx::op {
+
+class DcapQuoteChain : public QuoteChainVerifier {
+ public:
+  // The source must outlive this object.
+  DcapQuoteChain(attest::CollateralSource& source, attest::TrustAnchors anchors);
+
+  Result<ChainVerdict> verify(ByteView quote, SysTime now) override;
+  std::string collateral_generation() const override;
+  Result<std::string> collateral_json(ByteView quote, SysTime now) override;
+
+ private:
+  Result<attest::Collateral> collateral_of(ByteView quote, SysTime now);
+
+  attest::CollateralSource& source_;
+  attest::TrustAnchors anchors_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> seen_;  // platform -> digest of the collateral last used
+  std::string generation_;
+};
+
+}  // namespace cbx::op

@@ -1,0 +1,54 @@
+#include "app/quote_chain_setup.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "cbx/base/log.h"
+#include "cbx/http/beast_client.h"
+
+namespace cbx::op {
+namespace {
+
+Result<Bytes> der_of_pem_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error("BAD_FLAGS", "cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string pem = text.str();
+  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  auto begin = pem.find(kBegin), end = pem.find("-----END CERTIFICATE-----");
+  if (begin == std::string::npos || end == std::string::npos || end < begin) {
+    return make_error("BAD_FLAGS", path + " is not a PEM certificate");
+  }
+  auto der = base64_decode(pem.substr(begin + kBegin.size(), end - begin - kBegin.size()));
+  if (!der || der->empty()) return make_error("BAD_FLAGS", path + " is not a PEM certificate");
+  return std::move(*der);
+}
+
+}  // namespace
+
+Result<QuoteChainSetup> make_quote_chain(const OperatorOptions& options) {
+  QuoteChainSetup setup;
+  auto transport = http::make_beast_client({});
+  if (!transport) return transport.error();
+  setup.transport = std::move(*transport);
+  attest::PccsOptions pccs;
+  if (!options.pccs_url.empty()) pccs.base_url = options.pccs_url;
+  pccs.max_age = std::chrono::seconds(options.collateral_max_age_seconds);
+  setup.pccs = std::make_unique<attest::PccsCollateralSource>(*setup.transport, pccs);
+  attest::TrustAnchors anchors = attest::TrustAnchors::intel();
+  if (!options.insecure_test_root_ca.empty()) {
+    auto der = der_of_pem_file(options.insecure_test_root_ca);
+    if (!der) return der.error();
+    anchors = attest::TrustAnchors::test(std::move(*der), "test");
+    log::warn("INSECURE: quotes are verified against a TEST root CA, not Intel's; every epoch's "
+              "status.attestation.trustAnchor says \"test\"",
+              {{"file", options.insecure_test_root_ca}});
+  }
+  setup.verifier = std::make_unique<DcapQuoteChain>(*setup.pccs, std::move(anchors));
+  log::info("quote verification", {{"pccs", pccs.base_url},
+                                   {"collateralMaxAgeSeconds", options.collateral_max_age_seconds}});
+  return setup;
+}
+
+}  // namespace cbx::op
