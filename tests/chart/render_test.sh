@@ -79,7 +79,7 @@ dep=$(obj defaults Deployment $D)
 check_eq "defaults: 2 replicas" 2 "$(q defaults "$dep.spec.replicas")"
 args=$(q defaults "$dep.spec.template.spec.containers[0].args | join(\" \")")
 check_eq "defaults: operator args" \
-  "run --namespace=$NS --routing=https://delegated-ipfs.dev --probe-address=0.0.0.0:8080 --leader-elect=true --log-level=info --workers=64 --batch-size=50 --batch-linger=50ms --max-in-flight=4 --backoff-base=5s --backoff-max=5m --key-recheck=5m --qps=0 --burst=0" \
+  "run --namespace=$NS --routing=https://delegated-ipfs.dev --probe-address=0.0.0.0:8080 --leader-elect=true --log-level=info --workers=64 --batch-size=50 --batch-linger=50ms --max-in-flight=4 --backoff-base=5s --backoff-max=5m --key-recheck=5m --pccs-url=https://pccs.phala.network --collateral-max-age=1h --qps=0 --burst=0" \
   "$args"
 c="$dep.spec.template.spec.containers[0]"
 check_eq "defaults: image from appVersion" ghcr.io/cipherbox/cipherbox-republish:0.1.0 "$(q defaults "$c.image")"
@@ -166,6 +166,10 @@ check "routing: one --routing per endpoint, in order" \
 check "routing: log level, batch size, leader election from values" \
   bash -c "grep -q -- '--leader-elect=false --log-level=debug' <<<'$args' && grep -q -- '--batch-size=20' <<<'$args'"
 check "defaults: no --attestation-verifier" bash -c "! grep -q -- --attestation-verifier '$WORK/defaults.yaml'"
+check "defaults: --pccs-url is Phala's PCCS" grep -q -- '- --pccs-url=https://pccs.phala.network' "$WORK/defaults.yaml"
+check "defaults: --collateral-max-age=1h" grep -q -- '- --collateral-max-age=1h' "$WORK/defaults.yaml"
+check "render pccs" render pccs --set attestation.pccsUrl=https://pccs.example:8081
+check "attestation.pccsUrl becomes --pccs-url" grep -q -- '- --pccs-url=https://pccs.example:8081' "$WORK/pccs.yaml"
 check "render verifier" render verifier --set attestationVerifier=https://verifier.example/v1/verify
 check "attestationVerifier becomes --attestation-verifier" \
   grep -q -- '- --attestation-verifier=https://verifier.example/v1/verify' "$WORK/verifier.yaml"
@@ -187,6 +191,7 @@ refused "schema: batch.size above 50 refused" "batch.size" --set batch.size=51
 refused "schema: unknown log level refused" "logLevel" --set logLevel=loud
 refused "schema: non-HTTP routing URL refused" "routing.endpoints" --set 'routing.endpoints={ftp://x.example}'
 refused "schema: bad duration refused" "backoff.base" --set backoff.base=soon
+refused "schema: non-HTTP PCCS URL refused" "attestation.pccsUrl" --set attestation.pccsUrl=ftp://pccs.example
 refused "schema: unknown value refused" "additional properties" --set replicas=2
 refused "no routing endpoint at all refused" "at least one routing endpoint" --set-json 'routing.endpoints=[]'
 refused "demo epoch without the demo signer refused" "demo.epoch.enabled needs demo.signer.enabled" --set demo.epoch.enabled=true

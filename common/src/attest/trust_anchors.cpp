@@ -47,4 +47,13 @@ TrustAnchors TrustAnchors::test(Bytes root_ca_der, std::string name) {
   return TrustAnchors{std::move(name), std::move(root_ca_der)};
 }
 
+Result<TrustAnchors> TrustAnchors::test_from_pem(std::string_view pem, std::string name) {
+  auto certs = detail::certificates_from_pem(pem);
+  Bytes der = certs.size() == 1 ? detail::certificate_der(certs.front().get()) : Bytes{};
+  if (der.empty()) {
+    return make_error("BAD_TRUST_ANCHOR", "the root CA file must hold exactly one PEM certificate");
+  }
+  return test(std::move(der), std::move(name));
+}
+
 }  // namespace cbx::attest

@@ -60,6 +60,28 @@ TEST_F(TestChainVerifier, ForgedQuoteVerifiesWithTheTestAnchorAndCarriesItsField
   EXPECT_EQ(v.fmspc, "00806F050000");
 }
 
+// What the operator's --insecure-test-root-ca and the CLI's --test-root-ca read: one PEM
+// certificate, strictly; anything else is refused rather than pinning nothing (or two roots).
+TEST_F(TestChainVerifier, TestAnchorFromPemTakesExactlyOneCertificate) {
+  auto anchors = TrustAnchors::test_from_pem(chain_->root_pem());
+  ASSERT_TRUE(anchors) << anchors.error().message;
+  EXPECT_EQ(anchors->name, "test");
+  EXPECT_EQ(anchors->root_ca_der, chain_->root_der());
+  auto v =
+      verify_tdx_quote(chain_->quote(quote_spec()), chain_->collateral(spec()), now(), *anchors);
+  EXPECT_TRUE(v.verified) << (v.error ? v.error->message : "");
+  EXPECT_EQ(TrustAnchors::test_from_pem(chain_->root_pem(), "intel")->name, "test");
+
+  std::string damaged = chain_->root_pem();
+  damaged[damaged.size() / 2] = '*';
+  for (const std::string& bad : {std::string(), std::string("not a certificate"),
+                                 chain_->root_pem() + chain_->root_pem(), damaged}) {
+    auto refused = TrustAnchors::test_from_pem(bad);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "BAD_TRUST_ANCHOR");
+  }
+}
+
 TEST_F(TestChainVerifier, ForgedQuoteIsRefusedUnderTheIntelRoot) {
   auto v = verify_tdx_quote(chain_->quote(quote_spec()), chain_->collateral(spec()), now());
   expect_refused(v, "BAD_CERT_CHAIN");

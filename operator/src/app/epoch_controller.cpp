@@ -220,6 +220,8 @@ void EpochController::maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime 
   }
   if (!active->spec.signer.compose_hash.empty())
     signer["composeHash"] = active->spec.signer.compose_hash;
+  if (!active->spec.signer.app_id.empty()) signer["appId"] = active->spec.signer.app_id;
+  signer["acceptedTcbStatuses"] = active->spec.signer.accepted_tcb_statuses;
   if (!active->spec.signer.ca_bundle.empty()) signer["caBundle"] = active->spec.signer.ca_bundle;
   nlohmann::json object = {{"apiVersion", kube::resources::kTeeEpoch.api_version()},
                            {"kind", kube::resources::kTeeEpoch.kind},
@@ -471,6 +473,7 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
     epochs.push_back(std::move(*e));
   }
   // New collateral (e.g. a TCB recovery): every epoch's quote is verified again now.
+  if (options_.chain) options_.chain->refresh(now);
   std::string generation = options_.chain ? options_.chain->collateral_generation() : "";
   bool collateral_changed = generation != collateral_generation_;
   collateral_generation_ = generation;

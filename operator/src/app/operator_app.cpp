@@ -7,6 +7,7 @@
 #include "app/kube_ports.h"
 #include "app/metrics.h"
 #include "app/readback_controller.h"
+#include "app/quote_chain_setup.h"
 #include "app/republish_controller.h"
 #include "app/signer_directory.h"
 #include "cbx/base/log.h"
@@ -322,7 +323,13 @@ int run_operator(const OperatorOptions& options) {
        [&epochs](std::uint64_t epoch) { return evidence_of(epochs, epoch); }},
       options.read_back);
   ReadBackController readback_controller(republishes, readback_checker);
+  auto chain = make_quote_chain(options);  // in-process DCAP (PCCS collateral, pinned root)
+  if (!chain) {
+    log::error("cannot set up quote verification", {{"error", chain.error().message}});
+    return 1;
+  }
   EpochControllerOptions epoch_options;
+  epoch_options.chain = chain->verifier.get();
   epoch_options.key_recheck = std::chrono::seconds(options.key_recheck_seconds);
   epoch_options.resync = millis(options.epoch_resync_seconds);
   epoch_options.rewrap_rate = options.rewrap_rate;

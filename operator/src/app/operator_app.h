@@ -32,7 +32,10 @@ struct OperatorOptions {
   int key_recheck_seconds = 300;
   double epoch_resync_seconds = 15;  // epoch controller period
   double rewrap_rate = 20;           // pre-rotation keys per second
-  std::string attestation_verifier;  // quote verifier URL (empty: none)
+  std::string attestation_verifier;  // second-opinion quote verifier URL (empty: none)
+  std::string pccs_url;              // collateral for the in-process quote verification
+  int collateral_max_age_seconds = 3600;
+  std::string insecure_test_root_ca;  // TESTS ONLY: PEM root replacing Intel's (status says "test")
   double backoff_base_seconds = 5;
   double backoff_max_seconds = 300;
   ReadBackOptions read_back;  // proof of publication (controllers/readback)

@@ -1,6 +1,5 @@
 #include "cli/attestation.h"
 
-#include <cctype>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -8,8 +7,10 @@
 #include <sstream>
 
 #include "cbx/attest/collateral_source.h"
+#include "cbx/attest/event_log.h"
 #include "cbx/attest/quote_verifier.h"
 #include "cbx/attest/verdict_json.h"
+#include "cbx/epoch/tdx_quote.h"
 #include "cbx/http/beast_client.h"
 
 namespace cbx::cli {
@@ -42,20 +43,9 @@ Result<attest::TrustAnchors> anchors_for(const VerifyOptions& options) {
   if (options.test_root_ca_file.empty()) return attest::TrustAnchors::intel();
   auto pem = read_input(options.test_root_ca_file);
   if (!pem) return pem.error();
-  // A PEM certificate; its DER is what TrustAnchors pins.
-  auto begin = pem->find("-----BEGIN CERTIFICATE-----");
-  auto end = pem->find("-----END CERTIFICATE-----");
-  if (begin == std::string::npos || end == std::string::npos || end < begin) {
-    return make_error("USAGE", "--test-root-ca is not a PEM certificate");
-  }
-  begin += std::string_view("-----BEGIN CERTIFICATE-----").size();
-  std::string body;
-  for (char c : pem->substr(begin, end - begin)) {
-    if (!std::isspace(static_cast<unsigned char>(c))) body.push_back(c);
-  }
-  auto der = base64_decode(body);
-  if (!der) return make_error("USAGE", "--test-root-ca is not a PEM certificate");
-  return attest::TrustAnchors::test(std::move(*der));
+  auto anchors = attest::TrustAnchors::test_from_pem(*pem);
+  if (!anchors) return make_error("USAGE", "--test-root-ca: " + anchors.error().message);
+  return anchors;
 }
 
 Result<attest::Collateral> collateral_for(const VerifyOptions& options, ByteView quote,
@@ -75,18 +65,42 @@ Result<attest::Collateral> collateral_for(const VerifyOptions& options, ByteView
   return source.collateral_for(*platform, now);
 }
 
-// The event-log fields; false unless the log replays to the quote's RTMRs.
-bool add_event_log(const std::string& path, ByteView /*quote*/, nlohmann::json& out) {
+// A dstack guest agent's GetQuote answer ({"quote": hex, "event_log": ...}) may be given for
+// --quote and --event-log alike: its field is taken; any other content is used as it is.
+std::string field_of_agent_answer(const std::string& text, const char* field) {
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || text[first] != '{') return text;
+  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object() || !parsed.contains(field)) return text;
+  const auto& value = parsed[field];
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// The event-log fields: the identity only from a log that replays to the quote's RTMR3 (and
+// RTMR0-2 where it carries events); false otherwise, with eventLogError saying why.
+bool add_event_log(const std::string& path, ByteView quote_bytes, nlohmann::json& out) {
   out["rtmr3Replayed"] = false;
   for (const char* field : {"composeHash", "appId", "instanceId", "keyProvider"}) {
     out[field] = nullptr;
   }
+  auto fail = [&](const Error& e) {
+    out["eventLogError"] = {{"code", e.code}, {"message", e.message}};
+    return false;
+  };
   auto text = read_input(path);
-  out["eventLogError"] =
-      text ? nlohmann::json{{"code", "UNSUPPORTED"},
-                            {"message", "event-log replay is not built in yet"}}
-           : nlohmann::json{{"code", text.error().code}, {"message", text.error().message}};
-  return false;
+  if (!text) return fail(text.error());
+  auto quote = epoch::parse_tdx_quote(quote_bytes);
+  if (!quote) return fail(make_error("BAD_QUOTE", quote.error().message));
+  auto replayed = attest::verify_event_log(field_of_agent_answer(*text, "event_log"), *quote);
+  if (!replayed) return fail(replayed.error());
+  const auto& id = replayed->identity;
+  out["rtmr3Replayed"] = true;
+  out["composeHash"] = id.compose_hash;
+  out["appId"] = id.app_id;
+  out["instanceId"] = id.instance_id;
+  out["keyProvider"] = id.key_provider;
+  out["eventLogError"] = nullptr;
+  return true;
 }
 
 int verify(const VerifyOptions& options, const Io& io) {
@@ -105,7 +119,7 @@ int verify(const VerifyOptions& options, const Io& io) {
   if (!anchors) return usage_error(io, anchors.error().message);
   auto raw = read_input(options.quote_file);
   if (!raw) return failure(io, raw.error().message);
-  Bytes quote = attest::decode_quote_file(*raw);
+  Bytes quote = attest::decode_quote_file(field_of_agent_answer(*raw, "quote"));
 
   attest::QuoteVerdict verdict;
   if (options.no_collateral) {
@@ -133,7 +147,9 @@ void register_attestation(Cli& cli) {
       "Verify a TDX quote in process (DCAP: PCK chain to Intel's root, collateral, TCB level); "
       "print one JSON object; exit 0 only when everything asked for verified",
       [options](const Io& io) { return verify(*options, io); });
-  command->add_option("--quote", options->quote_file, "TDX v4 quote file (raw bytes or hex)")
+  command
+      ->add_option("--quote", options->quote_file,
+                   "TDX v4 quote file (raw bytes, hex, or a dstack GetQuote answer)")
       ->required();
   command->add_option("--collateral", options->collateral_file,
                       "Collateral JSON file (the dcap-qvl / PCCS shape)");
@@ -141,8 +157,11 @@ void register_attestation(Cli& cli) {
                       std::string("PCCS base URL (default ") + attest::kDefaultPccsUrl + ")");
   command->add_flag("--no-collateral", options->no_collateral,
                     "Only parse the quote; verified is false");
-  command->add_option("--event-log", options->event_log_file,
-                      "dstack event log (JSON) to replay against the quote's RTMRs");
+  command->add_option(
+      "--event-log", options->event_log_file,
+      "dstack event log (JSON, or a GetQuote answer carrying one) to replay against "
+      "the quote's RTMRs; adds rtmr3Replayed, composeHash, appId, instanceId, "
+      "keyProvider");
   command->add_option("--at", options->at, "Verify as of this RFC 3339 time (default: now)");
   command->add_option("--test-root-ca", options->test_root_ca_file,
                       "TESTS ONLY: trust this root CA (PEM) instead of Intel's; the output says "

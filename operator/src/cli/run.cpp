@@ -26,6 +26,7 @@ struct RunFlags {
   std::string readback_retry_max = "30m";
   std::string readback_recheck = "0s";
   std::string validity_slo_period = "30s";
+  std::string collateral_max_age = "1h";
 };
 
 std::optional<double> seconds_of(const std::string& text) {
@@ -90,6 +91,11 @@ int run(RunFlags& flags, const Io& io) {
     return usage_error(io, "--epoch-resync takes a positive duration such as 15s");
   if (flags.options.rewrap_rate <= 0) return usage_error(io, "--rewrap-rate must be above 0");
   flags.options.epoch_resync_seconds = *resync;
+  auto max_age = seconds_of(flags.collateral_max_age);
+  if (!max_age || *max_age < 1 || *max_age > 30 * 86400) {
+    return usage_error(io, "--collateral-max-age takes a duration from 1s to 720h");
+  }
+  flags.options.collateral_max_age_seconds = static_cast<int>(*max_age);
   if (auto lease_error = apply_lease_timing(flags, flags.options)) {
     return usage_error(io, *lease_error);
   }
@@ -151,6 +157,13 @@ void register_run(Cli& cli) {
                       "how often the epoch controller re-evaluates all epochs");
   command->add_option("--rewrap-rate", o.rewrap_rate,
                       "pre-rotation: keys per second re-encrypted on an old signer");
+  command->add_option("--pccs-url", o.pccs_url,
+                      "PCCS base URL for quote verification collateral (default: Phala's PCCS)");
+  command->add_option("--collateral-max-age", flags->collateral_max_age,
+                      "refetch collateral at least this often (a TCB recovery shows up then)");
+  command->add_option("--insecure-test-root-ca", o.insecure_test_root_ca,
+                      "TESTS ONLY: verify quotes against this PEM root instead of Intel's "
+                      "(TeeEpoch status shows trustAnchor \"test\")");
   command->add_option("--attestation-verifier", o.attestation_verifier,
                       "optional second opinion: URL of an external TDX quote verifier "
                       "(POST {quote: hex} -> {verified})");

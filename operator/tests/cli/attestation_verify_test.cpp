@@ -4,6 +4,8 @@
 
 #include "attest/test_chain.h"
 #include "attest/test_pccs.h"
+#include "cbx/attest/collateral.h"
+#include "cbx/attest/event_log.h"
 #include "cli_test_support.h"
 
 namespace cbx::testing {
@@ -132,6 +134,104 @@ TEST(AttestationVerify, TestPkiQuoteThroughALoopbackPccs) {
                root_path, "--event-log", log});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(output_of(r)["rtmr3Replayed"], false);
+}
+
+// The captured GetQuote answers (quote + event log) of two dstack versions: the V1 one carries
+// its runtime digests, the "lite" (0.6) one strips them and only their recomputation replays.
+// No collateral was captured for them, so `verified` stays false and the exit status 1.
+TEST(AttestationVerify, DstackCapturesReplayRtmr3AndNameTheApp) {
+  struct Capture {
+    const char* file;
+    const char* compose_hash;
+    const char* app_id;
+    const char* instance_id;
+  };
+  for (const auto& c : {Capture{"dstack-quote-with-eventlog.json",
+                                "3763bc34552cf3a27ff71ad5f7a90471562a1a2df552dfc1998cba2d60da27e7",
+                                "3763bc34552cf3a27ff71ad5f7a90471562a1a2d",
+                                "c3714eb66990eace777b4e664c16e09375dec4c9"},
+                        Capture{"dstack-tdx-lite-getquote.json",
+                                "86b0e55f2fa8e4fb69d890f14f54d5612707646e2573d54e0d2ddaaade77caa9",
+                                "86b0e55f2fa8e4fb69d890f14f54d5612707646e",
+                                "050bf89570575fe8fab4cb8f0a62a9e64efe8ead"}}) {
+    SCOPED_TRACE(c.file);
+    auto r = run_cli({"attestation", "verify", "--quote", vector_path(c.file), "--no-collateral",
+                      "--event-log", vector_path(c.file)});
+    EXPECT_EQ(r.exit_code, 1);  // no collateral: the quote itself is not verified
+    json out = output_of(r);
+    EXPECT_EQ(out["verified"], false);
+    EXPECT_EQ(out["rtmr3Replayed"], true) << out.dump();
+    EXPECT_TRUE(out["eventLogError"].is_null());
+    EXPECT_EQ(out["composeHash"], c.compose_hash);
+    EXPECT_EQ(out["appId"], c.app_id);
+    EXPECT_EQ(out["instanceId"], c.instance_id);
+    EXPECT_TRUE(out["keyProvider"].get<std::string>().starts_with("{\"name\":")) << out.dump();
+  }
+}
+
+TEST(AttestationVerify, ChangedEventPayloadDoesNotReplayAndNamesNothing) {
+  TempDir dir;
+  auto capture = json::parse(read_whole_file(vector_path("dstack-tdx-lite-getquote.json")));
+  auto events = json::parse(capture["event_log"].get<std::string>());
+  for (auto& e : events) {
+    if (e["event"] == "compose-hash") e["event_payload"] = std::string(64, 'e');
+  }
+  auto log = write_file(dir, "log.json", events.dump());
+  auto r =
+      run_cli({"attestation", "verify", "--quote", vector_path("dstack-tdx-lite-getquote.json"),
+               "--no-collateral", "--event-log", log});
+  EXPECT_EQ(r.exit_code, 1);
+  json out = output_of(r);
+  EXPECT_EQ(out["rtmr3Replayed"], false);
+  EXPECT_EQ(out["eventLogError"]["code"], "RTMR_MISMATCH");
+  EXPECT_TRUE(out["composeHash"].is_null());
+  EXPECT_TRUE(out["appId"].is_null());
+}
+
+// Exit 0 with an event log needs both: a quote verified to the (test) root with collateral, and
+// a log replaying to its RTMR3.
+TEST(AttestationVerify, VerifiedQuoteAndReplayedLogExitZero) {
+  using cbx::attest::TcbStatus;
+  namespace chain_tools = cbx::attest::testing;
+  auto now = std::chrono::time_point_cast<Nanos>(std::chrono::system_clock::now());
+  auto chain = chain_tools::TestChain::create(now - std::chrono::hours(24));
+  attest::DstackAppIdentity id{std::string(64, 'c'), std::string(40, 'a'), std::string(40, 'f'),
+                               R"({"name":"test-kms"})", ""};
+  auto built = attest::build_runtime_event_log(attest::dstack_boot_events(id));
+  chain_tools::QuoteSpec q;
+  q.rtmr[3] = built.rtmr3;
+  TempDir dir;
+  auto quote = chain.quote(q);
+  auto quote_path = write_file(dir, "quote", std::string(quote.begin(), quote.end()));
+  auto root_path = write_file(dir, "root.pem", chain.root_pem());
+  auto collateral = write_file(
+      dir, "collateral.json",
+      attest::collateral_to_json(chain.collateral(chain.collateral_spec(
+          TcbStatus::UpToDate, now - std::chrono::hours(1), now + std::chrono::hours(24)))));
+  auto log = write_file(dir, "log.json", built.json_text);
+  std::vector<std::string> args{"attestation",  "verify",   "--quote",        quote_path,
+                                "--collateral", collateral, "--test-root-ca", root_path,
+                                "--event-log",  log};
+  auto r = run_cli(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  json out = output_of(r);
+  EXPECT_EQ(out["verified"], true);
+  EXPECT_EQ(out["rtmr3Replayed"], true);
+  EXPECT_EQ(out["composeHash"], id.compose_hash);
+  EXPECT_EQ(out["appId"], id.app_id);
+  EXPECT_EQ(out["instanceId"], id.instance_id);
+  EXPECT_EQ(out["keyProvider"], id.key_provider);
+
+  // The same log against a quote whose RTMR3 it does not reach: the quote verifies, exit 1.
+  q.rtmr[3][0] ^= 1;
+  auto other = chain.quote(q);
+  args[3] = write_file(dir, "other", std::string(other.begin(), other.end()));
+  r = run_cli(args);
+  EXPECT_EQ(r.exit_code, 1);
+  out = output_of(r);
+  EXPECT_EQ(out["verified"], true);
+  EXPECT_EQ(out["rtmr3Replayed"], false);
+  EXPECT_EQ(out["eventLogError"]["code"], "RTMR_MISMATCH");
 }
 
 TEST(AttestationVerify, UnreachablePccsIsAnErrorNotAVerdict) {

@@ -17,6 +17,7 @@
 #include "signer/dstack_key_provider.h"
 #include "signer/signer_service.h"
 #include "signer/simulator_key_provider.h"
+#include "signer/target_attestation.h"
 #include "signer_metrics/prometheus_metrics.h"
 
 namespace {
@@ -101,6 +102,7 @@ int run(const Flags& f) {
   // A simulator's rewrap targets are simulators: their chains are not checked (their report
   // data, event log and compose hash are). A real signer verifies every target's chain.
   config.target_policy.require_chain = !(*provider)->simulated();
+  config.target_policy.chain = dcap_target_chain(attest::TrustAnchors::intel());
 
   auto metrics = make_prometheus_metrics((*provider)->simulated());
   SignerService service(**provider, std::move(config), *metrics);

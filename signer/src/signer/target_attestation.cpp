@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "cbx/attest/collateral.h"
 #include "cbx/attest/event_log.h"
+#include "cbx/attest/quote_verifier.h"
 #include "cbx/base/secret_bytes.h"
 #include "cbx/epoch/report_data.h"
 #include "cbx/epoch/tdx_quote.h"
@@ -33,6 +35,20 @@ Result<TargetChainVerdict> check_chain(const json& attestation, ByteView quote,
 }
 
 }  // namespace
+
+TargetChainCheck dcap_target_chain(attest::TrustAnchors anchors) {
+  return [anchors = std::move(anchors)](
+             ByteView quote, std::string_view collateral_json) -> Result<TargetChainVerdict> {
+    auto collateral = attest::parse_collateral_json(collateral_json);
+    if (!collateral) return collateral.error();
+    auto now =
+        std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+    auto v = attest::verify_tdx_quote(quote, *collateral, now, anchors);
+    return TargetChainVerdict{v.verified, std::string(attest::to_string(v.tcb_status)),
+                              v.trust_anchor,
+                              v.error ? v.error->code + ": " + v.error->message : ""};
+  };
+}
 
 Result<TargetAttestation> verify_target_attestation(const json& target,
                                                     const epoch::ApprovalSubject& subject,

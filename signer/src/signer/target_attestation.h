@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cbx/attest/trust_anchors.h"
 #include "cbx/epoch/approval.h"
 #include "signer/json_fields.h"
 
@@ -39,6 +40,11 @@ struct TargetAttestation {
   bool chain_verified = false;
   std::string tcb_status;
 };
+
+// verify_tdx_quote (cbx/attest/quote_verifier.h) against `anchors`, with the collateral parsed
+// from the request, as of now. A signer in a real CVM uses Intel's pinned root
+// (TrustAnchors::intel()); only tests pass another.
+TargetChainCheck dcap_target_chain(attest::TrustAnchors anchors);
 
 // Errors: TARGET_ATTESTATION_REQUIRED (no attestation), TARGET_ATTESTATION_INVALID (anything that
 // does not verify, with the reason), BAD_REQUEST (malformed fields).

@@ -1,5 +1,7 @@
 // POST /v1/rewrap: to an epoch this signer derives, or to an external key only with a valid
 // approval by the configured rotation authority (DESIGN §6).
+#include "attest/test_chain.h"
+#include "cbx/attest/collateral.h"
 #include "cbx/attest/event_log.h"
 #include "cbx/crypto/secp256k1.h"
 #include "cbx/epoch/approval.h"
@@ -230,6 +232,59 @@ TEST(RewrapApiTest, HardwareSignerRequiresAVerifiedTargetChain) {
   auto ok = accepting.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
   ASSERT_EQ(ok.status, 200u) << ok.raw;
   EXPECT_TRUE(ok.body["results"][0]["ok"].get<bool>());
+}
+
+// The chain check a signer in a real CVM runs (dcap_target_chain, the same verify_tdx_quote as
+// the operator's): a target quote signed through a DCAP chain (here the TEST PKI) verifies only
+// to that chain's root, with the collateral the request carries, and only with its TCB status
+// accepted.
+TEST(RewrapApiTest, DcapChainCheckOfATargetQuote) {
+  using namespace std::chrono_literals;
+  namespace t = attest::testing;
+  auto now = std::chrono::time_point_cast<Nanos>(std::chrono::system_clock::now());
+  auto chain = t::TestChain::create(now - 24h);
+  auto authority = authority_key();
+  External ext;
+  Bytes nonce(16, 0x5a);
+  auto log = attest::build_runtime_event_log(attest::dstack_boot_events(
+      {kComposeHash, std::string(40, 'a'), std::string(40, 'b'), "{}", ""}));
+  t::QuoteSpec q;
+  q.report_data = epoch::epoch_report_data(2, ext.public_key, nonce);
+  q.rtmr[3] = log.rtmr3;
+  auto collateral = [&](attest::TcbStatus status) {
+    return json::parse(attest::collateral_to_json(
+        chain.collateral(chain.collateral_spec(status, now - 1h, now + 24h))));
+  };
+  auto target = external_target(ext, 2, approve(authority, ext, 2));
+  target["attestation"] = {{"quote", hex_encode(chain.quote(q))},
+                           {"eventLog", log.json_text},
+                           {"nonce", hex_encode(nonce)},
+                           {"collateral", collateral(attest::TcbStatus::UpToDate)}};
+  Folder a = make_folder(0x6a);
+  TargetAttestationPolicy test_root;
+  test_root.chain = dcap_target_chain(chain.anchors());
+  SignerHarness h(authority.public_key, {}, test_root);
+  json entries = json::array({rewrap_entry_json(h, a, 1, "a")});
+  auto ok = h.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  ASSERT_EQ(ok.status, 200u) << ok.raw;
+  EXPECT_EQ(open(ext.private_key, ok.body["results"][0]), a.seed);
+
+  TargetAttestationPolicy intel;
+  intel.chain = dcap_target_chain(attest::TrustAnchors::intel());
+  SignerHarness production(authority.public_key, {}, intel);
+  auto refused = production.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  EXPECT_EQ(refused.status, 403u);
+  EXPECT_EQ(refused.body["error"]["code"], "TARGET_ATTESTATION_INVALID");
+  EXPECT_NE(refused.body["error"]["message"].get<std::string>().find("chain rejected"),
+            std::string::npos)
+      << refused.raw;
+
+  target["attestation"]["collateral"] = collateral(attest::TcbStatus::OutOfDate);
+  auto out_of_date = h.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  EXPECT_EQ(out_of_date.status, 403u);
+  EXPECT_NE(out_of_date.body["error"]["message"].get<std::string>().find("OutOfDate"),
+            std::string::npos)
+      << out_of_date.raw;
 }
 
 TEST(RewrapApiTest, MalformedTargetsAreBadRequests) {

@@ -103,6 +103,7 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
   a.tcb_status = verdict->tcb_status;
   a.advisory_ids = verdict->advisory_ids;
   a.trust_anchor = verdict->trust_anchor;
+  a.collateral_issue_date = verdict->collateral_issue_date;
   a.collateral_next_update = verdict->collateral_next_update;
   a.verified = false;
   if (!verdict->verified) {

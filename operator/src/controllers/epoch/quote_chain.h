@@ -17,7 +17,8 @@ struct ChainVerdict {
   bool verified = false;   // every signature, certificate, CRL and collateral check passed
   std::string tcb_status;  // Intel's spelling (UpToDate, OutOfDate, ...); "" when none
   std::vector<std::string> advisory_ids;
-  std::string trust_anchor;  // "intel", or a test root's name
+  std::string trust_anchor;                      // "intel", or a test root's name
+  std::optional<SysTime> collateral_issue_date;  // the collateral's age (its documents' issue)
   std::optional<SysTime> collateral_next_update;
   std::string error_code;  // when !verified
   std::string error_message;
@@ -29,6 +30,10 @@ class QuoteChainVerifier {
   // An Error only when no verdict could be reached (collateral unavailable): a verdict that says
   // "not verified" is a successful result.
   virtual Result<ChainVerdict> verify(ByteView quote, SysTime now) = 0;
+  // Brings the collateral of every platform seen up to date (a cache answers until it is due);
+  // called on every pass of the epoch controller, so a changed collateral is seen without
+  // waiting for an epoch's key re-check.
+  virtual void refresh(SysTime /*now*/) {}
   // Changes whenever the collateral the verdicts rest on changes (a refetch brought other
   // documents): the epoch controller re-verifies every epoch then.
   virtual std::string collateral_generation() const { return ""; }

@@ -82,6 +82,7 @@ TeeEpochStatus parse_status(const json& st) {
       }
     }
     at.trust_anchor = str(a, "trustAnchor");
+    at.collateral_issue_date = time_of(a, "collateralIssueDate");
     at.collateral_next_update = time_of(a, "collateralNextUpdate");
     at.instance_id = str(a, "instanceId");
     at.mrtd = str(a, "mrtd");
@@ -140,6 +141,7 @@ json tee_epoch_status_to_json(const TeeEpochStatus& st) {
                           {"tcbStatus", a.tcb_status},
                           {"advisoryIds", a.advisory_ids},
                           {"trustAnchor", a.trust_anchor},
+                          {"collateralIssueDate", time_json(a.collateral_issue_date)},
                           {"collateralNextUpdate", time_json(a.collateral_next_update)},
                           {"composeHash", a.compose_hash},
                           {"appId", a.app_id},

@@ -63,6 +63,7 @@ struct Attestation {
   std::string tcb_status;
   std::vector<std::string> advisory_ids;
   std::string trust_anchor;
+  std::optional<SysTime> collateral_issue_date;
   std::optional<SysTime> collateral_next_update;
   std::string instance_id;
   std::string mrtd;   // hex

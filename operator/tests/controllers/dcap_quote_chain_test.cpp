@@ -1,7 +1,7 @@
 // DcapQuoteChain: the operator's in-process quote verification, with quotes and collateral of the
 // TEST DCAP PKI (tests/support/attest: real signatures through a test root; Intel's cannot be
 // produced here) and collateral served from memory in place of a PCCS.
-#include "clients/dcap_quote_chain.h"
+#include "controllers/epoch/dcap_quote_chain.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace t = attest::testing;
 
-SysTime at(const char* text) { return *parse_rfc3339(text); }
+SysTime at(const char* text) {
+  return *parse_rfc3339(text);
+}
 
 struct MemorySource : attest::CollateralSource {
   std::optional<attest::Collateral> collateral;
@@ -60,6 +62,35 @@ TEST(DcapQuoteChainTest, VerifiesThroughThePinnedRootAndReportsTheTcbStatus) {
   auto json = dcap.collateral_json(f.quote, f.t0 + 48h);
   ASSERT_TRUE(json);
   EXPECT_TRUE(attest::parse_collateral_json(*json));
+}
+
+// The epoch controller calls refresh() on every pass: new collateral for a platform verified
+// before moves the generation on without any quote being verified (that is what triggers the
+// re-verification of every epoch); unchanged collateral and a PCCS that is down do not.
+TEST(DcapQuoteChainTest, RefreshSeesNewCollateralOfEveryPlatformVerifiedBefore) {
+  Fixture f;
+  f.serve(attest::TcbStatus::UpToDate);
+  DcapQuoteChain dcap(f.source, f.chain.anchors());
+  dcap.refresh(f.t0 + 24h);  // no platform seen yet: nothing to ask for
+  EXPECT_EQ(f.source.calls, 0);
+  ASSERT_TRUE(dcap.verify(f.quote, f.t0 + 24h));
+  auto first = dcap.collateral_generation();
+  dcap.refresh(f.t0 + 25h);
+  EXPECT_EQ(f.source.calls, 2);
+  EXPECT_EQ(dcap.collateral_generation(), first);
+
+  f.source.collateral.reset();
+  dcap.refresh(f.t0 + 26h);
+  EXPECT_EQ(dcap.collateral_generation(), first);
+
+  f.serve(attest::TcbStatus::OutOfDate);
+  dcap.refresh(f.t0 + 27h);
+  EXPECT_NE(dcap.collateral_generation(), first);
+  auto v = dcap.verify(f.quote, f.t0 + 27h);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->tcb_status, "OutOfDate");
+  ASSERT_TRUE(v->collateral_issue_date);
+  EXPECT_EQ(*v->collateral_issue_date, f.t0);
 }
 
 TEST(DcapQuoteChainTest, IntelAnchorRefusesTheTestChainAndNoCollateralIsNoVerdict) {

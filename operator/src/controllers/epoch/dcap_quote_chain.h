@@ -18,16 +18,21 @@ class DcapQuoteChain : public QuoteChainVerifier {
   DcapQuoteChain(attest::CollateralSource& source, attest::TrustAnchors anchors);
 
   Result<ChainVerdict> verify(ByteView quote, SysTime now) override;
+  void refresh(SysTime now) override;
   std::string collateral_generation() const override;
   Result<std::string> collateral_json(ByteView quote, SysTime now) override;
 
  private:
-  Result<attest::Collateral> collateral_of(ByteView quote, SysTime now);
+  Result<attest::Collateral> collateral_of(const attest::PlatformId& platform, SysTime now);
 
+  struct Seen {
+    attest::PlatformId platform;
+    std::string digest;  // of the collateral last used for it
+  };
   attest::CollateralSource& source_;
   attest::TrustAnchors anchors_;
   mutable std::mutex mu_;
-  std::map<std::string, std::string> seen_;  // platform -> digest of the collateral last used
+  std::map<std::string, Seen> seen_;  // by fmspc/ca
   std::string generation_;
 };
 

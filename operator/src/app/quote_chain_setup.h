@@ -7,7 +7,7 @@
 #include "app/operator_app.h"
 #include "cbx/attest/collateral_source.h"
 #include "cbx/http/client.h"
-#include "clients/dcap_quote_chain.h"
+#include "controllers/epoch/dcap_quote_chain.h"
 
 namespace cbx::op {
 
