@@ -12,7 +12,8 @@
 #     another compose hash or app id never does; (3) the PCCS then serves collateral under which
 #     the platform is OutOfDate (a TCB recovery): the epoch leaves Active (Attested=False,
 #     Ready=False/AttestationRejected, event, metric) and its signer gets no more requests; when
-#     the collateral says UpToDate again, it comes back.
+#     the collateral says UpToDate again, it comes back. The optional external verifier is asked
+#     for hardware quotes only and can veto (a stand-in answering in Phala's API shape).
 # Real TDX hardware and Intel's PCS cannot exist on this machine: the chain and PCCS stand-ins are
 # tests/support/attest (cbx_attest_testchain), the guest agent is cbx_fake_dstack_agent.
 source "$(dirname "$0")/lib.sh"
@@ -25,7 +26,32 @@ PKI=$E2E_STATE/pki
 start_bg pccs "$TESTCHAIN" pccs "$PKI" --collateral "$PKI/collateral.json"
 PCCS_URL=$(first_line_matching "$E2E_STATE/logs/pccs.log" listening | sed 's/.*"url":"\([^"]*\)".*/\1/')
 PROBE_PORT=$(free_port)
-operator_metrics() { curl -fsS "http://127.0.0.1:$PROBE_PORT/metrics"; }
+# The optional external verifier (a second opinion that can only veto), in the answer shape of
+# Phala's /api/v1/attestations/verify: says verified for a whole quote (both field names), and
+# not verified while the file $E2E_STATE/veto exists.
+cat >"$E2E_STATE/fake-verifier.py" <<'PY'
+import http.server, json, os, sys
+veto = sys.argv[1]
+class Verifier(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
+        whole = len(body.get('quote', '')) >= 2 * 632 and body.get('quote') == body.get('hex')
+        ok = whole and not os.path.exists(veto)
+        out = json.dumps({'success': True, 'quote': {'verified': ok}}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+        print('verify', 'ok' if ok else ('veto' if whole else 'bad'), flush=True)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(('127.0.0.1', 0), Verifier)
+print('listening', server.server_address[1], flush=True)
+server.serve_forever()
+PY
+start_bg verifier python3 "$E2E_STATE/fake-verifier.py" "$E2E_STATE/veto"
+VERIFIER_URL=http://127.0.0.1:$(first_line_matching "$E2E_STATE/logs/verifier.log" listening | awk '{print $2}')
 
 PINNED=$(printf '1c%.0s' $(seq 32))
 OTHER=$(printf '2d%.0s' $(seq 32))
@@ -62,7 +88,8 @@ WRONG_COMPOSE=$(start_signer wrong-compose seed-b --simulator-compose-hash "$OTH
 WRONG_APP=$(start_signer wrong-app seed-c --simulator-compose-hash "$PINNED" --simulator-app-id "$OTHER_APP")
 apply_token_secret
 PROBE_ADDRESS=127.0.0.1:$PROBE_PORT start_operator --epoch-resync 2s --pccs-url "$PCCS_URL" \
-  --insecure-test-root-ca "$PKI/root.pem" --collateral-max-age 2s
+  --insecure-test-root-ca "$PKI/root.pem" --collateral-max-age 2s \
+  --attestation-verifier "$VERIFIER_URL/api/v1/attestations/verify"
 pinned_epoch 1 "$GOOD" "$PINNED" "$APP"
 check "(1) the pinned app's epoch becomes Active" eventually 60 epoch_phase_is 1 Active
 check_eq "(1) compose hash from the replayed log" "$PINNED" "$(epoch_field 1 attestation.composeHash)"
@@ -85,6 +112,8 @@ check_eq "(1) epoch 2 never Active, no public key recorded" "Pending/" "$(epoch_
 check_eq "(1) epoch 3 never Active, no public key recorded" "Pending/" "$(epoch_field 3 phase)/$(epoch_field 3 publicKey)"
 check_eq "(1) epoch 1 stays Active" Active "$(epoch_field 1 phase)"
 check_eq "(1) Ready=False/AttestationRejected" "False/AttestationRejected" "$(epoch_condition 2 Ready)"
+check "(1) simulator quotes are not sent to the external verifier" \
+  bash -c "! grep -q '^verify' '$E2E_STATE/logs/verifier.log'"
 
 say "(2) hardware path: test-chain quotes, in-process DCAP verification, PCCS stand-in"
 # A hardware signer's URL must be https:// (CRD rule; in a CVM dstack's gateway terminates TLS):
@@ -187,6 +216,14 @@ sleep 25  # > 2 key-recheck periods
 check_eq "(2) epoch 12 never Active, no public key recorded" "Pending/" "$(epoch_field 12 phase)/$(epoch_field 12 publicKey)"
 check_eq "(2) epoch 13 never Active, no public key recorded" "Pending/" "$(epoch_field 13 phase)/$(epoch_field 13 publicKey)"
 check_eq "(2) epoch 11 stays Active" Active "$(epoch_field 11 phase)"
+check "(2) the second-opinion verifier received whole hardware quotes" \
+  bash -c "grep -q '^verify ok' '$E2E_STATE/logs/verifier.log' && ! grep -q '^verify bad' '$E2E_STATE/logs/verifier.log'"
+touch "$E2E_STATE/veto"
+check "(2) a veto of the second opinion: Attested=False/SecondOpinionRejected" \
+  eventually 60 epoch_condition_is 11 Attested False/SecondOpinionRejected
+check "(2) ... and the epoch leaves Active" eventually 30 bash -c "[ \"\$(kubectl get teeepoch epoch-11 -o jsonpath='{.status.phase}')\" != Active ]"
+rm "$E2E_STATE/veto"
+check "(2) without the veto it is Active again" eventually 60 epoch_phase_is 11 Active
 
 say "(3) a TCB recovery: the PCCS now serves collateral under which the platform is OutOfDate"
 new_folder hw1 "$(cid_of hw1)" 11
