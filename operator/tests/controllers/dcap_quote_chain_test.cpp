@@ -103,6 +103,13 @@ TEST(DcapQuoteChainTest, IntelAnchorRefusesTheTestChainAndNoCollateralIsNoVerdic
   EXPECT_EQ(v->trust_anchor, "intel");
   EXPECT_FALSE(v->error_code.empty());
 
+  // A quote that does not verify to the pinned root does not make its platform one to refresh:
+  // a signer cannot make the operator ask the PCCS for platforms of its choosing.
+  int calls = f.source.calls;
+  intel.refresh(f.t0 + 25h);
+  EXPECT_EQ(f.source.calls, calls);
+  EXPECT_EQ(intel.collateral_generation(), "");
+
   f.source.collateral.reset();
   DcapQuoteChain test(f.source, f.chain.anchors());
   auto none = test.verify(f.quote, f.t0 + 24h);

@@ -11,20 +11,20 @@ namespace cbx::op {
 DcapQuoteChain::DcapQuoteChain(attest::CollateralSource& source, attest::TrustAnchors anchors)
     : source_(source), anchors_(std::move(anchors)) {}
 
-// Every collateral that differs from the one last seen for its platform moves the generation on.
-Result<attest::Collateral> DcapQuoteChain::collateral_of(const attest::PlatformId& platform,
-                                                         SysTime now) {
-  auto collateral = source_.collateral_for(platform, now);
-  if (!collateral) return collateral.error();
-  auto digest = hex_encode(sha256(as_bytes(attest::collateral_to_json(*collateral))));
+void DcapQuoteChain::note(const attest::PlatformId& platform, const attest::Collateral& collateral,
+                          bool add) {
+  auto digest = hex_encode(sha256(as_bytes(attest::collateral_to_json(collateral))));
   std::lock_guard lock(mu_);
-  auto& seen = seen_[platform.fmspc + "/" + platform.ca];
-  seen.platform = platform;
-  if (seen.digest != digest) {
-    seen.digest = digest;
+  auto key = platform.fmspc + "/" + platform.ca;
+  auto it = seen_.find(key);
+  if (it == seen_.end()) {
+    if (!add) return;
+    it = seen_.emplace(key, Seen{platform, ""}).first;
+  }
+  if (it->second.digest != digest) {
+    it->second.digest = digest;
     generation_ = hex_encode(sha256(as_bytes(generation_ + digest)));
   }
-  return collateral;
 }
 
 Result<ChainVerdict> DcapQuoteChain::verify(ByteView quote, SysTime now) {
@@ -36,9 +36,10 @@ Result<ChainVerdict> DcapQuoteChain::verify(ByteView quote, SysTime now) {
     out.error_message = platform.error().message;
     return out;
   }
-  auto collateral = collateral_of(*platform, now);
+  auto collateral = source_.collateral_for(*platform, now);
   if (!collateral) return collateral.error();  // no verdict: PCCS down or answering garbage
   auto v = attest::verify_tdx_quote(quote, *collateral, now, anchors_);
+  note(*platform, *collateral, v.verified);
   out.verified = v.verified;
   out.tcb_status = v.tcb_status == attest::TcbStatus::Unknown
                        ? ""
@@ -64,8 +65,10 @@ void DcapQuoteChain::refresh(SysTime now) {
     for (const auto& [key, seen] : seen_) platforms.push_back(seen.platform);
   }
   for (const auto& platform : platforms) {
-    auto collateral = collateral_of(platform, now);
-    if (!collateral) {
+    auto collateral = source_.collateral_for(platform, now);
+    if (collateral) {
+      note(platform, *collateral, true);
+    } else {
       log::warn("collateral refresh failed",
                 {{"fmspc", platform.fmspc}, {"error", collateral.error().message}});
     }
@@ -80,8 +83,9 @@ std::string DcapQuoteChain::collateral_generation() const {
 Result<std::string> DcapQuoteChain::collateral_json(ByteView quote, SysTime now) {
   auto platform = attest::platform_of_quote(quote);
   if (!platform) return platform.error();
-  auto collateral = collateral_of(*platform, now);
+  auto collateral = source_.collateral_for(*platform, now);
   if (!collateral) return collateral.error();
+  note(*platform, *collateral, false);
   return attest::collateral_to_json(*collateral);
 }
 

@@ -23,7 +23,10 @@ class DcapQuoteChain : public QuoteChainVerifier {
   Result<std::string> collateral_json(ByteView quote, SysTime now) override;
 
  private:
-  Result<attest::Collateral> collateral_of(const attest::PlatformId& platform, SysTime now);
+  // Moves the generation on when `collateral` differs from the one last seen for `platform`.
+  // Only platforms whose quote verified to the pinned root are added (`add`): a signer cannot
+  // make the operator keep asking the PCCS for platforms it forged.
+  void note(const attest::PlatformId& platform, const attest::Collateral& collateral, bool add);
 
   struct Seen {
     attest::PlatformId platform;
@@ -32,7 +35,7 @@ class DcapQuoteChain : public QuoteChainVerifier {
   attest::CollateralSource& source_;
   attest::TrustAnchors anchors_;
   mutable std::mutex mu_;
-  std::map<std::string, Seen> seen_;  // by fmspc/ca
+  std::map<std::string, Seen> seen_;  // by fmspc/ca; platforms with a verified quote only
   std::string generation_;
 };
 
