@@ -193,6 +193,8 @@ refused "schema: non-HTTP routing URL refused" "routing.endpoints" --set 'routin
 refused "schema: bad duration refused" "backoff.base" --set backoff.base=soon
 refused "schema: non-HTTP PCCS URL refused" "attestation.pccsUrl" --set attestation.pccsUrl=ftp://pccs.example
 refused "schema: unknown value refused" "additional properties" --set replicas=2
+refused "schema: read-back rate 0 refused" "readBack/rate" --set readBack.rate=0
+refused "schema: bad read-back margin refused" "readBack/margin" --set readBack.margin=soon
 refused "no routing endpoint at all refused" "at least one routing endpoint" --set-json 'routing.endpoints=[]'
 refused "demo epoch without the demo signer refused" "demo.epoch.enabled needs demo.signer.enabled" --set demo.epoch.enabled=true
 check "only the in-cluster routing endpoint is fine" \

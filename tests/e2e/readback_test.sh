@@ -130,11 +130,27 @@ check "(3) f1: both endpoints Verified" eventually 30 bash -c "[ \"\$(kubectl ge
 check_history values "$R1" >"$E2E_STATE/history.txt" 2>&1 || true
 check "routing history of endpoint 1: valid records, no sequence twice, never backwards" grep -q '^history ok' "$E2E_STATE/history.txt"
 
+# --- CLI: status shows the read-back, republish-now triggers a cycle ---
+cli() { "$BIN/cipherbox-republish" "$@" --kubeconfig "$KUBECONFIG" -n default; }
+cli status f1 >"$E2E_STATE/status.txt"
+check "status: the folder row says Resolvable True with the served validity left" \
+  grep -qE "^f1 .* True +(4[0-7]h[0-9]{2}m) " "$E2E_STATE/status.txt"
+check "status: endpoint 1's read-back line" grep -qE "^$R1 +$(status_of f1 publishedSequence) +Verified " "$E2E_STATE/status.txt"
+check "status: endpoint 2's read-back line" grep -qE "^$R2 +$(status_of f1 publishedSequence) +Verified " "$E2E_STATE/status.txt"
+before=$(status_of f1 publishedSequence)
+check "republish-now: accepted" cli republish-now f1
+check "republish-now: the folder publishes the next sequence" eventually 30 status_is f1 publishedSequence $((before + 1))
+check_eq "republish-now: the annotation is what the operator handled" \
+  "$(kubectl get ipnsrepublish f1 -o jsonpath='{.metadata.annotations.republish\.cipherbox\.io/republish-requested-at}')" \
+  "$(status_of f1 lastHandledRequestAt)"
+check "republish-now: an unknown folder fails" bash -c "! '$BIN/cipherbox-republish' republish-now nope --kubeconfig '$KUBECONFIG' -n default 2>/dev/null"
+check "the new publication is read back on both endpoints" eventually 30 bash -c "[ \"\$(kubectl get ipnsrepublish f1 -o json | jq -r '[.status.endpoints[].readBack | select(.result == \"Verified\") | .sequence] | join(\",\")')\" == $((before + 1)),$((before + 1)) ]"
+
 # --- (4) the audit ring, checked against what the endpoints serve ---
 say "(4) audit"
 audit() { "$BIN/cipherbox-republish" audit --kubeconfig "$KUBECONFIG" -n default f1 "$@"; }
 check "(4) audit: every entry checks out against both endpoints" audit
-check_eq "(4) audit: one entry per publication" "$SEQ $(status_of f1 publishedSequence)" \
+check_eq "(4) audit: one entry per publication" "$SEQ $((SEQ + 1)) $(status_of f1 publishedSequence)" \
   "$(kubectl get ipnsrepublish f1 -o json | jq -r '[.status.audit[].sequence] | join(" ")')"
 check_eq "(4) audit: the newest entry is the record the endpoints serve" \
   "$(served_record "$R1" f1 | base64 -d | sha256sum | cut -d' ' -f1)" \
