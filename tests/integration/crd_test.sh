@@ -289,7 +289,7 @@ check "IpnsRepublish columns" equals "$(header "ipnsrepublish/$R1")" "NAME CID S
 check "IpnsRepublish row shows CID, sequence, epoch, ready" \
   grep -qE "^$R1 $CID_V0 42 1 True 2999-01-01T00:00:00Z [0-9]+s\$" <<<"$(row "ipnsrepublish/$R1")"
 check "IpnsRepublish wide columns" equals "$(kubectl get "ipnsrepublish/$R1" -o wide | head -1 | tr -s ' ')" \
-  "NAME CID SEQUENCE EPOCH READY NEXT AGE REASON PUBLISHED VALID-UNTIL"
+  "NAME CID SEQUENCE EPOCH READY NEXT AGE REASON PUBLISHED RESOLVABLE VALID-UNTIL"
 check "TeeEpoch columns" equals "$(header "teeepoch/$E1")" "NAME EPOCH PHASE ENTRIES SIGNER AGE"
 check "TeeEpoch row shows epoch, phase, entries, signer" \
   grep -qE "^$E1 1 Active 3 https://signer2.example " <<<"$(row "teeepoch/$E1")"
