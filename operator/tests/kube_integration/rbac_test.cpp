@@ -22,7 +22,11 @@ json tee_epoch(const std::string& name, int epoch) {
   return {{"apiVersion", "republish.cipherbox.io/v1alpha1"},
           {"kind", "TeeEpoch"},
           {"metadata", {{"name", name}}},
-          {"spec", {{"epoch", epoch}, {"signer", {{"url", "https://signer.example:8443"}}}}}};
+          {"spec",
+           {{"epoch", epoch},
+            {"signer",
+             {{"url", "https://signer.example:8443"},
+              {"composeHash", std::string(64, 'a')}}}}}};  // required unless insecureSimulator
 }
 
 void expect_forbidden(const Error& e, const char* what) {
