@@ -60,7 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 1: {
       std::vector<cbx::op::RewrapEntry> rewrap;
       for (const auto& e : entries()) rewrap.push_back({e.id, "", "AAAA", 1});
-      auto results = client.rewrap({2, std::string(130, 'a'), "cc", "c2ln"}, rewrap);
+      cbx::op::RewrapTarget target;
+      target.epoch = 2;
+      target.public_key_hex = std::string(130, 'a');
+      target.compose_hash_hex = "cc";
+      target.approval = "c2ln";
+      auto results = client.rewrap(target, rewrap);
       if (!results) break;
       std::set<std::string> ids;
       for (const auto& r : *results) {
