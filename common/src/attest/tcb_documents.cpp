@@ -111,6 +111,24 @@ Result<json> parse_object(std::string_view text, const char* what) {
   return doc;
 }
 
+// The fields every Intel collateral document starts with (TCB info and QE identity alike).
+template <typename Document>
+Status read_document_header(const json& doc, Document& out) {
+  auto id = get_text(doc, "id");
+  auto version = get_int(doc, "version");
+  auto issue = get_time(doc, "issueDate");
+  auto next = get_time(doc, "nextUpdate");
+  if (!id) return id.error();
+  if (!version) return version.error();
+  if (!issue) return issue.error();
+  if (!next) return next.error();
+  out.id = *id;
+  out.version = *version;
+  out.issue_date = *issue;
+  out.next_update = *next;
+  return ok_status();
+}
+
 bool meets(const std::vector<std::int64_t>& required, const std::array<std::uint8_t, 16>& actual) {
   if (required.size() != actual.size()) return false;
   for (std::size_t i = 0; i < actual.size(); ++i) {
@@ -125,20 +143,9 @@ Result<TcbInfo> parse_tcb_info(std::string_view text) {
   auto doc = parse_object(text, "TCB info");
   if (!doc) return doc.error();
   TcbInfo info;
-  auto id = get_text(*doc, "id");
-  auto version = get_int(*doc, "version");
-  auto issue = get_time(*doc, "issueDate");
-  auto next = get_time(*doc, "nextUpdate");
+  if (auto header = read_document_header(*doc, info); !header) return header.error();
   auto fmspc = get_text(*doc, "fmspc");
-  if (!id) return id.error();
-  if (!version) return version.error();
-  if (!issue) return issue.error();
-  if (!next) return next.error();
   if (!fmspc) return fmspc.error();
-  info.id = *id;
-  info.version = *version;
-  info.issue_date = *issue;
-  info.next_update = *next;
   info.fmspc = *fmspc;
   const json* levels = member(*doc, "tcbLevels");
   if (!levels || !levels->is_array()) return bad("tcbLevels missing");
@@ -154,10 +161,7 @@ Result<QeIdentity> parse_qe_identity(std::string_view text) {
   auto doc = parse_object(text, "QE identity");
   if (!doc) return doc.error();
   QeIdentity qe;
-  auto id = get_text(*doc, "id");
-  auto version = get_int(*doc, "version");
-  auto issue = get_time(*doc, "issueDate");
-  auto next = get_time(*doc, "nextUpdate");
+  if (auto header = read_document_header(*doc, qe); !header) return header.error();
   auto misc = get_hex<4>(*doc, "miscselect");
   auto misc_mask = get_hex<4>(*doc, "miscselectMask");
   auto attributes = get_hex<16>(*doc, "attributes");
@@ -165,9 +169,7 @@ Result<QeIdentity> parse_qe_identity(std::string_view text) {
   auto mr_signer = get_hex<32>(*doc, "mrsigner");
   auto prod_id = get_int(*doc, "isvprodid");
   for (const Error* e :
-       {id ? nullptr : &id.error(), version ? nullptr : &version.error(),
-        issue ? nullptr : &issue.error(), next ? nullptr : &next.error(),
-        misc ? nullptr : &misc.error(), misc_mask ? nullptr : &misc_mask.error(),
+       {misc ? nullptr : &misc.error(), misc_mask ? nullptr : &misc_mask.error(),
         attributes ? nullptr : &attributes.error(),
         attributes_mask ? nullptr : &attributes_mask.error(),
         mr_signer ? nullptr : &mr_signer.error(), prod_id ? nullptr : &prod_id.error()}) {
@@ -177,10 +179,6 @@ Result<QeIdentity> parse_qe_identity(std::string_view text) {
     return static_cast<std::uint32_t>(b[0]) | static_cast<std::uint32_t>(b[1]) << 8 |
            static_cast<std::uint32_t>(b[2]) << 16 | static_cast<std::uint32_t>(b[3]) << 24;
   };
-  qe.id = *id;
-  qe.version = *version;
-  qe.issue_date = *issue;
-  qe.next_update = *next;
   qe.misc_select = le32(*misc);
   qe.misc_select_mask = le32(*misc_mask);
   qe.attributes = *attributes;
