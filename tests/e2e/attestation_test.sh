@@ -64,7 +64,7 @@ epoch_condition() {
 }
 epoch_condition_is() { [ "$(epoch_condition "$1" "$2")" == "$3" ]; }
 
-pinned_epoch() {  # epoch, signer url, compose hash, app id, [extra signer lines]
+pinned_epoch() {  # epoch, signer url, compose hash, app id, extra signer lines
   cat <<YAML | kubectl apply -f - >/dev/null
 apiVersion: republish.cipherbox.io/v1alpha1
 kind: TeeEpoch
@@ -75,12 +75,12 @@ spec:
   signer:
     url: $2
     authSecretRef: {name: cipherbox-signer-token, key: token}
-    insecureSimulator: true
     composeHash: "$3"
     appId: "$4"
-${5:-}
+$5
 YAML
 }
+simulator_epoch() { pinned_epoch "$@" "    insecureSimulator: true"; }  # epoch, url, hash, app id
 
 say "(1) simulator signers: pins enforced on the replayed event log"
 GOOD=$(start_signer good seed-a --simulator-compose-hash "$PINNED" --simulator-app-id "$APP")
@@ -90,7 +90,7 @@ apply_token_secret
 PROBE_ADDRESS=127.0.0.1:$PROBE_PORT start_operator --epoch-resync 2s --pccs-url "$PCCS_URL" \
   --insecure-test-root-ca "$PKI/root.pem" --collateral-max-age 2s \
   --attestation-verifier "$VERIFIER_URL/api/v1/attestations/verify"
-pinned_epoch 1 "$GOOD" "$PINNED" "$APP"
+simulator_epoch 1 "$GOOD" "$PINNED" "$APP"
 check "(1) the pinned app's epoch becomes Active" eventually 60 epoch_phase_is 1 Active
 check_eq "(1) compose hash from the replayed log" "$PINNED" "$(epoch_field 1 attestation.composeHash)"
 check_eq "(1) app id from the replayed log" "$APP" "$(epoch_field 1 attestation.appId)"
@@ -99,8 +99,8 @@ check_eq "(1) simulated, chain not verified (status says so)" "true/false" \
 check_eq "(1) Attested=False/Simulated" "False/Simulated" "$(epoch_condition 1 Attested)"
 check "(1) status carries RTMR3" test -n "$(epoch_field 1 attestation.rtmr3)"
 
-pinned_epoch 2 "$WRONG_COMPOSE" "$PINNED" "$APP"
-pinned_epoch 3 "$WRONG_APP" "$PINNED" "$APP"
+simulator_epoch 2 "$WRONG_COMPOSE" "$PINNED" "$APP"
+simulator_epoch 3 "$WRONG_APP" "$PINNED" "$APP"
 check "(1) another compose hash: Attested=False/COMPOSE_HASH_MISMATCH" \
   eventually 60 epoch_condition_is 2 Attested False/COMPOSE_HASH_MISMATCH
 check "(1) another app id: Attested=False/APP_ID_MISMATCH" \
@@ -167,22 +167,9 @@ start_hw_signer() {  # name, compose hash, app id -> https url (the plain one in
   front=$(first_line_matching "$E2E_STATE/logs/$name-tls.log" listening | sed 's/.*"address": "\([^"]*\)".*/\1/')
   echo "https://$front"
 }
-hardware_epoch() {  # epoch, signer url, compose hash, app id
-  cat <<YAML | kubectl apply -f - >/dev/null
-apiVersion: republish.cipherbox.io/v1alpha1
-kind: TeeEpoch
-metadata:
-  name: epoch-$1
-spec:
-  epoch: $1
-  signer:
-    url: $2
-    authSecretRef: {name: cipherbox-signer-token, key: token}
-    composeHash: "$3"
-    appId: "$4"
-    caBundle: |
-$(sed 's/^/      /' "$E2E_STATE/gateway.crt")
-YAML
+hardware_epoch() {  # epoch, signer url, compose hash, app id (https through the test gateway)
+  pinned_epoch "$@" "    caBundle: |
+$(sed 's/^/      /' "$E2E_STATE/gateway.crt")"
 }
 HW_GOOD=$(start_hw_signer hw-good "$PINNED" "$APP")
 HW_WRONG_COMPOSE=$(start_hw_signer hw-wrong-compose "$OTHER" "$APP")
