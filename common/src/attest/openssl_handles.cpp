@@ -6,6 +6,8 @@
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 
+#include <cctype>
+
 namespace cbx::attest::detail {
 namespace {
 
@@ -59,7 +61,12 @@ std::vector<X509Ptr> certificates_from_pem(std::string_view pem) {
     if (end == std::string_view::npos) return {};
     std::string body;
     for (char c : pem.substr(body_at, end - body_at)) {
-      if (c != '\n' && c != '\r' && c != ' ' && c != '\t') body.push_back(c);
+      if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+      // Only the base64 alphabet: the decoder would skip other white space (\v, \f) that
+      // dcap-qvl's PEM reading does not, so one text would carry two different chains.
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=')
+        return {};
+      body.push_back(c);
     }
     auto der = base64_decode(body);
     X509Ptr cert = der ? certificate_from_der(*der) : nullptr;

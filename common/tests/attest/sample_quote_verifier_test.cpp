@@ -86,6 +86,20 @@ TEST(SampleQuote, DamagedRootCopyInThePckChainIsRefused) {
   EXPECT_FALSE(v.verified);
 }
 
+// A vertical tab (one flipped bit of a line break) is not a PEM line break: OpenSSL's base64
+// decoder skips it as white space, dcap-qvl reads the block differently and refuses the chain
+// (found by interop.dcap-parity's random flips, seed 12139621269174933739).
+TEST(SampleQuote, PemBodyWithAControlCharacterIsRefused) {
+  Bytes quote = test::sample_quote();
+  const std::size_t line_break = 3960;  // before the leaf's -----END CERTIFICATE-----
+  ASSERT_EQ(quote[line_break], '\n');
+  for (char c : {'\v', '\f', '\0'}) {
+    quote[line_break] = static_cast<std::uint8_t>(c);
+    auto v = verify_tdx_quote(quote, test::sample_collateral(), test::sample_time());
+    EXPECT_FALSE(v.verified) << static_cast<int>(c);
+  }
+}
+
 TEST(SampleQuote, TamperedTcbInfoOrItsSignatureIsRefused) {
   Collateral c = test::sample_collateral();
   c.tcb_info_signature[5] ^= 0x01;
