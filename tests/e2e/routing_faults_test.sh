@@ -47,6 +47,7 @@ history_ok() {  # label
     check_history values "$r" >"$E2E_STATE/history.txt" 2>&1 || true
     check "$1: routing history of $r: valid records, no sequence twice, never backwards, values only from the owner" \
       grep -q '^history ok' "$E2E_STATE/history.txt"
+    grep -q '^history ok' "$E2E_STATE/history.txt" || sed 's/^/    /' "$E2E_STATE/history.txt"
   done
 }
 
