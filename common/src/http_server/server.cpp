@@ -128,6 +128,10 @@ std::size_t Server::active_connections() const {
   return impl_->state->count();
 }
 
+std::size_t Server::waiting_connections() const {
+  return impl_->state->waiting_count();
+}
+
 Result<HostPort> parse_host_port(std::string_view text) {
   std::string_view host, port;
   if (text.starts_with('[')) {

@@ -102,6 +102,12 @@ struct ServerState {
     std::lock_guard lock(mu_);
     return sessions_.size();
   }
+  std::size_t waiting_count() const {
+    std::lock_guard lock(mu_);
+    std::size_t n = 0;
+    for (const auto& [ptr, slot] : sessions_) n += slot.waiting_since ? 1 : 0;
+    return n;
+  }
   void close_idle_sessions() {
     std::vector<std::shared_ptr<SessionBase>> live;
     {

@@ -127,6 +127,12 @@ class ServerTest : public ::testing::Test {
     port_ = *port;
     server_->start();
   }
+  void wait_for_waiting(std::size_t sessions) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (server_->waiting_connections() != sessions && std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_EQ(server_->waiting_connections(), sessions);
+  }
   std::unique_ptr<Server> server_;
   std::uint16_t port_ = 0;
 };
@@ -279,8 +285,12 @@ TEST_F(ServerTest, AtTheCapTheConnectionWaitingLongestMakesRoom) {
   start(o);
   Client a(port_);
   ASSERT_EQ(a.request(bhttp::verb::get, "/a").result_int(), 200);  // idle keep-alive, oldest
+  // A session starts waiting once its answer is written, on its own strand, which may be after
+  // its client read the answer: wait (bounded) until a is waiting before b, and b before c.
+  wait_for_waiting(1);
   Client b(port_);
   ASSERT_EQ(b.request(bhttp::verb::get, "/b").result_int(), 200);
+  wait_for_waiting(2);
   Client c(port_);
   EXPECT_EQ(c.request(bhttp::verb::get, "/c").result_int(), 200);
   EXPECT_TRUE(a.closed_by_server());

@@ -69,6 +69,8 @@ class Server {
   void shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds{10'000});
 
   std::size_t active_connections() const;
+  // Connections waiting for their client (idle keep-alive, a request still arriving): evictable.
+  std::size_t waiting_connections() const;
 
  private:
   struct Impl;
