@@ -231,6 +231,10 @@ condition_of() {  # folder, type -> "Status/Reason"
 status_is() { [ "$(status_of "$1" "$2" 2>/dev/null)" == "$3" ]; }
 status_above() { [ "$(status_of "$1" "$2" 2>/dev/null || echo 0)" -gt "$3" ] 2>/dev/null; }
 condition_is() { [ "$(condition_of "$1" "$2" 2>/dev/null)" == "$3" ]; }
+condition_message_has() {  # folder, type, text
+  kubectl get ipnsrepublish "$1" -o jsonpath="{.status.conditions[?(@.type==\"$2\")].message}" 2>/dev/null |
+    grep -qF -- "$3"
+}
 epoch_phase_is() { [ "$(kubectl get teeepoch "epoch-$1" -o jsonpath='{.status.phase}' 2>/dev/null)" == "$2" ]; }
 published_sequence_at_least() { [ "$(status_of "$1" publishedSequence 2>/dev/null || echo 0)" -ge "$2" ] 2>/dev/null; }
 

@@ -6,8 +6,8 @@
 #include "app/epoch_controller.h"
 #include "app/kube_ports.h"
 #include "app/metrics.h"
-#include "app/readback_controller.h"
 #include "app/quote_chain_setup.h"
+#include "app/readback_controller.h"
 #include "app/republish_controller.h"
 #include "app/signer_directory.h"
 #include "cbx/base/log.h"
@@ -35,9 +35,7 @@ class MeteredPublisher : public RecordPublisher {
  public:
   MeteredPublisher(RecordPublisher& inner, OperatorMetrics& metrics)
       : inner_(inner), metrics_(metrics) {}
-  Result<std::optional<Bytes>> resolve(const std::string& name) override {
-    return inner_.resolve(name);
-  }
+  Result<NetworkLookup> resolve(const std::string& name) override { return inner_.resolve(name); }
   std::vector<EndpointResult> publish(const std::string& name, ByteView record) override {
     auto results = inner_.publish(name, record);
     crash_point("during-publish");

@@ -23,37 +23,35 @@ std::chrono::seconds RoutingPublisher::note_rate_limit(std::size_t index,
   return wait;
 }
 
-Result<std::optional<Bytes>> RoutingPublisher::resolve(const std::string& name_text) {
+Result<NetworkLookup> RoutingPublisher::resolve(const std::string& name_text) {
   auto name = ipns::parse_name(name_text);
   if (!name) return name.error();
-  std::optional<Bytes> best;
+  NetworkLookup lookup;
   std::uint64_t best_sequence = 0;
-  std::size_t failures = 0;
-  std::string last_error;
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    const auto& url = endpoints_[i]->base_url();
     if (blocked(i)) {
-      ++failures;
+      lookup.unanswered.push_back(url + ": waiting for Retry-After");
       continue;
     }
     auto answer = endpoints_[i]->resolve(name_text);
     auto& found = answer.record;
     if (!found) {
       if (found.error().code == "RATE_LIMITED") note_rate_limit(i, answer.retry_after);
-      ++failures;
-      last_error = found.error().message;
+      lookup.unanswered.push_back(url + ": " + found.error().message);
       continue;
     }
     if (!*found) continue;
     auto record = ipns::verify_record_signature(*name, **found);
-    if (record && (!best || record->sequence > best_sequence)) {
-      best = std::move(**found);
+    if (record && (!lookup.record || record->sequence > best_sequence)) {
+      lookup.record = std::move(**found);
       best_sequence = record->sequence;
     }
   }
-  if (failures == endpoints_.size() && !endpoints_.empty()) {
-    return make_error("UNAVAILABLE", "no routing endpoint answered: " + last_error);
+  if (lookup.unanswered.size() == endpoints_.size() && !endpoints_.empty()) {
+    return make_error("UNAVAILABLE", "no routing endpoint answered: " + lookup.unanswered.back());
   }
-  return best;
+  return lookup;
 }
 
 EndpointResult RoutingPublisher::publish_to(std::size_t i, const std::string& name,

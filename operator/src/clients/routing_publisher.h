@@ -21,7 +21,7 @@ class RoutingPublisher : public RecordPublisher, public EndpointRouting {
   explicit RoutingPublisher(std::vector<std::unique_ptr<RoutingClient>> endpoints,
                             Now now = nullptr);
 
-  Result<std::optional<Bytes>> resolve(const std::string& name) override;
+  Result<NetworkLookup> resolve(const std::string& name) override;
   std::vector<EndpointResult> publish(const std::string& name, ByteView record) override;
 
   std::vector<std::string> endpoint_urls() const override;

@@ -112,8 +112,30 @@ TEST(RoutingServerTest, RateLimitedEndpointIsSkippedUntilRetryAfter) {
   auto second = publisher.publish(folder.name.text(), folder.record(2));
   EXPECT_EQ(second[0].message, "waiting for Retry-After");  // not even asked
   auto best = publisher.resolve(folder.name.text());
-  ASSERT_TRUE(best && *best);
-  EXPECT_EQ(ipns::unmarshal_record(**best)->sequence, 2u);
+  ASSERT_TRUE(best && best->record);
+  EXPECT_EQ(ipns::unmarshal_record(*best->record)->sequence, 2u);
+  ASSERT_EQ(best->unanswered.size(), 1u);  // the rate-limited endpoint was not asked
+  EXPECT_EQ(best->unanswered[0], limited.url + ": waiting for Retry-After");
+}
+
+// An endpoint that fails a lookup while another answers "not found": the answer says so, since
+// the newest record may be on the failing one.
+TEST(RoutingServerTest, ALookupNamesTheEndpointsThatDidNotAnswer) {
+  RoutingServer failing({"--get-fail-rate=1", "--fail-status=503"});
+  RoutingServer empty({});
+  auto http = transport();
+  std::vector<std::unique_ptr<RoutingClient>> endpoints;
+  endpoints.push_back(std::make_unique<RoutingClient>(*http, failing.url));
+  endpoints.push_back(std::make_unique<RoutingClient>(*http, empty.url));
+  RoutingPublisher publisher(std::move(endpoints));
+  SignedFolder folder;
+  // Only the failing endpoint holds the record (its PUTs still work).
+  ASSERT_TRUE(publisher.publish_at(failing.url, folder.name.text(), folder.record(2)).ok);
+  auto lookup = publisher.resolve(folder.name.text());
+  ASSERT_TRUE(lookup) << lookup.error().message;
+  EXPECT_FALSE(lookup->record);  // the endpoint that holds sequence 2 did not answer
+  ASSERT_EQ(lookup->unanswered.size(), 1u);
+  EXPECT_EQ(lookup->unanswered[0].rfind(failing.url + ": ", 0), 0u) << lookup->unanswered[0];
 }
 
 // The server's 429 in both Retry-After forms (delay-seconds and HTTP-date, RFC 9110): each call

@@ -233,9 +233,9 @@ class CountingSigner : public RecordSigner {
 class NoPublisher : public RecordPublisher {
  public:
   int calls = 0;
-  Result<std::optional<Bytes>> resolve(const std::string&) override {
+  Result<NetworkLookup> resolve(const std::string&) override {
     ++calls;
-    return std::optional<Bytes>{};
+    return NetworkLookup{};
   }
   std::vector<EndpointResult> publish(const std::string&, ByteView) override {
     ++calls;

@@ -78,12 +78,13 @@ class MemoryPublisher : public RecordPublisher {
   std::optional<Bytes> network;
   bool failing = false;
   bool lookup_fails = false;
+  std::vector<std::string> unanswered;  // endpoints that fail while another answers
   int lookups = 0;
 
-  Result<std::optional<Bytes>> resolve(const std::string&) override {
+  Result<NetworkLookup> resolve(const std::string&) override {
     ++lookups;
     if (lookup_fails) return make_error("UNAVAILABLE", "no routing endpoint answered: 503");
-    return network;
+    return NetworkLookup{network, unanswered};
   }
   std::vector<EndpointResult> publish(const std::string&, ByteView record) override {
     if (failing) return {{"http://routing", false, "UNAVAILABLE", "503", std::nullopt}};
@@ -332,6 +333,41 @@ TEST(RepublishReconcilerTest, NoKnownSequenceAndNoRoutingAnswerSignsNothing) {
   EXPECT_EQ(w.signer.calls, 1);
   EXPECT_EQ(w.store.stored.status.failures.count, 0u);
   EXPECT_TRUE(w.store.stored.status.failures.reason.empty());
+}
+
+// One endpoint answers "not found" while another fails: the owner's newest record may be on the
+// failing one (CI saw the operator sign sequence 2 over the owner's sequence 2 this way).
+TEST(RepublishReconcilerTest, NoKnownSequenceAndAPartialLookupSignsNothing) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  w.publisher.unanswered = {"http://routing-2: UNAVAILABLE 503"};
+  auto r = w.run(now);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->outcome, reason::kRoutingLookupFailed);
+  EXPECT_EQ(w.signer.calls, 0);
+  EXPECT_FALSE(w.store.stored.status.sequence) << "no sequence reserved";
+  const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
+  ASSERT_NE(ready, nullptr);
+  EXPECT_NE(ready->message.find("http://routing-2"), std::string::npos) << ready->message;
+  w.publisher.unanswered.clear();  // every endpoint answers
+  r = w.run(*r->requeue_at);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, "Published");
+  EXPECT_EQ(w.signer.calls, 1);
+}
+
+// With a sequence of its own, a partial answer is enough: the operator never reuses its own
+// reserved sequences, and a folder must not stop because one endpoint is down.
+TEST(RepublishReconcilerTest, KnownSequenceRepublishesAfterAPartialLookup) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  ASSERT_EQ(w.run(now)->outcome, "Published");
+  w.publisher.unanswered = {"http://routing-2: UNAVAILABLE 503"};
+  w.store.stored.requested_at = "2026-06-01T00:00:01Z";  // republish now
+  auto r = w.run(now + 1s);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->outcome, "Published");
+  EXPECT_EQ(w.signer.calls, 2);
 }
 
 TEST(RepublishReconcilerTest, KnownSequenceStillRepublishesWhenTheLookupFails) {

@@ -104,9 +104,7 @@ class Store : public StatusWriter {
 class Routing : public RecordPublisher {
  public:
   std::vector<Bytes> published;
-  Result<std::optional<Bytes>> resolve(const std::string&) override {
-    return std::optional<Bytes>{};
-  }
+  Result<NetworkLookup> resolve(const std::string&) override { return NetworkLookup{}; }
   std::vector<EndpointResult> publish(const std::string&, ByteView record) override {
     published.emplace_back(record.begin(), record.end());
     return {{"http://routing", true, "", "", std::nullopt}};

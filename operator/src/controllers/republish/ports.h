@@ -40,12 +40,19 @@ struct EndpointResult {
   std::optional<std::chrono::seconds> retry_after;  // RATE_LIMITED: the endpoint's Retry-After
 };
 
+// What the routing endpoints answered to a lookup of one name.
+struct NetworkLookup {
+  std::optional<Bytes> record;  // the highest-sequence valid record an answering endpoint holds
+  // "url: why" of every endpoint that did not answer (failed, or waits for its Retry-After): the
+  // newest record may be on one of them.
+  std::vector<std::string> unanswered;
+};
+
 class RecordPublisher {
  public:
   virtual ~RecordPublisher() = default;
-  // The highest-sequence valid record any endpoint holds for the name (nullopt: none). Endpoints
-  // that fail are skipped; Error only when every endpoint failed.
-  virtual Result<std::optional<Bytes>> resolve(const std::string& name) = 0;
+  // Asks every endpoint; Error only when none answered.
+  virtual Result<NetworkLookup> resolve(const std::string& name) = 0;
   virtual std::vector<EndpointResult> publish(const std::string& name, ByteView record) = 0;
 };
 

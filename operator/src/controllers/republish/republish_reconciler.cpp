@@ -32,10 +32,21 @@ std::string summarize(const std::vector<EndpointResult>& results) {
   return out;
 }
 
-IpnsRepublishStatus with_endpoints(IpnsRepublishStatus st, const std::vector<EndpointResult>& results,
+IpnsRepublishStatus with_endpoints(IpnsRepublishStatus st,
+                                   const std::vector<EndpointResult>& results,
                                    std::uint64_t sequence, SysTime now) {
   apply_endpoint_results(st, results, sequence, now);
   return st;
+}
+
+std::string lookup_failure(const Result<NetworkLookup>& network) {
+  if (!network)
+    return "no routing endpoint answered the lookup of the name (" + network.error().message + ")";
+  std::string out = std::to_string(network->unanswered.size()) +
+                    " routing endpoint(s) did not answer the lookup of the name (";
+  for (std::size_t i = 0; i < network->unanswered.size(); ++i)
+    out += (i ? "; " : "") + network->unanswered[i];
+  return out + ")";
 }
 
 bool any_ok(const std::vector<EndpointResult>& results) {
@@ -66,7 +77,8 @@ Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
     case DueAction::kSign:
       if (!target.signer) {
         std::string why = target.key.reason.empty() ? "NoActiveEpoch" : target.key.reason;
-        std::string message = target.key.message.empty() ? "no TeeEpoch is Ready" : target.key.message;
+        std::string message =
+            target.key.message.empty() ? "no TeeEpoch is Ready" : target.key.message;
         obj.status = refresh_conditions(obj, target.key, now);  // written with the failure
         return fail(std::move(obj), why, message, now);
       }
@@ -98,21 +110,22 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
                                                               const ActiveEpoch& epoch,
                                                               SysTime now) {
   auto network = deps_.publisher.resolve(obj.spec.ipns_name);
+  // With no sequence of its own, the operator cannot know which sequences the key already used
+  // (a new or re-created object, a cluster restore): the owner's newest record may be on any
+  // endpoint, so signing after a partial answer could give one sequence two records. Wait until
+  // every endpoint answered, found or not found.
+  if (!obj.status.sequence && (!network || !network->unanswered.empty())) {
+    return fail(std::move(obj), reason::kRoutingLookupFailed,
+                lookup_failure(network) +
+                    " and no sequence is known yet; nothing is signed until every endpoint "
+                    "answers",
+                now);
+  }
   if (!network) {
-    // With no sequence of its own, the operator cannot know which sequences the key already
-    // used (a re-created object, a cluster restore): signing blind could give one sequence two
-    // records. Wait until an endpoint answers, found or not found.
-    if (!obj.status.sequence) {
-      return fail(std::move(obj), reason::kRoutingLookupFailed,
-                  "no routing endpoint answered the lookup of the name and no sequence is known "
-                  "yet; nothing is signed until one answers (" +
-                      network.error().message + ")",
-                  now);
-    }
     log::warn("resolve failed; planning without the network record",
               {{"key", obj.key()}, {"error", network.error().message}});
   }
-  auto plan = plan_signing(obj, network ? *network : std::nullopt, now);
+  auto plan = plan_signing(obj, network ? network->record : std::nullopt, now);
   if (!plan) {
     bool no_record = plan.error().code == "NO_OWNER_RECORD";
     return fail(std::move(obj), no_record ? reason::kNoOwnerRecord : plan.error().code,
@@ -163,8 +176,9 @@ Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, 
   if (!published) return published.error();
   if (state_changed) {
     deps_.events.emit(*published, false, "Published",
-                      "sequence " + std::to_string(sequence) + " of " + published->status.published_cid +
-                          " valid until " + format_rfc3339(*published->status.valid_until));
+                      "sequence " + std::to_string(sequence) + " of " +
+                          published->status.published_cid + " valid until " +
+                          format_rfc3339(*published->status.valid_until));
   }
   log::info("published", {{"key", published->key()},
                           {"sequence", std::to_string(sequence)},
@@ -178,7 +192,8 @@ Result<ReconcileResult> RepublishReconciler::fail(IpnsRepublish obj, const std::
   auto st = mark_failed(obj, reason, message, now);
   auto retry_at = now + failure_backoff(st.failures.count, obj.key(), backoff_);
   bool terminal = reason == "INVALID_SPEC";
-  return write_if_changed(obj, st, ReconcileResult{terminal ? std::nullopt : std::optional(retry_at), reason});
+  return write_if_changed(
+      obj, st, ReconcileResult{terminal ? std::nullopt : std::optional(retry_at), reason});
 }
 
 Result<ReconcileResult> RepublishReconciler::write_if_changed(const IpnsRepublish& obj,
