@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Crash safety (issue 10, DESIGN §8 invariants 1-4 and 7): two operator processes with leader
 # election on; the leader is SIGKILLed again and again — at each of the operator's crash points
-# (controllers/crash_point.h: after-reserve, during-sign, after-store, during-publish,
+# (controllers/crash_point.h: after-reserve, during-sign, after-sign, during-publish,
 # during-rewrap) and at random times — while folders republish, while keys are pre-rotated between
 # two signers (epoch after epoch, each with an approval) and after the owner published newer
 # values. Every dead process is restarted at once and becomes the follower.
@@ -16,7 +16,7 @@ PER_POINT=${SIGKILL_PER_POINT:-24}
 KILLS=${SIGKILL_KILLS:-200}
 LEASE=(--leader-elect-lease-duration "${SIGKILL_LEASE:-2s}" --leader-elect-renew-deadline 1500ms
        --leader-elect-retry-period 250ms)
-REPUBLISH_POINTS=(after-reserve during-sign after-store during-publish)
+REPUBLISH_POINTS=(after-reserve during-sign after-sign during-publish)
 REWRAP_PROBABILITY=0.7  # per re-encrypted key: most die before the first, some between
 LEADER_TIMEOUT_MS=40000  # an armed leader that reaches no crash point by then is killed
 started=$SECONDS
@@ -55,7 +55,7 @@ alive() {  # pid: running and not a zombie
 
 # --- the two operator processes ("slots"), each incarnation with its own log ---------------------
 declare -A PID TARGET LOG LEADER_AT KILL_AT INCARNATION
-declare -A HITS=([after-reserve]=0 [during-sign]=0 [after-store]=0 [during-publish]=0 [during-rewrap]=0)
+declare -A HITS=([after-reserve]=0 [during-sign]=0 [after-sign]=0 [during-publish]=0 [during-rewrap]=0)
 EXTERNAL=0 TIMEOUTS=0 OTHER_DEATHS=0
 
 start_slot() {  # slot, target: a crash point, "external" (killed at a random time) or "none"

@@ -7,7 +7,7 @@
 // CBX_FAULT_KILL_AT is a comma-separated list of point names:
 //   after-reserve   the next sequence is reserved in status, the signer not yet called
 //   during-sign     the signer answered a batch; its records exist only in this process
-//   after-store     the signed record is stored in status.pending, not yet published
+//   after-sign      the signed record exists only in this process, not yet published
 //   during-publish  routing accepted (or refused) the record; status does not say so yet
 //   during-rewrap   pre-rotation: the old signer re-encrypted a batch; a key is not yet stored
 #include <string_view>

@@ -137,7 +137,7 @@ TEST(RepublishReconcilerTest, FirstCycleSignsOncePublishesAndSchedulesTheNext) {
   auto record = ipns::validate_record(w.key.name, w.publisher.published[0], now);
   ASSERT_TRUE(record);
   EXPECT_EQ(record->sequence, 3u);
-  EXPECT_EQ(w.store.writes, 3);  // reserve, pending, published
+  EXPECT_EQ(w.store.writes, 2);  // reserve, published (the record is not written before)
   EXPECT_EQ(w.store.stored.status.published_sequence, 3u);
   EXPECT_EQ(w.store.stored.status.published_cid, kCidA);
   ASSERT_EQ(w.store.stored.status.endpoints.size(), 1u);
@@ -160,6 +160,7 @@ TEST(RepublishReconcilerTest, PublishFailuresRetryTheSameRecordWithoutSigningAga
   auto r = w.run(now);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->outcome, "PublishFailed");
+  EXPECT_EQ(w.store.writes, 2);  // reserve; the record kept in status.pending with the failure
   ASSERT_TRUE(w.store.stored.status.pending);
   auto pending = w.store.stored.status.pending->record;
   for (int i = 1; i <= 4; ++i) {
@@ -227,11 +228,13 @@ TEST(RepublishReconcilerTest, AStatusWriteFailingAfterTheReservationDoesNotLoseT
   ASSERT_EQ(w.run(now)->outcome, "Published");
   auto published = *w.store.stored.status.published_sequence;
   w.store.stored.requested_at = "2026-06-01T01:00:00Z";
-  w.store.fail_at_write = w.store.writes + 2;  // 1: reservation, 2: the signed record
+  w.store.fail_at_write = w.store.writes + 2;  // 1: reservation, 2: the write after publishing
   auto r = w.run(now + 1h);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "TRANSPORT");
   EXPECT_EQ(w.store.stored.status.sequence, published + 1);
+  ASSERT_EQ(w.publisher.published.size(), 2u);  // the record went out before the failed write
+  EXPECT_EQ(ipns::unmarshal_record(w.publisher.published[1])->sequence, published + 1);
   EXPECT_EQ(w.store.stored.status.last_handled_request, w.store.stored.requested_at);
 
   r = w.run(now + 1h + 1s);

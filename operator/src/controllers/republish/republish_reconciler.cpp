@@ -143,14 +143,16 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
     if (why != reason::kSignerUnavailable) deps_.events.emit(obj, true, why, message);
     return fail(std::move(obj), why, message, now);
   }
-  auto stored = deps_.status.write_status(obj, store_signed(obj, *plan, *record, now));
-  if (!stored) return stored.error();
-  crash_point("after-store");
+  // Published at once; the status write after publishing records it (or keeps it in
+  // status.pending when no endpoint took it). A crash before that write skips the reserved
+  // sequence, which invariant 1 allows: the reservation, not this record, keeps sequences unique.
+  obj.status = store_signed(obj, *plan, *record, now);
+  crash_point("after-sign");
   if (record->rewrapped) {
-    deps_.events.emit(*stored, false, "KeyMigrated",
+    deps_.events.emit(obj, false, "KeyMigrated",
                       "key re-encrypted to epoch " + std::to_string(record->rewrapped->epoch));
   }
-  return publish_pending(std::move(*stored), now);
+  return publish_pending(std::move(obj), now);
 }
 
 Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, SysTime now) {
