@@ -132,7 +132,8 @@ equals() { [ "$1" = "$2" ] || { echo "    expected '$2', got '$1'" >&2; return 1
 # --- install ----------------------------------------------------------------------------------
 check "CRDs apply (server-side)" kubectl apply --server-side --force-conflicts -f "$REPO/crds/"
 check "CRDs become Established" kubectl wait --for=condition=Established --timeout=60s \
-  crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io
+  crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io \
+  crd/keyledgers.republish.cipherbox.io
 check "CRD names accepted" kubectl wait --for=condition=NamesAccepted --timeout=60s \
   crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io
 
@@ -149,7 +150,8 @@ undocumented() { # prints the schema paths without a description; fails if the C
     .spec.versions[0].schema.openAPIV3Schema | nodes("")' <<<"$json"
 }
 every_field_described() { local missing; missing=$(undocumented "$1") && equals "$missing" ""; }
-for crd in ipnsrepublishes.republish.cipherbox.io teeepochs.republish.cipherbox.io; do
+for crd in ipnsrepublishes.republish.cipherbox.io teeepochs.republish.cipherbox.io \
+  keyledgers.republish.cipherbox.io; do
   check "every field of $crd is described" every_field_described "$crd"
 done
 if [ "$failed" -ne 0 ]; then
@@ -281,6 +283,28 @@ put_status_with_nulls() {
 check "status PUT with nulls accepted" put_status_with_nulls
 check "status PUT stored the sequence, nulls pruned" equals \
   "$(kubectl get "ipnsrepublish/$R2" -o json | jq -c '[.status.sequence, (.status | has("pending"))]')" '["8",false]'
+
+# --- KeyLedger (issue 14): one per IPNS name, named by it -----------------------------------------
+keyledger() { # keyledger METADATA_NAME IPNS_NAME [KEYS_JSON]
+  cat <<EOF
+{"apiVersion": "republish.cipherbox.io/v1alpha1", "kind": "KeyLedger",
+ "metadata": {"name": "$1", "namespace": "default"},
+ "spec": {"ipnsName": "$2", "folders": ["team-a/photos"],
+          "keys": ${3:-[{"epoch": 1, "encryptedKey": "$ENC_KEY", "source": "Spec", "recordedAt": "2026-12-01T00:00:00Z"}]}}}
+EOF
+}
+KEY2='{"epoch": 2, "encryptedKey": "'$ENC_KEY'", "source": "Migrated", "recordedAt": "2026-12-01T00:00:00Z"}'
+kubectl delete --ignore-not-found -n default keyledger "$NAME_A" "$NAME_B" >/dev/null 2>&1 || true
+accepts "KeyLedger accepted" "keyledger/$NAME_A" < <(keyledger "$NAME_A" "$NAME_A")
+rejects "KeyLedger whose name is not its ipnsName rejected" "metadata.name must equal spec.ipnsName" \
+  < <(keyledger "$NAME_B" "$NAME_A")
+rejects "KeyLedger with two keys for one epoch rejected" "Duplicate value" \
+  < <(keyledger "$NAME_B" "$NAME_B" "[$KEY2, $KEY2]")
+rejects "KeyLedger with an unknown key source rejected" "spec.keys[0].source" \
+  < <(keyledger "$NAME_B" "$NAME_B" "[${KEY2/Migrated/Tenant}]")
+patch_rejected "KeyLedger ipnsName immutable" "keyledger/$NAME_A" \
+  "{\"spec\":{\"ipnsName\":\"$NAME_B\"}}" "immutable"
+kubectl delete --ignore-not-found -n default keyledger "$NAME_A" "$NAME_B" >/dev/null 2>&1 || true
 
 # --- printer columns, short names, categories -------------------------------------------------
 header() { kubectl get "$1" 2>/dev/null | head -1 | tr -s ' '; }

@@ -107,7 +107,8 @@ inline void install_crds() {
   sh("kubectl apply --server-side --force-conflicts -f " CBX_SOURCE_DIR
      "/crds/ >/dev/null && "
      "kubectl wait --for=condition=Established --timeout=60s "
-     "crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io >/dev/null");
+     "crd/ipnsrepublishes.republish.cipherbox.io crd/teeepochs.republish.cipherbox.io "
+     "crd/keyledgers.republish.cipherbox.io >/dev/null");
 }
 
 inline const char* kIpnsName = "k51qzi5uqu5dg9ufswxt229ntzdy7p4125xzv5rtyjso89ajdujg6csfxcj260";
