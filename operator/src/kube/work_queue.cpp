@@ -26,7 +26,16 @@ void WorkQueue::add_locked(const std::string& key) {
   dirty_.insert(key);
   if (processing_.contains(key)) return;  // done() re-queues it
   queue_.push_back(key);
-  cv_.notify_one();
+  wake_one_locked();
+}
+
+// A key is ready (or the earliest timer changed): one blocked worker must look.
+void WorkQueue::wake_one_locked() {
+  if (idle_waiters_ > 0) {
+    idle_cv_.notify_one();
+  } else if (timer_waiter_) {
+    timer_cv_.notify_one();
+  }
 }
 
 void WorkQueue::add_after(const std::string& key, Duration delay) {
@@ -46,7 +55,12 @@ void WorkQueue::add_at(const std::string& key, SteadyTime at) {
   std::lock_guard lock(mutex_);
   if (shutdown_) return;
   set_timer_locked(key, at);
-  cv_.notify_all();  // a sleeping get() may need to wake earlier
+  if (timer_waiter_) {
+    // It sleeps until the earliest timer: wake it only when this one is now the earliest.
+    if (timers_.begin()->second == key) timer_cv_.notify_one();
+  } else if (idle_waiters_ > 0) {
+    idle_cv_.notify_one();  // nobody watches the timers: one idle worker takes that role
+  }
 }
 
 void WorkQueue::set_timer_locked(const std::string& key, SteadyTime at) {
@@ -110,13 +124,22 @@ std::optional<std::string> WorkQueue::get() {
   for (;;) {
     if (shutdown_) return std::nullopt;
     promote_due_locked(clock_.now());
-    if (auto key = pop_locked()) return key;
-    if (timers_.empty()) {
-      cv_.wait(lock);
-    } else {
-      auto wait = timers_.begin()->first - clock_.now();
-      cv_.wait_for(lock, std::max(wait, Duration(std::chrono::milliseconds(1))));
+    if (auto key = pop_locked()) {
+      // This worker may have been the one watching the timers: hand the role on.
+      if (!timers_.empty() && !timer_waiter_ && idle_waiters_ > 0) idle_cv_.notify_one();
+      return key;
     }
+    if (!timers_.empty() && !timer_waiter_) {
+      timer_waiter_ = true;
+      auto wait = timers_.begin()->first - clock_.now();
+      timer_cv_.wait_for(lock, std::max(wait, Duration(std::chrono::milliseconds(1))));
+      timer_waiter_ = false;
+    } else {
+      ++idle_waiters_;
+      idle_cv_.wait(lock);
+      --idle_waiters_;
+    }
+    ++wakeups_;
   }
 }
 
@@ -125,14 +148,20 @@ void WorkQueue::done(const std::string& key) {
   processing_.erase(key);
   if (dirty_.contains(key) && !shutdown_) {
     queue_.push_back(key);
-    cv_.notify_one();
+    wake_one_locked();
   }
 }
 
 void WorkQueue::shutdown() {
   std::lock_guard lock(mutex_);
   shutdown_ = true;
-  cv_.notify_all();
+  idle_cv_.notify_all();
+  timer_cv_.notify_all();
+}
+
+std::size_t WorkQueue::wakeups() const {
+  std::lock_guard lock(mutex_);
+  return wakeups_;
 }
 
 bool WorkQueue::shutting_down() const {

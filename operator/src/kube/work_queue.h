@@ -55,18 +55,27 @@ class WorkQueue {
   std::size_t depth() const;    // keys ready to be handed out
   std::size_t delayed() const;  // keys waiting on a timer
   std::optional<SteadyTime> next_timer() const;
+  // Times a worker blocked in get() woke up (work, a timer, or spuriously): idle cost.
+  std::size_t wakeups() const;
 
  private:
   void add_locked(const std::string& key);
   void set_timer_locked(const std::string& key, SteadyTime at);
   void promote_due_locked(SteadyTime now);
   std::optional<std::string> pop_locked();
+  void wake_one_locked();
 
   const Clock& clock_;
   Random& random_;
   BackoffPolicy policy_;
   mutable std::mutex mutex_;
-  std::condition_variable cv_;
+  // One blocked worker at most waits for the earliest timer (timer_cv_); the others wait for work
+  // (idle_cv_) untimed, so a timer firing or a requeue wakes one thread, not every worker.
+  std::condition_variable idle_cv_;
+  std::condition_variable timer_cv_;
+  std::size_t idle_waiters_ = 0;
+  bool timer_waiter_ = false;
+  std::size_t wakeups_ = 0;
   std::deque<std::string> queue_;
   std::unordered_set<std::string> dirty_;       // queued or to be re-queued after done()
   std::unordered_set<std::string> processing_;  // handed out, done() not yet called

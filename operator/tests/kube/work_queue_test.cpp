@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "fakes.h"
 
@@ -158,6 +161,55 @@ TEST(WorkQueueBlocking, GetReturnsADelayedKeyWhenItsTimerFires) {
   WorkQueue queue(system_clock(), random);
   queue.add_after("k", 20ms);
   EXPECT_EQ(queue.get(), "k");
+}
+
+// Many idle workers, keys arriving on timers and at once: every key is handed out exactly once,
+// and each arrival wakes about one worker, not all of them (64 workers woke per timer before).
+TEST(WorkQueueBlocking, ManyWorkersGetEveryKeyOnceAndATimerWakesOneOfThem) {
+  FixedRandom random(0);
+  WorkQueue queue(system_clock(), random);
+  constexpr int kWorkers = 16;
+  constexpr int kKeys = 120;
+  std::mutex mu;
+  std::multiset<std::string> got;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    workers.emplace_back([&] {
+      while (auto key = queue.get()) {
+        {
+          std::lock_guard lock(mu);
+          got.insert(*key);
+        }
+        queue.done(*key);
+      }
+    });
+  }
+  std::this_thread::sleep_for(20ms);  // every worker blocked in get()
+  auto wakeups_before = queue.wakeups();
+  for (int i = 0; i < kKeys; ++i) {
+    auto key = "k" + std::to_string(i);
+    if (i % 3 == 0) {
+      queue.add(key);
+    } else {
+      queue.add_after(key, std::chrono::milliseconds(1 + (i * 7) % 40));
+    }
+  }
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    {
+      std::lock_guard lock(mu);
+      if (got.size() >= static_cast<std::size_t>(kKeys)) break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(1ms);
+  }
+  std::this_thread::sleep_for(20ms);  // nothing more arrives
+  auto wakeups = queue.wakeups() - wakeups_before;
+  queue.shutdown();
+  for (auto& t : workers) t.join();
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(kKeys));
+  for (int i = 0; i < kKeys; ++i) EXPECT_EQ(got.count("k" + std::to_string(i)), 1u) << i;
+  EXPECT_LE(wakeups, static_cast<std::size_t>(4 * kKeys)) << "of " << kWorkers << " workers";
 }
 
 }  // namespace
