@@ -285,13 +285,12 @@ check "status PUT stored the sequence, nulls pruned" equals \
   "$(kubectl get "ipnsrepublish/$R2" -o json | jq -c '[.status.sequence, (.status | has("pending"))]')" '["8",false]'
 
 # --- KeyLedger (issue 14): one per IPNS name, named by it -----------------------------------------
+KEY1='{"epoch": 1, "encryptedKey": "'$ENC_KEY'", "source": "Spec", "recordedAt": "2026-12-01T00:00:00Z"}'
 keyledger() { # keyledger METADATA_NAME IPNS_NAME [KEYS_JSON]
-  cat <<EOF
-{"apiVersion": "republish.cipherbox.io/v1alpha1", "kind": "KeyLedger",
- "metadata": {"name": "$1", "namespace": "default"},
- "spec": {"ipnsName": "$2", "folders": ["team-a/photos"],
-          "keys": ${3:-[{"epoch": 1, "encryptedKey": "$ENC_KEY", "source": "Spec", "recordedAt": "2026-12-01T00:00:00Z"}]}}}
-EOF
+  local keys=${3:-"[$KEY1]"}
+  jq -n --arg name "$1" --arg ipns "$2" --argjson keys "$keys" '{apiVersion: "republish.cipherbox.io/v1alpha1",
+    kind: "KeyLedger", metadata: {name: $name, namespace: "default"},
+    spec: {ipnsName: $ipns, folders: ["team-a/photos"], keys: $keys}}'
 }
 KEY2='{"epoch": 2, "encryptedKey": "'$ENC_KEY'", "source": "Migrated", "recordedAt": "2026-12-01T00:00:00Z"}'
 kubectl delete --ignore-not-found -n default keyledger "$NAME_A" "$NAME_B" >/dev/null 2>&1 || true
