@@ -267,7 +267,14 @@ else
   check "unknown TeeEpoch phase rejected" grep -qF "Unsupported value" <<<"$out"
 fi
 check "TeeEpoch status patch accepted" kubectl patch "teeepoch/$E1" --subresource=status --type=merge \
-  -p "{\"status\":{\"phase\":\"Active\",\"entries\":3,\"publicKey\":\"$PUBKEY\",\"safeToDecommission\":false}}"
+  -p "{\"status\":{\"phase\":\"Active\",\"entries\":3,\"specEntries\":2,\"keysNeeded\":1,\"publicKey\":\"$PUBKEY\",\"safeToDecommission\":false}}"
+check "TeeEpoch specEntries and keysNeeded stored, not pruned" equals \
+  "$(kubectl get "teeepoch/$E1" -o json | jq -c '[.status.specEntries, .status.keysNeeded]')" '[2,1]'
+if out=$(kubectl patch "teeepoch/$E1" --subresource=status --type=merge -p '{"status":{"keysNeeded":-1}}' 2>&1); then
+  fail "negative keysNeeded rejected" "accepted"
+else
+  check "negative keysNeeded rejected" grep -qF "status.keysNeeded" <<<"$out"
+fi
 
 # The operator writes absent status fields as JSON null, by merge patch and by PUT of /status:
 # nulls are pruned (merge patch: removed), never rejected.
@@ -314,6 +321,8 @@ check "IpnsRepublish row shows CID, sequence, epoch, ready" \
 check "IpnsRepublish wide columns" equals "$(kubectl get "ipnsrepublish/$R1" -o wide | head -1 | tr -s ' ')" \
   "NAME CID SEQUENCE EPOCH READY NEXT AGE REASON PUBLISHED RESOLVABLE VALID-UNTIL"
 check "TeeEpoch columns" equals "$(header "teeepoch/$E1")" "NAME EPOCH PHASE ENTRIES SIGNER AGE"
+check "TeeEpoch wide columns" equals "$(kubectl get "teeepoch/$E1" -o wide | head -1 | tr -s ' ')" \
+  "NAME EPOCH PHASE ENTRIES SIGNER AGE READY ATTESTED TCB SPEC-ENTRIES KEYS-NEEDED SAFE-TO-DECOMMISSION"
 check "TeeEpoch row shows epoch, phase, entries, signer" \
   grep -qE "^$E1 1 Active 3 https://signer2.example " <<<"$(row "teeepoch/$E1")"
 check "short name ipnsr" kubectl get ipnsr "$R1"

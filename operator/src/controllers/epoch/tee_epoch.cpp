@@ -93,6 +93,8 @@ TeeEpochStatus parse_status(const json& st) {
   out.superseded_at = time_of(st, "supersededAt");
   out.retire_after = time_of(st, "retireAfter");
   out.entries = st.value("entries", std::int64_t{0});
+  out.spec_entries = st.value("specEntries", std::int64_t{0});
+  out.keys_needed = st.value("keysNeeded", std::int64_t{0});
   out.safe_to_decommission = st.value("safeToDecommission", false);
   out.observed_generation = st.value("observedGeneration", std::int64_t{0});
   if (st.contains("conditions")) out.conditions = conditions_from_json(st["conditions"]);
@@ -157,6 +159,8 @@ json tee_epoch_status_to_json(const TeeEpochStatus& st) {
   out["supersededAt"] = time_json(st.superseded_at);
   out["retireAfter"] = time_json(st.retire_after);
   out["entries"] = st.entries;
+  out["specEntries"] = st.spec_entries;
+  out["keysNeeded"] = st.keys_needed;
   out["safeToDecommission"] = st.safe_to_decommission;
   out["observedGeneration"] = st.observed_generation;
   out["conditions"] = to_json(st.conditions);

@@ -79,6 +79,8 @@ struct TeeEpochStatus {
   std::optional<SysTime> superseded_at;
   std::optional<SysTime> retire_after;
   std::int64_t entries = 0;
+  std::int64_t spec_entries = 0;  // folders whose spec.keyEpoch is this epoch (to export, commit)
+  std::int64_t keys_needed = 0;  // folder keys only this epoch still opens durably (decommission.h)
   bool safe_to_decommission = false;
   std::int64_t observed_generation = 0;
   std::vector<Condition> conditions;
