@@ -92,7 +92,11 @@ void add_needs(const NameCopies& copies, const std::set<std::uint64_t>& live, Ep
   }
   bool covered = any_live(copies.durable, live);
   if (!covered && copies.unreadable) ++needs.unknown;
-  if (!covered) needed.insert(copies.all.begin(), copies.all.end());
+  if (!covered) {
+    for (auto e : copies.all) {
+      if (!live.contains(e)) needed.insert(e);  // a live epoch is kept anyway
+    }
+  }
   for (auto e : needed) ++needs.needed[e];
 }
 
