@@ -173,6 +173,18 @@ TEST(DecommissionTest, ALedgerOnlyFolderNeedsTheEpochsItsCopiesAreOn) {
   EXPECT_TRUE(migrated.now[0].safe_to_decommission);
 }
 
+TEST(DecommissionTest, AnUnreadableLedgerObjectHoldsEveryEpochUnlessItsNameIsCovered) {
+  LedgerKeyCopies broken{"", {}, false};
+  auto r = decide(pre_rotated(), {}, {broken}, {});
+  EXPECT_EQ(r.needs.unknown, 1);
+  EXPECT_EQ(r.now[0].phase, phase::kSuperseded);
+  EXPECT_FALSE(r.now[0].safe_to_decommission);
+  LedgerKeyCopies named{kName, {}, false};
+  auto covered = decide(pre_rotated(), {folder_json("f", 2)}, {named}, {{2, 1}});
+  EXPECT_EQ(covered.needs.unknown, 0);  // the folder's spec holds the key under epoch 2
+  EXPECT_EQ(covered.now[0].phase, phase::kRetired);
+}
+
 TEST(DecommissionTest, ACopyOnAnotherSupersededEpochIsNotLive) {
   std::vector<TeeEpoch> epochs = {epoch_on(1, kSignerA, "Superseded"),
                                   epoch_on(2, kSignerB, "Superseded"),

@@ -161,8 +161,8 @@ EpochNeeds compute_needs(const std::vector<FolderKeyCopies>& folders,
     if (f.pending_epoch) copies.pending.insert(*f.pending_epoch);
   }
   for (const auto& l : ledger) {
-    if (l.ipns_name.empty()) continue;
-    auto& copies = by_name[l.ipns_name];
+    auto& copies = l.ipns_name.empty() ? unnamed.emplace_back() : by_name[l.ipns_name];
+    if (!l.readable) copies.unreadable = true;
     copies.all.insert(l.epochs.begin(), l.epochs.end());
     copies.durable.insert(l.epochs.begin(), l.epochs.end());
   }

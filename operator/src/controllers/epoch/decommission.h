@@ -36,8 +36,9 @@ FolderKeyCopies folder_key_copies(const nlohmann::json& object);
 
 // The key ledger's copies of one name (every epoch it holds a ciphertext for).
 struct LedgerKeyCopies {
-  std::string ipns_name;
+  std::string ipns_name;  // "" when unreadable
   std::set<std::uint64_t> epochs;
+  bool readable = true;  // false: an object the ledger's codec refuses (needs every epoch)
 };
 
 struct EpochNeeds {
