@@ -126,9 +126,9 @@ TEST(KeyExportPlanTest, YamlIsMultiDocumentAndReadsBackToTheManifests) {
 TEST(KeyExportPlanTest, PatchLinesCarryAMergePatchOfTheKeyOnly) {
   auto plan = plan_key_export({migrated(folder("f", 1), 2, kMigratedKey)}, {});
   auto out = render_export_patch(plan);
-  EXPECT_EQ(out, "kubectl patch ipnsrepublish 'f' -n 'team-a' --type=merge -p '" +
-                     json{{"spec", {{"encryptedKey", kMigratedKey}, {"keyEpoch", 2}}}}.dump() +
-                     "'\n");
+  json patch = {{"spec", {{"encryptedKey", kMigratedKey}, {"keyEpoch", 2}}}};
+  EXPECT_EQ(out,
+            "kubectl patch ipnsrepublish 'f' -n 'team-a' --type=merge -p '" + patch.dump() + "'\n");
 }
 
 TEST(KeyExportPlanTest, KustomizeHoldsOneInlinePatchPerFolder) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "support.h"
 
@@ -15,7 +16,7 @@ namespace {
 const std::string kMigratedKey = std::string(168, 'B') + "BBA=";
 const std::string kSpecKey(172, 'A');
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -54,8 +55,8 @@ class KeysExportTest : public ::testing::Test {
     ASSERT_TRUE(patched.ok()) << patched.error().message;
   }
 
-  Run export_keys(const std::string& args) {
-    Run r;
+  CliRun export_keys(const std::string& args) {
+    CliRun r;
     std::string out = dir_ + "/out", err = dir_ + "/err";
     auto rc = sh(CBX_CLI_BINARY " keys export -n " + ns_ + " " + args + " >'" + out + "' 2>'" +
                  err + "'; echo $?");
