@@ -66,7 +66,20 @@ metrics=$(curl -fsS "127.0.0.1:$PROBE/metrics")
 api_requests=$(echo "$metrics" | awk '/^cipherbox_kube_api_requests_total/ {s += $NF} END {print s}')
 batches=$(echo "$metrics" | awk '/^cipherbox_sign_batch_size_count/ {print $NF}')
 rss_mb=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$OP/status")
-t0=$(cpu_ticks "$OP"); sleep 30; t1=$(cpu_ticks "$OP")
+# Read-back (every published record looked up again, paced by --readback-rate) is part of the
+# cycle, not idle time: wait until every folder was read back once before measuring idle CPU.
+readbacks() { curl -fsS "127.0.0.1:$PROBE/metrics" | awk '/^cipherbox_readback_checks_total/ {s += $NF} END {print s + 0}'; }
+rb_start=$(date +%s.%N); rb_deadline=$((SECONDS + COUNT / 5 + 120))
+while [ "$(readbacks)" -lt "$COUNT" ] && [ $SECONDS -lt $rb_deadline ]; do sleep 1; done
+readback_s=$(python3 -c "print(f'{$(date +%s.%N) - $rb_start:.0f}')")
+sleep 5
+t0=$(cpu_ticks "$OP")
+if [ -n "${BENCH_PERF:-}" ]; then  # where the idle CPU goes: perf report -i $STATE/idle.perf
+  perf record -q -F 499 -g -p "$OP" -o "$STATE/idle.perf" -- sleep 30 >/dev/null 2>&1
+else
+  sleep 30
+fi
+t1=$(cpu_ticks "$OP")
 idle_cpu=$(python3 -c "print(f'{($t1 - $t0) / $(getconf CLK_TCK) / 30 * 100:.2f}')")
 published=$(kubectl get ipnsrepublishes -n bench -o jsonpath='{range .items[*]}{.status.publishedSequence}{"\n"}{end}' | grep -c '^2$' || true)
 echo "operator bench: $COUNT folders due at once${BENCH_OPERATOR_ARGS:+ (operator flags: $BENCH_OPERATOR_ARGS)}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -75,4 +88,5 @@ echo "  folders with status.publishedSequence = 2:    $published"
 echo "  operator peak RSS:                             ${rss_mb} MiB"
 echo "  Kubernetes API requests by the operator:       $api_requests ($(python3 -c "print(f'{$api_requests / $COUNT:.2f}')") per folder)"
 echo "  sign batches:                                  $batches (avg $(python3 -c "print(f'{$COUNT / max($batches,1):.1f}')") entries)"
+echo "  read-back of every folder done after:         ${readback_s} s more ($(readbacks) checks)"
 echo "  operator CPU when idle (30 s):                 ${idle_cpu} %"
