@@ -110,7 +110,7 @@ check_eq "ClusterRole: no wildcard, no delete, no secrets" 0 \
 role=$(obj defaults Role $D)
 check_eq "Role: Secrets get by name only" 'get cipherbox-signer-token' \
   "$(q defaults "$role.rules[] | select(.resources == [\"secrets\"]) | \"\(.verbs | join(\",\")) \(.resourceNames | join(\",\"))\"")"
-check_eq "Role: the Lease cipherbox-republish (get, update) and create" 'create get,update:cipherbox-republish' \
+check_eq "Role: the Lease cipherbox-republish (get, update), create, and list (the shard topology gate)" 'create,list get,update:cipherbox-republish' \
   "$(q defaults "[$role.rules[] | select(.resources == [\"leases\"]) | \"\(.verbs | join(\",\"))\(if .resourceNames then \":\" + (.resourceNames | join(\",\")) else \"\" end)\"] | sort | join(\" \")")"
 check_eq "Role lives in the release namespace" "$NS" "$(q defaults "$role.metadata.namespace")"
 check_eq "bindings name the chart's ServiceAccount" "$NS/$D $NS/$D" \
@@ -179,6 +179,26 @@ check_eq "routing: Secret names from values" "tok-a,tok-b" \
 check_eq "routing: PDB and dashboard off" "" \
   "$(q routing '[.items[] | select(.kind == "PodDisruptionBudget" or .kind == "ConfigMap") | .kind] | join(" ")')"
 
+# --- shards: one Deployment, PDB and Lease per shard ---------------------------------------------
+check "render shards" render shards --set shards=3
+check "shards accepted by the API server (dry-run)" server_view shards
+check_eq "shards: one Deployment per shard" "$D-shard-0 $D-shard-1 $D-shard-2" \
+  "$(q shards '[.items[] | select(.kind == "Deployment") | .metadata.name] | sort | join(" ")')"
+for i in 0 1 2; do
+  sd=$(obj shards Deployment $D-shard-$i)
+  check_eq "shards: shard $i runs --shard=$i/3 with replicaCount Pods" "--shard=$i/3 2" \
+    "$(q shards "\"\([$sd.spec.template.spec.containers[0].args[] | select(startswith(\"--shard\"))] | join(\" \")) \($sd.spec.replicas)\"")"
+  check_eq "shards: shard $i selects only its own Pods" "$i $i" \
+    "$(q shards "\"\($sd.spec.selector.matchLabels[\"republish.cipherbox.io/shard\"]) \($sd.spec.template.metadata.labels[\"republish.cipherbox.io/shard\"])\"")"
+  check_eq "shards: a PDB for shard $i" "1 $i" \
+    "$(q shards "$(obj shards PodDisruptionBudget $D-shard-$i) | \"\(.spec.minAvailable) \(.spec.selector.matchLabels[\"republish.cipherbox.io/shard\"])\"")"
+done
+check_eq "shards: the Role names every shard's Lease (and the single-shard one)" \
+  'create,list get,update:cipherbox-republish,cipherbox-republish-shard-0-of-3,cipherbox-republish-shard-1-of-3,cipherbox-republish-shard-2-of-3' \
+  "$(q shards "[$(obj shards Role $D).rules[] | select(.resources == [\"leases\"]) | \"\(.verbs | join(\",\"))\(if .resourceNames then \":\" + (.resourceNames | join(\",\")) else \"\" end)\"] | sort | join(\" \")")"
+check_eq "defaults: no --shard flag and no shard label (single shard)" "0 0" \
+  "$(q defaults "\"\([$dep.spec.template.spec.containers[0].args[] | select(startswith(\"--shard\"))] | length) \([$dep.spec.template.metadata.labels | keys[] | select(. == \"republish.cipherbox.io/shard\")] | length)\"")"
+
 # --- values.schema.json and template guards ---------------------------------------------------
 refused() {  # name, expected message part, helm flags...
   local name=$1 want=$2 out
@@ -196,6 +216,9 @@ refused "schema: unknown value refused" "additional properties" --set replicas=2
 refused "schema: read-back rate 0 refused" "readBack/rate" --set readBack.rate=0
 refused "schema: bad read-back margin refused" "readBack/margin" --set readBack.margin=soon
 refused "no routing endpoint at all refused" "at least one routing endpoint" --set-json 'routing.endpoints=[]'
+refused "schema: 0 shards refused" "shards" --set shards=0
+refused "schema: 257 shards refused" "shards" --set shards=257
+refused "shards without leader election refused" "shards above 1 need leaderElection" --set shards=2,leaderElection=false
 refused "demo epoch without the demo signer refused" "demo.epoch.enabled needs demo.signer.enabled" --set demo.epoch.enabled=true
 check "only the in-cluster routing endpoint is fine" \
   render demo-only-routing --set-json 'routing.endpoints=[]' --set demo.routing.enabled=true

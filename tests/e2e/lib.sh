@@ -8,7 +8,7 @@
 # routing server and operator still run on this host, so the cluster must not run another
 # operator (uninstall the chart first; the CRDs are applied). E2E_ROUTING_URL makes the scenario
 # publish to that routing server (e.g. a port-forward of the chart's demo one) instead of its own.
-# Teardown deletes what the scenario applied (its manifests, epochs, token Secret, Lease) and
+# Teardown deletes what the scenario applied (its manifests, epochs, token Secret, Leases) and
 # nothing else.
 set -euo pipefail
 
@@ -103,6 +103,8 @@ e2e_teardown() {
     kubectl delete -f "$E2E_STATE/manifests" -f "$E2E_STATE/applied" --ignore-not-found --wait=false >/dev/null 2>&1 || true
     kubectl -n "$OPERATOR_NS" delete secret cipherbox-signer-token --ignore-not-found >/dev/null 2>&1 || true
     kubectl -n "$OPERATOR_NS" delete lease cipherbox-republish --ignore-not-found >/dev/null 2>&1 || true
+    kubectl -n "$OPERATOR_NS" get lease -o name 2>/dev/null | grep '/cipherbox-republish-shard-' |
+      xargs -r kubectl -n "$OPERATOR_NS" delete --ignore-not-found >/dev/null 2>&1 || true
   else
     "$E2E_ROOT/hack/local-cp.sh" down "$E2E_STATE/cp" >/dev/null 2>&1 || true
   fi

@@ -24,10 +24,32 @@
 namespace cbx::op {
 namespace {
 
-std::vector<std::string> all_republish_keys(kube::Informer& republishes) {
+std::vector<std::string> all_republish_keys(kube::Informer& republishes,
+                                            const kube::ShardSpec& shard) {
   std::vector<std::string> keys;
-  republishes.store().for_each([&](const nlohmann::json& o) { keys.push_back(kube::key_of(o)); });
+  republishes.store().for_each([&](const nlohmann::json& o) {
+    auto key = kube::key_of(o);
+    if (kube::owns_key(shard, key)) keys.push_back(std::move(key));
+  });
   return keys;
+}
+
+// Folder work of this shard only: other shards' folders are neither enqueued nor reconciled
+// (the reconcile guard catches keys added by any other path, e.g. name-claim requeues).
+std::function<std::vector<std::string>(const nlohmann::json&)> own_folder(
+    const kube::ShardSpec& shard) {
+  return [shard](const nlohmann::json& object) {
+    auto key = kube::key_of(object);
+    if (!kube::owns_key(shard, key)) return std::vector<std::string>{};
+    return std::vector<std::string>{key};
+  };
+}
+kube::Reconciler only_own_folders(const kube::ShardSpec& shard, kube::Reconciler reconcile) {
+  return [shard, reconcile = std::move(reconcile)](const std::string& key) {
+    if (!kube::owns_key(shard, key))
+      return Result<kube::ReconcileOutcome>(kube::ReconcileOutcome{});
+    return reconcile(key);
+  };
 }
 
 // Counts what the routing publisher answered into the metrics, per endpoint.
@@ -217,6 +239,7 @@ void track_lead_time(kube::Informer& republishes, kube::Manager& manager,
        [&manager, &metrics, published](const nlohmann::json& old_object,
                                        const nlohmann::json& object) {
          if (!manager.is_leader() || published(old_object) == published(object)) return;
+         if (!kube::owns_key(manager.shard(), kube::key_of(object))) return;
          auto before = parse_ipns_republish(old_object);
          auto after = parse_ipns_republish(object);
          if (!before || !after) return;
@@ -271,6 +294,7 @@ int run_operator(const OperatorOptions& options) {
   manager_options.leader_election.renew_deadline = options.renew_deadline;
   manager_options.leader_election.retry_period = options.retry_period;
   manager_options.leader_elect = options.leader_elect;
+  manager_options.shard = options.shard;
   manager_options.probe_address = options.probe_address;
   manager_options.workers_per_controller = options.workers;
   manager_options.backoff.base =
@@ -335,35 +359,44 @@ int run_operator(const OperatorOptions& options) {
   EpochController epoch_controller(**client, epochs, republishes, signers, recorder, metrics,
                                    epoch_options);
 
-  auto& republish_ctl = manager.add_controller(
-      "republish", [&](const std::string& key) { return republish_controller.reconcile(key); });
-  auto& epoch_ctl = manager.add_controller(
-      "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
-  auto& readback_ctl = manager.add_controller(
-      "readback", [&](const std::string& key) { return readback_controller.reconcile(key); });
-  auto& slo_ctl = manager.add_controller("validity-slo", [&](const std::string&) {
-    return Result<kube::ReconcileOutcome>(update_validity_slo(
-        republishes, epochs, metrics, options.read_back.margin, options.validity_slo_period));
-  });
+  const kube::ShardSpec shard = options.shard;
+  auto& republish_ctl =
+      manager.add_controller("republish", only_own_folders(shard, [&](const std::string& key) {
+                               return republish_controller.reconcile(key);
+                             }));
+  auto& readback_ctl =
+      manager.add_controller("readback", only_own_folders(shard, [&](const std::string& key) {
+                               return readback_controller.reconcile(key);
+                             }));
   track_name_claims(republishes, claims, republish_ctl);  // before watch: claims first
   track_lead_time(republishes, manager, metrics);
-  manager.watch(republishes, republish_ctl);
-  manager.watch(republishes, readback_ctl);
+  manager.watch(republishes, republish_ctl, own_folder(shard));
+  manager.watch(republishes, readback_ctl, own_folder(shard));
   // An epoch's phase, key or signer change (activation, failure, rotation) concerns every
   // folder; its routine status updates (entries, checkedAt) do not.
   EpochChangeFilter epoch_changes;
   manager.watch(epochs, republish_ctl, [&](const nlohmann::json& epoch) {
-    return epoch_changes.changed(epoch) ? all_republish_keys(republishes)
+    return epoch_changes.changed(epoch) ? all_republish_keys(republishes, shard)
                                         : std::vector<std::string>{};
   });
-  // The epoch controller runs on epoch changes and on its own period (it counts entries from the
-  // cache then); folder changes do not trigger it, which would re-read every folder per write.
-  // Started by the first epoch event, then on its own period (not on every folder write).
-  manager.watch(epochs, slo_ctl,
-                [](const nlohmann::json&) { return std::vector<std::string>{kValiditySloKey}; });
-  manager.watch(epochs, epoch_ctl, [](const nlohmann::json&) {
-    return std::vector<std::string>{EpochController::kKey};
-  });
+  // Cluster-wide work runs in shard 0 only (one process at a time: its Lease and the topology
+  // gate), over the whole cache, which every shard keeps.
+  if (shard.index == 0) {
+    auto& epoch_ctl = manager.add_controller(
+        "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
+    auto& slo_ctl = manager.add_controller("validity-slo", [&](const std::string&) {
+      return Result<kube::ReconcileOutcome>(update_validity_slo(
+          republishes, epochs, metrics, options.read_back.margin, options.validity_slo_period));
+    });
+    // The epoch controller runs on epoch changes and on its own period (it counts entries from
+    // the cache then); folder changes do not trigger it, which would re-read every folder per
+    // write. The SLO pass is started by the first epoch event, then runs on its own period.
+    manager.watch(epochs, slo_ctl,
+                  [](const nlohmann::json&) { return std::vector<std::string>{kValiditySloKey}; });
+    manager.watch(epochs, epoch_ctl, [](const nlohmann::json&) {
+      return std::vector<std::string>{EpochController::kKey};
+    });
+  }
 
   if (!armed_crash_points().empty()) {
     log::warn("TEST ONLY: crash points armed (CBX_FAULT_KILL_AT); this process will SIGKILL itself",
@@ -372,6 +405,7 @@ int run_operator(const OperatorOptions& options) {
   log::info("operator starting", {{"namespace", ns},
                                   {"routing", options.routing_urls},
                                   {"leaderElect", options.leader_elect},
+                                  {"shard", kube::to_string(shard)},
                                   {"workers", options.workers}});
   return manager.run_until_signal();
 }

@@ -8,6 +8,7 @@
 
 #include "controllers/readback/readback_schedule.h"
 #include "controllers/republish/sign_batcher.h"
+#include "kube/shard.h"
 
 namespace cbx::op {
 
@@ -18,6 +19,9 @@ struct OperatorOptions {
   std::vector<std::string> routing_urls;
   std::string probe_address = "0.0.0.0:8080";
   bool leader_elect = true;
+  // This process's shard (DESIGN §11): it reconciles only the folders that hash to it, and
+  // shard 0 also runs the cluster-wide work (epoch controller, validity SLO gauges).
+  kube::ShardSpec shard;
   // Lease timing as client-go's leaderelection (renew_deadline < lease_duration).
   std::chrono::nanoseconds lease_duration = std::chrono::seconds(15);
   std::chrono::nanoseconds renew_deadline = std::chrono::seconds(10);

@@ -5,6 +5,7 @@
 #include "app/operator_app.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/log.h"
+#include "kube/shard.h"
 
 namespace cbx::cli {
 namespace {
@@ -27,6 +28,7 @@ struct RunFlags {
   std::string readback_recheck = "0s";
   std::string validity_slo_period = "30s";
   std::string collateral_max_age = "1h";
+  std::string shard = "0/1";
 };
 
 std::optional<double> seconds_of(const std::string& text) {
@@ -81,7 +83,19 @@ std::optional<std::string> apply_read_back(const RunFlags& flags, op::OperatorOp
   return std::nullopt;
 }
 
+std::optional<std::string> apply_shard(const RunFlags& flags, op::OperatorOptions& options) {
+  auto shard = kube::parse_shard(flags.shard);
+  if (!shard) return shard.error().message;
+  if (shard->count > 1 && !options.leader_elect) {
+    return "--shard with more than one shard needs --leader-elect=true (the shard Leases keep "
+           "each folder's owner exclusive)";
+  }
+  options.shard = *shard;
+  return std::nullopt;
+}
+
 int run(RunFlags& flags, const Io& io) {
+  if (auto shard_error = apply_shard(flags, flags.options)) return usage_error(io, *shard_error);
   auto linger = parse_duration(flags.linger);
   auto base = seconds_of(flags.backoff_base);
   auto max = seconds_of(flags.backoff_max);
@@ -143,11 +157,18 @@ void register_run(Cli& cli) {
                       "how long the leader retries renewing before it gives up leading");
   command->add_option("--leader-elect-retry-period", flags->retry_period,
                       "how often the Lease is renewed or tried");
+  command->add_option("--shard", flags->shard,
+                      "i/n: reconcile only the folders whose namespace/name hashes to shard i of "
+                      "n, on the Lease of that shard (default 0/1: all folders)");
   command->add_option("--workers", o.workers, "republish workers")->check(CLI::Range(1, 1024));
   command->add_option("--batch-size", o.batch.max_batch, "entries per sign request (<= 50)");
   command->add_option("--batch-linger", flags->linger, "how long a batch waits for more entries");
-  command->add_option("--max-in-flight", o.batch.max_in_flight, "sign requests on the wire at once");
-  command->add_option("--qps", o.qps, "client-side limit on Kubernetes API requests per second (0, the default: none; the API server's Priority and Fairness limits, its 429s are retried after Retry-After)");
+  command->add_option("--max-in-flight", o.batch.max_in_flight,
+                      "sign requests on the wire at once");
+  command->add_option(
+      "--qps", o.qps,
+      "client-side limit on Kubernetes API requests per second (0, the default: none; the API "
+      "server's Priority and Fairness limits, its 429s are retried after Retry-After)");
   command->add_option("--burst", o.burst, "burst of the client-side limit (with --qps above 0)");
   command->add_option("--backoff-base", flags->backoff_base, "first retry delay after a failure");
   command->add_option("--backoff-max", flags->backoff_max, "longest retry delay");

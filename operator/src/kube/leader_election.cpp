@@ -1,6 +1,7 @@
 #include "kube/leader_election.h"
 
 #include "cbx/base/log.h"
+#include "kube/topology_gate.h"
 
 namespace cbx::kube {
 
@@ -32,11 +33,20 @@ LeaseDecision decide_lease(const std::optional<LeaseRecord>& current, const std:
 }
 
 LeaderElector::LeaderElector(KubeClient& client, LeaderElectionConfig config,
-                             LeaderCallbacks callbacks, const Clock& clock)
+                             LeaderCallbacks callbacks, const Clock& clock, Random* random)
     : client_(client),
       config_(std::move(config)),
       callbacks_(std::move(callbacks)),
-      clock_(clock) {}
+      clock_(clock),
+      owned_random_(random ? nullptr : std::make_unique<SystemRandom>()),
+      random_(random ? random : owned_random_.get()) {}
+
+LeaderElector::Campaign LeaderElector::campaign_once() {
+  if (!try_acquire_or_renew()) return Campaign::kNotAcquired;
+  if (!callbacks_.may_start || callbacks_.may_start()) return Campaign::kLead;
+  release();
+  return Campaign::kGaveBack;
+}
 
 bool LeaderElector::try_acquire_or_renew() {
   auto current = get_lease(client_, config_.namespace_name, config_.name);
@@ -93,10 +103,18 @@ bool LeaderElector::wait(Duration d) {
 }
 
 bool LeaderElector::run() {
-  while (!stopped_ && !try_acquire_or_renew()) {
-    if (!wait(config_.retry_period)) return false;
+  while (!stopped_) {
+    auto round = campaign_once();
+    if (round == Campaign::kLead) break;
+    Duration pause = round == Campaign::kGaveBack
+                         ? topology_backoff(config_.retry_period, random_->uniform())
+                         : config_.retry_period;
+    if (!wait(pause)) return false;
   }
-  if (stopped_) return false;
+  if (stopped_) {
+    release();  // stopped between the acquisition and leading: hand the Lease on at once
+    return false;
+  }
   leading_ = true;
   log::info("became leader", {{"lease", config_.name}, {"identity", config_.identity}});
   if (callbacks_.on_started_leading) callbacks_.on_started_leading();

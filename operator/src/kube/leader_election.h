@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct LeaderElectionConfig {
 struct LeaderCallbacks {
   std::function<void()> on_started_leading;
   std::function<void()> on_stopped_leading;  // renewals failed, or stop() after leading
+  // Asked after each acquisition, before leading (the shard topology gate): false gives the
+  // Lease back and campaigns again after a jittered pause. Empty: always lead.
+  std::function<bool()> may_start;
 };
 
 // What one acquire-or-renew round decides, given the current record (pure, unit-tested).
@@ -42,7 +46,7 @@ LeaseDecision decide_lease(const std::optional<LeaseRecord>& current, const std:
 class LeaderElector {
  public:
   LeaderElector(KubeClient& client, LeaderElectionConfig config, LeaderCallbacks callbacks,
-                const Clock& clock = system_clock());
+                const Clock& clock = system_clock(), Random* random = nullptr);
 
   // Campaigns and leads until stop() or until leadership is lost. Returns true when it was
   // leading and lost the Lease (not on stop()).
@@ -52,6 +56,9 @@ class LeaderElector {
 
   // One acquire-or-renew round; true when we hold the Lease afterwards.
   bool try_acquire_or_renew();
+  enum class Campaign { kLead, kNotAcquired, kGaveBack };
+  // One campaign round: acquire the Lease, then ask may_start; a refusal releases the Lease.
+  Campaign campaign_once();
   // Clears holderIdentity if we hold the Lease.
   void release();
 
@@ -62,6 +69,8 @@ class LeaderElector {
   LeaderElectionConfig config_;
   LeaderCallbacks callbacks_;
   const Clock& clock_;
+  std::unique_ptr<Random> owned_random_;
+  Random* random_;
   std::optional<LeaseRecord> observed_;
   SteadyTime observed_at_{};
   std::atomic<bool> leading_{false};

@@ -67,6 +67,8 @@ Manager::Manager(KubeClient& client, ManagerOptions options,
   if (options_.leader_election.identity.empty()) {
     options_.leader_election.identity = default_identity();
   }
+  topology_gate_ = std::make_unique<TopologyGate>(options_.leader_election.name, options_.shard);
+  options_.leader_election.name = shard_lease_name(options_.leader_election.name, options_.shard);
   depth_family_ = &prometheus::BuildGauge()
                        .Name("cipherbox_workqueue_depth")
                        .Help("Keys ready to be reconciled, per controller")
@@ -160,6 +162,23 @@ bool Manager::start_probe_server() {
   return true;
 }
 
+// Asked after our Lease was acquired (kube/README.md, "Shards").
+bool Manager::topology_allows_start() {
+  auto blockers = live_other_topologies(client_, options_.leader_election.namespace_name,
+                                        *topology_gate_, clock_.now());
+  if (!blockers) {
+    log::warn("cannot check the shard topology: not starting",
+              {{"code", blockers.error().code}, {"error", blockers.error().message}});
+    return false;
+  }
+  if (!blockers->empty() && *blockers != last_blockers_) {
+    log::info("waiting for another shard topology to stop",
+              {{"shard", to_string(options_.shard)}, {"liveLeases", *blockers}});
+  }
+  last_blockers_ = *blockers;
+  return blockers->empty();
+}
+
 void Manager::start_workers() {
   std::lock_guard lock(mutex_);
   leader_ = true;
@@ -203,7 +222,9 @@ int Manager::run() {
       std::lock_guard lock(mutex_);
       elector_ = std::make_unique<LeaderElector>(
           client_, options_.leader_election,
-          LeaderCallbacks{[this] { start_workers(); }, [this] { stop_workers(); }}, clock_);
+          LeaderCallbacks{[this] { start_workers(); }, [this] { stop_workers(); },
+                          [this] { return topology_allows_start(); }},
+          clock_, random_);
       elector = elector_.get();
       if (stopping_) elector->stop();
     }

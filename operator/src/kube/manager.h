@@ -31,6 +31,8 @@
 #include "kube/informer.h"
 #include "kube/leader_election.h"
 #include "kube/probe_server.h"
+#include "kube/shard.h"
+#include "kube/topology_gate.h"
 #include "kube/work_queue.h"
 
 namespace cbx::kube {
@@ -42,8 +44,12 @@ struct ReconcileOutcome {
 using Reconciler = std::function<Result<ReconcileOutcome>(const std::string& key)>;
 
 struct ManagerOptions {
-  LeaderElectionConfig leader_election;  // namespace_name and identity filled in if empty
+  // namespace_name and identity filled in if empty; `name` is the base of the shard Leases.
+  LeaderElectionConfig leader_election;
   bool leader_elect = true;
+  // This process's shard: the Lease it campaigns on (kube/shard.h) and the topology gate
+  // (kube/topology_gate.h) it passes before its workers start.
+  ShardSpec shard;
   std::string probe_address = "0.0.0.0:8080";  // /healthz /readyz /metrics; empty: none
   int workers_per_controller = 2;
   BackoffPolicy backoff;
@@ -93,6 +99,7 @@ class Manager {
 
   bool ready() const;  // all informers synced
   bool is_leader() const { return leader_.load(); }
+  const ShardSpec& shard() const { return options_.shard; }
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
   // The port the probe server listens on (after run() started it), 0 if none.
   std::uint16_t probe_port() const { return probe_port_; }
@@ -103,6 +110,7 @@ class Manager {
   void stop_workers();
   std::string metrics_text();
   bool start_probe_server();
+  bool topology_allows_start();
 
   KubeClient& client_;
   ManagerOptions options_;
@@ -115,6 +123,8 @@ class Manager {
   std::vector<std::thread> informer_threads_;
   std::vector<std::thread> worker_threads_;
   std::unique_ptr<LeaderElector> elector_;
+  std::unique_ptr<TopologyGate> topology_gate_;
+  std::vector<std::string> last_blockers_;
   std::unique_ptr<ProbeServer> probe_server_;
   std::atomic<std::uint16_t> probe_port_{0};
   std::atomic<bool> leader_{false};

@@ -90,6 +90,22 @@ TEST_F(Arguments, RunLeaderElectionTiming) {
   EXPECT_USAGE_ERROR(run({"--leader-elect-retry-period", "0s"}));
 }
 
+// A bad --shard is refused before any connection is made, with a message naming the flag.
+TEST_F(Arguments, RunShard) {
+  auto run = [](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", "--routing", "http://127.0.0.1:9"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  for (const char* bad : {"2/2", "-1/3", "0/0", "a/b", "1", "", "0/", "/2", "0/257", "1/1", " 0/2",
+                          "0/2 ", "+0/2", "0x1/2", "00001/2", "0/2/3", "0//2"}) {
+    auto result = run({"--shard", bad});
+    EXPECT_USAGE_ERROR(result) << bad;
+    EXPECT_NE(result.err.find("--shard"), std::string::npos) << bad << ": " << result.err;
+  }
+  EXPECT_USAGE_ERROR(run({"--shard", "1/2", "--leader-elect=false"}));
+}
+
 TEST_F(Arguments, BadSequences) {
   for (const char* bad : {"-1", "18446744073709551616", "1e3", "", " 1", "+1", "0x10", "1.0"}) {
     EXPECT_USAGE_ERROR(run_cli(make({"--sequence", bad, "--lifetime", "1h"}))) << bad;
