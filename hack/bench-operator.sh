@@ -4,6 +4,8 @@
 # Kubernetes API requests it made, the sign batches, and its CPU use once idle.
 # usage: hack/bench-operator.sh [BUILD_DIR] [COUNT]   (defaults: build 10000)
 # BENCH_OPERATOR_ARGS: extra flags for the measured operator (e.g. "--qps 200 --burst 400").
+# BENCH_SHARDS=n (n > 1): n operator processes (--shard i/n, leader election on) share the
+# folders; prints the time until all are published and each process's peak RSS and requests.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
@@ -47,6 +49,36 @@ kill "$EPOCH_OP"; wait "$EPOCH_OP" 2>/dev/null || true
 PUBKEY=$(kubectl get teeepoch epoch-1 -o jsonpath='{.status.publicKey}')
 "$BIN/cbx_load_folders" --kubeconfig "$KUBECONFIG" --epoch-public-key "$PUBKEY" --count "$COUNT" --namespace bench
 
+SHARDS=${BENCH_SHARDS:-1}
+if [ "$SHARDS" -gt 1 ]; then
+  OPS=() SHARD_PROBES=()
+  start=$(date +%s.%N)
+  for i in $(seq 0 $((SHARDS - 1))); do
+    p=$(free_port)
+    "$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace cipherbox-system --routing "$ROUTING" \
+      --probe-address "127.0.0.1:$p" --shard "$i/$SHARDS" --log-level warn ${BENCH_OPERATOR_ARGS:-} \
+      >"$STATE/logs/operator-$i.log" 2>&1 &
+    OPS+=($!) SHARD_PROBES+=("$p")
+    PIDS+=($!)
+  done
+  while :; do
+    n=$(curl -fsS "$ROUTING/_test/stats" | python3 -c 'import json,sys;print(json.load(sys.stdin)["records"])')
+    [ "$n" -ge "$COUNT" ] && break
+    for op in "${OPS[@]}"; do kill -0 "$op" || { echo "operator $op died"; exit 1; }; done
+    sleep 0.5
+  done
+  end=$(date +%s.%N)
+  elapsed=$(python3 -c "print(f'{$end - $start:.1f}')")
+  sleep 5
+  echo "operator bench: $COUNT folders due at once, $SHARDS shards (one process each, on this host); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "  all published (routing holds every name) after: ${elapsed} s  ($(python3 -c "print(f'{$COUNT / $elapsed:.0f}')") folders/s)"
+  for i in $(seq 0 $((SHARDS - 1))); do
+    m=$(curl -fsS "127.0.0.1:${SHARD_PROBES[$i]}/metrics")
+    req=$(echo "$m" | awk '/^cipherbox_kube_api_requests_total/ {s += $NF} END {print s}')
+    echo "  shard $i/$SHARDS: peak RSS $(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/${OPS[$i]}/status") MiB, API requests $req"
+  done
+  exit 0
+fi
 PROBE=$(free_port)
 start=$(date +%s.%N)
 "$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace cipherbox-system --routing "$ROUTING" \

@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 
+#include "cbx/base/log.h"
 #include "fakes.h"
 #include "kube/leader_election.h"
 
@@ -441,7 +442,13 @@ SimOutcome simulate(std::uint32_t seed, bool gate_enabled, double faults) {
   return out;
 }
 
-TEST(ReshardingSimulation, NoTwoOverlappingProcessesEverLeadAndEachTopologyGetsItsTurn) {
+// Thousands of lease hand-overs: their info lines would drown the test output.
+struct ReshardingSimulation : ::testing::Test {
+  void SetUp() override { log::set_level(log::Level::warn); }
+  void TearDown() override { log::set_level(log::Level::info); }
+};
+
+TEST_F(ReshardingSimulation, NoTwoOverlappingProcessesEverLeadAndEachTopologyGetsItsTurn) {
   for (std::uint32_t seed = 1; seed <= 150; ++seed) {
     for (double faults : {0.0, 0.05}) {
       auto out = simulate(seed, true, faults);
@@ -454,7 +461,7 @@ TEST(ReshardingSimulation, NoTwoOverlappingProcessesEverLeadAndEachTopologyGetsI
 
 // The same runs without the gate (every process leads once it holds its own shard Lease, as
 // before shards): the invariant check does catch overlapping topologies.
-TEST(ReshardingSimulation, WithoutTheGateTopologiesOverlap) {
+TEST_F(ReshardingSimulation, WithoutTheGateTopologiesOverlap) {
   int runs_with_overlap = 0;
   for (std::uint32_t seed = 1; seed <= 20; ++seed) {
     if (simulate(seed, false, 0.0).violations > 0) ++runs_with_overlap;
