@@ -102,7 +102,8 @@ check "shard 1/2 published only folders of shard 1" only_own_shard two-1 1 2
 check_eq "both shards published (two shards' folders, $N in all)" "$N" \
   "$(cat <(published_by two-0) <(published_by two-1) | sort -u | wc -l)"
 has_controller() {  # process name, controller: its work queue is on /metrics
-  curl -fsS "http://127.0.0.1:$(cat "$E2E_STATE/run/$1.port")/metrics" | grep -q "cipherbox_workqueue_depth{name=\"$2\"}"
+  local m; m=$(curl -fsS "http://127.0.0.1:$(cat "$E2E_STATE/run/$1.port")/metrics")
+  grep -q "cipherbox_workqueue_depth{name=\"$2\"}" <<<"$m"
 }
 check "cluster-wide work in shard 0 only: shard 0 has the epoch and SLO controllers" \
   bash -c "$(declare -f has_controller); E2E_STATE=$E2E_STATE; has_controller two-0 epoch && has_controller two-0 validity-slo"
