@@ -85,6 +85,11 @@ can yes get secret/cipherbox-signer-token -n "$OPERATOR_NS"
 can yes update lease.coordination.k8s.io/cipherbox-republish -n "$OPERATOR_NS"
 can yes list leases.coordination.k8s.io -n "$OPERATOR_NS"
 can no list leases.coordination.k8s.io -n default
+can yes watch keyledgers.republish.cipherbox.io -n "$OPERATOR_NS"
+can yes update keyledgers.republish.cipherbox.io -n "$OPERATOR_NS"
+can yes delete keyledgers.republish.cipherbox.io -n "$OPERATOR_NS"
+can no get keyledgers.republish.cipherbox.io -n default
+can no create keyledgers.republish.cipherbox.io -n default
 can no list secrets -n "$OPERATOR_NS"
 can no watch secrets -n "$OPERATOR_NS"
 can no get secret/other-token -n "$OPERATOR_NS"

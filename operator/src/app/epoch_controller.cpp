@@ -424,6 +424,17 @@ Result<RewrapTarget> EpochController::rewrap_target(const TeeEpoch& target, SysT
 // (e.g. mid-republish) is simply taken again on the next pass.
 bool EpochController::store_migrated_key(const Folder& folder, std::uint64_t epoch,
                                          const std::string& key) {
+  if (options_.ledger_writer && valid_ledger_name(folder.obj.spec.ipns_name)) {
+    auto now =
+        std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+    auto recorded = options_.ledger_writer->record(
+        folder.obj.spec.ipns_name, EncryptedKeyRef{epoch, key}, ledger_source::kMigrated, now);
+    if (!recorded) {
+      log::warn("pre-rotation: key ledger not written; the key is re-encrypted on a later pass",
+                {{"key", folder.obj.key()}, {"error", recorded.error().message}});
+      return false;
+    }
+  }
   auto st = folder.obj.status;
   st.migrated_key = EncryptedKeyRef{epoch, key};
   st.key_epoch = epoch;

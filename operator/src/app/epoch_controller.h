@@ -24,6 +24,7 @@
 #include "controllers/epoch/pre_rotation.h"
 #include "controllers/epoch/quote_chain.h"
 #include "controllers/epoch/tee_epoch.h"
+#include "controllers/ledger/ledger_writer.h"
 #include "controllers/republish/ipns_republish.h"
 #include "kube/client.h"
 #include "kube/events.h"
@@ -40,6 +41,9 @@ struct EpochControllerOptions {
   // no verdict (Attested=False VerifierUnavailable, never Ready); simulator epochs do not need it.
   QuoteChainVerifier* chain = nullptr;
   AttestationVerifier* second_opinion = nullptr;  // optional external verifier
+  // Pre-rotation writes each re-encrypted key here before the folder's status holds it (issue
+  // 14); a key the ledger did not take is not stored and is re-encrypted again on a later pass.
+  KeyLedgerWriter* ledger_writer = nullptr;
 };
 
 class EpochController {

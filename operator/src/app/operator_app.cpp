@@ -4,7 +4,9 @@
 #include <mutex>
 
 #include "app/epoch_controller.h"
+#include "app/kube_key_ledger_store.h"
 #include "app/kube_ports.h"
+#include "app/ledger_controller.h"
 #include "app/metrics.h"
 #include "app/quote_chain_setup.h"
 #include "app/readback_controller.h"
@@ -323,7 +325,13 @@ int run_operator(const OperatorOptions& options) {
                                kube::default_identity());
   KubeStatusWriter status_writer(**client);
   KubeEventSink event_sink(recorder);
-  RepublishReconciler reconciler({status_writer, batcher, publisher, event_sink},
+  // KeyLedger objects live in the operator's own namespace only (controllers/ledger).
+  kube::InformerOptions ledger_informer;
+  ledger_informer.namespace_name = ns;
+  auto& ledgers = manager.add_informer(kube::resources::kKeyLedger, ledger_informer);
+  KubeKeyLedgerStore ledger_store(**client, ledgers, ns);
+  KeyLedgerWriter ledger_writer(ledger_store);
+  RepublishReconciler reconciler({status_writer, batcher, publisher, event_sink, &ledger_writer},
                                  BackoffPolicy{millis(options.backoff_base_seconds),
                                                millis(options.backoff_max_seconds), 0.2});
 
@@ -332,6 +340,9 @@ int run_operator(const OperatorOptions& options) {
   NameClaims claims;
   RepublishController republish_controller(republishes, epochs, signers, reconciler, metrics,
                                            claims);
+  republish_controller.set_ledger_lookup(
+      [&ledger_store](const std::string& name) { return ledger_store.cached(name); });
+  LedgerController ledger_controller(republishes, ledger_store, claims, options.ledger_retention);
   std::unique_ptr<AttestationVerifier> verifier;
   if (!options.attestation_verifier.empty()) {
     verifier =
@@ -356,6 +367,7 @@ int run_operator(const OperatorOptions& options) {
   epoch_options.resync = millis(options.epoch_resync_seconds);
   epoch_options.rewrap_rate = options.rewrap_rate;
   epoch_options.second_opinion = verifier.get();
+  epoch_options.ledger_writer = &ledger_writer;
   EpochController epoch_controller(**client, epochs, republishes, signers, recorder, metrics,
                                    epoch_options);
 
@@ -382,6 +394,13 @@ int run_operator(const OperatorOptions& options) {
   // Cluster-wide work runs in shard 0 only (one process at a time: its Lease and the topology
   // gate), over the whole cache, which every shard keeps.
   if (shard.index == 0) {
+    auto& ledger_ctl = manager.add_controller(
+        "ledger", [&](const std::string& key) { return ledger_controller.reconcile(key); });
+    ledger_controller.track(republishes, ledger_ctl);  // after the claims: owners are known
+    // The retention sweep starts with the first epoch event and then runs on its own period.
+    manager.watch(epochs, ledger_ctl, [](const nlohmann::json&) {
+      return std::vector<std::string>{LedgerController::kSweepKey};
+    });
     auto& epoch_ctl = manager.add_controller(
         "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
     auto& slo_ctl = manager.add_controller("validity-slo", [&](const std::string&) {

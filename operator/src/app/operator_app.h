@@ -45,6 +45,8 @@ struct OperatorOptions {
   ReadBackOptions read_back;  // proof of publication (controllers/readback)
   double readback_rate = 20;  // routing lookups (and re-PUTs) per second for read-backs
   std::chrono::nanoseconds validity_slo_period = std::chrono::seconds(30);  // SLO gauges' recompute
+  // KeyLedger objects (controllers/ledger) stay this long after their name's last folder went.
+  std::chrono::nanoseconds ledger_retention = std::chrono::hours(24 * 30);
 };
 
 // Returns the process exit code (0 after a graceful stop, 1 on a start-up error, 3 after losing

@@ -3,6 +3,7 @@
 #include "cbx/base/log.h"
 #include "controllers/epoch/pre_rotation.h"
 #include "controllers/epoch/signer_choice.h"
+#include "controllers/ledger/ledger_resume.h"
 
 namespace cbx::op {
 
@@ -16,11 +17,16 @@ RepublishController::RepublishController(kube::Informer& republishes, kube::Info
       metrics_(metrics),
       claims_(claims) {}
 
-SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
+std::vector<TeeEpoch> RepublishController::cached_epochs() const {
   std::vector<TeeEpoch> epochs;
   for (const auto& object : epochs_.store().list()) {
     if (auto e = parse_tee_epoch(object)) epochs.push_back(std::move(*e));
   }
+  return epochs;
+}
+
+SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
+  auto epochs = cached_epochs();
   auto target = choose_signer(obj, epochs);
   if (!target.signer) return target;
   // The sign batcher finds the signer by URL: make sure its client (and token) is registered.
@@ -40,6 +46,16 @@ Result<ReconcileResult> RepublishController::reconcile_owned(IpnsRepublish obj, 
   auto owner = claims_.owner(obj.spec.ipns_name);
   if (owner && owner->key != obj.key()) {
     return reconciler_.reconcile_duplicate(std::move(obj), owner->key, now);
+  }
+  if (ledger_lookup_) {
+    if (auto ledger = ledger_lookup_(obj.spec.ipns_name)) {
+      auto resumption = plan_resumption(obj, *ledger, cached_epochs(), now);
+      if (!resumption.empty()) {
+        auto resumed = reconciler_.resume(std::move(obj), resumption);
+        if (!resumed) return resumed.error();
+        obj = std::move(*resumed);
+      }
+    }
   }
   auto target = signing_target(obj);
   return reconciler_.reconcile(std::move(obj), target, now);

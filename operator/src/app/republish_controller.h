@@ -3,11 +3,16 @@
 // the caches, checks that the object owns its IPNS name (controllers/republish/name_claims),
 // picks the folder's signer (controllers/epoch/signer_choice), runs one cycle (one per name at a
 // time), and turns "recheck at T" into a requeue.
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/metrics.h"
 #include "app/name_locks.h"
 #include "app/signer_directory.h"
+#include "controllers/epoch/tee_epoch.h"
+#include "controllers/ledger/key_ledger.h"
 #include "controllers/republish/name_claims.h"
 #include "controllers/republish/republish_reconciler.h"
 #include "kube/informer.h"
@@ -21,8 +26,13 @@ class RepublishController {
                       RepublishReconciler& reconciler, OperatorMetrics& metrics,
                       const NameClaims& claims);
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
+  // The cached KeyLedger of a name (nullopt: none): a folder resumes from it (issue 14).
+  void set_ledger_lookup(std::function<std::optional<KeyLedger>(const std::string&)> lookup) {
+    ledger_lookup_ = std::move(lookup);
+  }
 
  private:
+  std::vector<TeeEpoch> cached_epochs() const;
   SigningTarget signing_target(const IpnsRepublish& obj);
   // The cycle for an object that owns its name, or the duplicate's verdict.
   Result<ReconcileResult> reconcile_owned(IpnsRepublish obj, SysTime now);
@@ -34,6 +44,7 @@ class RepublishController {
   OperatorMetrics& metrics_;
   const NameClaims& claims_;
   NameLocks name_locks_;
+  std::function<std::optional<KeyLedger>(const std::string&)> ledger_lookup_;
 };
 
 }  // namespace cbx::op

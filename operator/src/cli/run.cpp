@@ -29,6 +29,7 @@ struct RunFlags {
   std::string validity_slo_period = "30s";
   std::string collateral_max_age = "1h";
   std::string shard = "0/1";
+  std::string ledger_retention = "720h";
 };
 
 std::optional<double> seconds_of(const std::string& text) {
@@ -110,6 +111,10 @@ int run(RunFlags& flags, const Io& io) {
     return usage_error(io, "--collateral-max-age takes a duration from 1s to 720h");
   }
   flags.options.collateral_max_age_seconds = static_cast<int>(*max_age);
+  auto retention = parse_duration(flags.ledger_retention);
+  if (!retention || *retention < std::chrono::seconds(1))
+    return usage_error(io, "--ledger-retention takes a duration of at least 1s, such as 720h");
+  flags.options.ledger_retention = *retention;
   if (auto lease_error = apply_lease_timing(flags, flags.options)) {
     return usage_error(io, *lease_error);
   }
@@ -160,6 +165,9 @@ void register_run(Cli& cli) {
   command->add_option("--shard", flags->shard,
                       "i/n: reconcile only the folders whose namespace/name hashes to shard i of "
                       "n, on the Lease of that shard (default 0/1: all folders)");
+  command->add_option("--ledger-retention", flags->ledger_retention,
+                      "how long a KeyLedger outlives the last IpnsRepublish carrying its name "
+                      "(default 720h = 30 days)");
   command->add_option("--workers", o.workers, "republish workers")->check(CLI::Range(1, 1024));
   command->add_option("--batch-size", o.batch.max_batch, "entries per sign request (<= 50)");
   command->add_option("--batch-linger", flags->linger, "how long a batch waits for more entries");

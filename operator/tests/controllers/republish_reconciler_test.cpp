@@ -10,6 +10,7 @@
 
 #include "cbx/ipns/record.h"
 #include "controllers/republish/status_transitions.h"
+#include "memory_ledger_store.h"
 #include "republish_fixtures.h"
 
 namespace cbx::op {
@@ -45,9 +46,12 @@ class SeedSigner : public RecordSigner {
   explicit SeedSigner(const FolderKey& key) : key_(key) {}
   int calls = 0;
   bool down = false;
+  std::optional<EncryptedKeyRef> rewrap;  // answered as `rewrapped`
+  std::string last_key;                   // encryptedKey of the last entry
 
   Result<SignResult> sign(const std::string&, std::uint64_t, const SignEntry& e) override {
     ++calls;
+    last_key = e.encrypted_key;
     if (down) return make_error("UNAVAILABLE", "connection refused");
     SignResult r;
     r.id = e.id;
@@ -65,6 +69,10 @@ class SeedSigner : public RecordSigner {
     r.ok = true;
     r.record = base64_encode(*record);
     r.sequence = e.sequence;
+    if (rewrap) {
+      r.rewrapped_epoch = rewrap->epoch;
+      r.rewrapped_key = rewrap->encrypted_key;
+    }
     return r;
   }
 
@@ -463,6 +471,43 @@ TEST(RepublishReconcilerTest, CrashesAtAnyStepBreakNoInvariant) {
     }
     last = rec->sequence;
   }
+}
+
+// Issue 14: a key the signer re-encrypted (lazy migration) is in the key ledger before status
+// holds it, so a folder deleted right after the cycle (or a crash before the pending write)
+// still has it.
+TEST(RepublishReconcilerTest, ARewrappedKeyIsInTheLedgerBeforeStatusHoldsIt) {
+  World w;
+  testing::MemoryLedgerStore ledgers;
+  KeyLedgerWriter writer(ledgers);
+  RepublishReconciler reconciler{{w.store, w.signer, w.publisher, w.events, &writer},
+                                 BackoffPolicy{5s, 5min, 0.0}};
+  w.signer.rewrap = EncryptedKeyRef{2, "cmV3cmFwcGVk"};
+  w.store.crash_at_write = 2;  // reserve is write 1; the pending (with migratedKey) write crashes
+  EXPECT_THROW((void)reconciler.reconcile(w.store.stored, ActiveEpoch{2, "http://signer"},
+                                          at("2026-06-01T00:00:00Z")),
+               Crash);
+  EXPECT_FALSE(w.store.stored.status.migrated_key) << "status never got it";
+  const auto& ledger = ledgers.objects.at(w.key.name.text());
+  ASSERT_NE(ledger.key_for(2), nullptr);
+  EXPECT_EQ(ledger.key_for(2)->encrypted_key, "cmV3cmFwcGVk");
+  EXPECT_EQ(ledger.key_for(2)->source, ledger_source::kRewrapped);
+}
+
+TEST(RepublishReconcilerTest, AResumedKeyIsWrittenToStatusAnnouncedAndSignedWith) {
+  World w;
+  auto now = at("2026-06-01T00:00:00Z");
+  auto resumed = w.reconciler.resume(w.store.stored, Resumption{EncryptedKeyRef{2, "bGVkZ2Vy"}});
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_EQ(w.store.stored.status.migrated_key->epoch, 2u);
+  EXPECT_EQ(*w.store.stored.status.key_epoch, 2u);
+  EXPECT_EQ(w.events.reasons, std::vector<std::string>{"KeyResumed"});
+  EXPECT_EQ(w.events.messages[0].find("bGVkZ2Vy"), std::string::npos) << "no key in events";
+  w.epoch = ActiveEpoch{2, "http://signer-b"};
+  auto r = w.run(now);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->outcome, "Published");
+  EXPECT_EQ(w.signer.last_key, "bGVkZ2Vy");
 }
 
 }  // namespace

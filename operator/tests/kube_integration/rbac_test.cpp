@@ -29,6 +29,13 @@ json tee_epoch(const std::string& name, int epoch) {
               {"composeHash", std::string(64, 'a')}}}}}};  // required unless insecureSimulator
 }
 
+json key_ledger(const std::string& ns) {
+  return {{"apiVersion", "republish.cipherbox.io/v1alpha1"},
+          {"kind", "KeyLedger"},
+          {"metadata", {{"name", kIpnsName}, {"namespace", ns}}},
+          {"spec", {{"ipnsName", kIpnsName}, {"folders", {"team-a/photos"}}}}};
+}
+
 void expect_forbidden(const Error& e, const char* what) {
   EXPECT_EQ(e.code, "FORBIDDEN") << what << ": " << e.message;
 }
@@ -110,6 +117,17 @@ TEST_F(RbacTest, TheOperatorTokenCanDoWhatTheOperatorNeeds) {
   EXPECT_TRUE(update_lease(*op_, kOperatorNs, "cipherbox-republish", record).ok());
 
   EXPECT_TRUE(op_->get(resources::kSecret, kOperatorNs, "cipherbox-signer-token").ok());
+
+  // The key ledger (issue 14), in its own namespace: the whole life cycle.
+  (void)admin_->remove(resources::kKeyLedger, kOperatorNs, kIpnsName);
+  auto ledger = op_->create(resources::kKeyLedger, kOperatorNs, key_ledger(kOperatorNs));
+  ASSERT_TRUE(ledger.ok()) << ledger.error().message;
+  EXPECT_TRUE(op_->list(resources::kKeyLedger, kOperatorNs).ok());
+  (*ledger)["spec"]["deletedAt"] = "2026-12-01T00:00:00Z";
+  auto updated = op_->update(resources::kKeyLedger, kOperatorNs, kIpnsName, *ledger);
+  EXPECT_TRUE(updated.ok()) << updated.error().message;
+  auto removed = op_->remove(resources::kKeyLedger, kOperatorNs, kIpnsName);
+  EXPECT_TRUE(removed.ok()) << removed.error().message;
 }
 
 TEST_F(RbacTest, TheOperatorTokenIsRefusedEverythingElse) {
@@ -140,6 +158,13 @@ TEST_F(RbacTest, TheOperatorTokenIsRefusedEverythingElse) {
   auto namespaces = op_->list(resources::kNamespace, "");
   ASSERT_FALSE(namespaces.ok());
   expect_forbidden(namespaces.error(), "list namespaces");
+  // Ledgers exist only in the operator's namespace: none elsewhere, none across namespaces.
+  auto foreign_ledger = op_->create(resources::kKeyLedger, ns_, key_ledger(ns_));
+  ASSERT_FALSE(foreign_ledger.ok());
+  expect_forbidden(foreign_ledger.error(), "create a KeyLedger in a tenant namespace");
+  auto all_ledgers = op_->list(resources::kKeyLedger, "");
+  ASSERT_FALSE(all_ledgers.ok());
+  expect_forbidden(all_ledgers.error(), "list KeyLedgers in all namespaces");
   auto config_maps = op_->list(resources::kConfigMap, ns_);
   ASSERT_FALSE(config_maps.ok());
   expect_forbidden(config_maps.error(), "list configmaps");

@@ -90,6 +90,23 @@ Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
   return write_if_changed(obj, st, ReconcileResult{verdict.recheck_at, verdict.reason});
 }
 
+Result<IpnsRepublish> RepublishReconciler::resume(IpnsRepublish obj, const Resumption& resumption) {
+  auto written = deps_.status.write_status(obj, apply_resumption(obj.status, resumption));
+  if (!written) return written.error();
+  if (resumption.key) {
+    deps_.events.emit(*written, false, "KeyResumed",
+                      "key taken from the key ledger: epoch " +
+                          std::to_string(resumption.key->epoch) + " (spec.keyEpoch is " +
+                          std::to_string(obj.spec.key_epoch) + ")");
+  }
+  log::info("resumed from the key ledger",
+            {{"key", written->key()},
+             {"epoch", resumption.key ? resumption.key->epoch : 0},
+             {"sequence", resumption.sequence ? std::to_string(*resumption.sequence) : ""},
+             {"pendingRecord", resumption.pending.has_value()}});
+  return written;
+}
+
 Result<ReconcileResult> RepublishReconciler::reconcile_duplicate(IpnsRepublish obj,
                                                                  const std::string& owner_key,
                                                                  SysTime now) {
@@ -142,6 +159,15 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
     const auto& [why, message] = record.error();
     if (why != reason::kSignerUnavailable) deps_.events.emit(obj, true, why, message);
     return fail(std::move(obj), why, message, now);
+  }
+  if (record->rewrapped && deps_.ledger) {
+    // The ledger first: if this folder is deleted right after, the new ciphertext survives.
+    auto recorded = deps_.ledger->record(obj.spec.ipns_name, *record->rewrapped,
+                                         ledger_source::kRewrapped, now);
+    if (!recorded) {
+      log::warn("key ledger not written; the ledger controller records it from status",
+                {{"key", obj.key()}, {"error", recorded.error().message}});
+    }
   }
   // Published at once; the status write after publishing records it (or keeps it in
   // status.pending when no endpoint took it). A crash before that write skips the reserved

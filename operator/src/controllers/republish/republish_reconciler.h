@@ -7,6 +7,8 @@
 
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
+#include "controllers/ledger/ledger_resume.h"
+#include "controllers/ledger/ledger_writer.h"
 #include "controllers/republish/due_policy.h"
 #include "controllers/republish/ipns_republish.h"
 #include "controllers/republish/ports.h"
@@ -41,6 +43,8 @@ struct RepublishDeps {
   RecordSigner& signer;
   RecordPublisher& publisher;
   EventSink& events;
+  // Optional: a key the signer re-encrypted (lazy migration) is written here before status.
+  KeyLedgerWriter* ledger = nullptr;
 };
 
 class RepublishReconciler {
@@ -55,11 +59,15 @@ class RepublishReconciler {
   Result<ReconcileResult> reconcile(IpnsRepublish obj, const SigningTarget& target, SysTime now);
   // Another IpnsRepublish (owner_key, "namespace/name") owns the same spec.ipnsName: nothing is
   // signed or published; Ready=False DuplicateName and, when that is news, a Warning event.
+  // Writes what the key ledger gives a (re-)created folder (controllers/ledger/ledger_resume.h)
+  // into its status, with a KeyResumed event when the key changes; returns the stored object.
+  Result<IpnsRepublish> resume(IpnsRepublish obj, const Resumption& resumption);
   Result<ReconcileResult> reconcile_duplicate(IpnsRepublish obj, const std::string& owner_key,
                                               SysTime now);
 
  private:
-  Result<ReconcileResult> sign_and_publish(IpnsRepublish obj, const ActiveEpoch& epoch, SysTime now);
+  Result<ReconcileResult> sign_and_publish(IpnsRepublish obj, const ActiveEpoch& epoch,
+                                           SysTime now);
   Result<ReconcileResult> publish_pending(IpnsRepublish obj, SysTime now);
   Result<ReconcileResult> fail(IpnsRepublish obj, const std::string& reason,
                                const std::string& message, SysTime now);

@@ -1,0 +1,167 @@
+#include "app/ledger_controller.h"
+
+#include <algorithm>
+
+#include "cbx/base/log.h"
+#include "kube/resource.h"
+
+namespace cbx::op {
+namespace {
+
+SysTime system_now() {
+  return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+}
+
+// What of an object the ledger cares about: a change of anything else needs no ledger pass.
+std::string ledger_fingerprint(const nlohmann::json& o) {
+  auto text = [&](const char* section, const char* field) -> std::string {
+    auto s = o.find(section);
+    if (s == o.end() || !s->is_object()) return "";
+    auto f = s->find(field);
+    if (f == s->end()) return "";
+    return f->is_string() ? f->get<std::string>() : f->dump();
+  };
+  std::string migrated;
+  if (auto st = o.find("status"); st != o.end() && st->is_object()) {
+    if (auto m = st->find("migratedKey"); m != st->end()) migrated = m->dump();
+  }
+  return text("metadata", "uid") + "|" + text("spec", "ipnsName") + "|" + text("spec", "keyEpoch") +
+         "|" + text("spec", "encryptedKey") + "|" + migrated;
+}
+
+std::string ipns_name_of(const nlohmann::json& o) {
+  auto s = o.find("spec");
+  if (s == o.end() || !s->is_object()) return "";
+  auto f = s->find("ipnsName");
+  return f != s->end() && f->is_string() ? f->get<std::string>() : "";
+}
+
+}  // namespace
+
+LedgerController::LedgerController(kube::Informer& republishes, KubeKeyLedgerStore& store,
+                                   const NameClaims& claims, Nanos retention)
+    : republishes_(republishes),
+      store_(store),
+      writer_(store),
+      claims_(claims),
+      retention_(retention) {}
+
+void LedgerController::remember_deleted(const nlohmann::json& last_known) {
+  auto obj = parse_ipns_republish(last_known);
+  if (!obj || !valid_ledger_name(obj->spec.ipns_name)) return;
+  if (!obj->status.sequence && !obj->status.pending) return;
+  std::lock_guard lock(mutex_);
+  auto& list = deleted_[obj->spec.ipns_name];
+  if (list.size() < kLedgerMaxFolders) list.push_back(Deleted{obj->key(), obj->status});
+}
+
+void LedgerController::track(kube::Informer& republishes, kube::Controller& controller) {
+  auto enqueue = [&controller](const nlohmann::json& o) {
+    auto name = ipns_name_of(o);
+    if (valid_ledger_name(name)) controller.queue().add(name);
+  };
+  republishes.add_handlers(
+      {enqueue,
+       [this, enqueue](const nlohmann::json& old_object, const nlohmann::json& object) {
+         if (ledger_fingerprint(old_object) != ledger_fingerprint(object)) {
+           enqueue(old_object);  // a changed name (re-created object) concerns both
+           enqueue(object);
+         } else if (store_.cached_has_pending_record(ipns_name_of(object))) {
+           enqueue(object);  // its sequence may have passed the kept record: forget it
+         }
+       },
+       [this, enqueue](const nlohmann::json& last_known) {
+         remember_deleted(last_known);
+         enqueue(last_known);
+       }});
+}
+
+bool LedgerController::apply(KeyLedger& ledger, const std::vector<IpnsRepublish>& live,
+                             const std::vector<Deleted>& deleted, SysTime now) const {
+  auto owner = claims_.owner(ledger.ipns_name);
+  std::vector<FolderView> views;
+  for (const auto& obj : live) {
+    views.push_back(FolderView{obj.key(),
+                               EncryptedKeyRef{obj.spec.key_epoch, obj.spec.encrypted_key},
+                               obj.status.migrated_key, owner && owner->key == obj.key()});
+  }
+  bool changed = observe_folders(ledger, views, now);
+  for (const auto& d : deleted) changed |= keep_deleted_state(ledger, d.folder, d.status);
+  for (const auto& obj : live) {
+    // A live folder that reserved a sequence at or above the kept record has published it or
+    // signed past it.
+    if (obj.status.sequence) changed |= forget_pending(ledger, *obj.status.sequence);
+  }
+  return changed;
+}
+
+// The first `count` kept states of the name are in the ledger now; any that arrived meanwhile stay.
+void LedgerController::forget_deleted(const std::string& name, std::size_t count) {
+  std::lock_guard lock(mutex_);
+  auto it = deleted_.find(name);
+  if (it == deleted_.end()) return;
+  auto& list = it->second;
+  list.erase(list.begin(),
+             list.begin() + static_cast<std::ptrdiff_t>(std::min(count, list.size())));
+  if (list.empty()) deleted_.erase(it);
+}
+
+Result<kube::ReconcileOutcome> LedgerController::reconcile(const std::string& key) {
+  if (key == kSweepKey) return sweep();
+  if (!valid_ledger_name(key)) return kube::ReconcileOutcome{};
+  std::vector<IpnsRepublish> live;
+  for (const auto& folder : claims_.claimants(key)) {
+    auto object = republishes_.store().get(folder);
+    if (!object) continue;
+    if (auto obj = parse_ipns_republish(*object); obj && obj->spec.ipns_name == key)
+      live.push_back(std::move(*obj));
+  }
+  std::vector<Deleted> deleted;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = deleted_.find(key); it != deleted_.end()) deleted = it->second;
+  }
+  auto now = system_now();
+  // The cache first: most passes change nothing and need no request.
+  if (auto cached = store_.cached(key)) {
+    if (!apply(*cached, live, deleted, now)) {
+      forget_deleted(key, deleted.size());
+      return kube::ReconcileOutcome{};
+    }
+  }
+  auto written = writer_.update(key, [&](KeyLedger& l) { return apply(l, live, deleted, now); });
+  if (!written) {
+    if (written.error().code == "INVALID_LEDGER") {
+      log::warn("KeyLedger unreadable: left as it is",
+                {{"name", key}, {"error", written.error().message}});
+      return kube::ReconcileOutcome{};
+    }
+    return written.error();  // retried with backoff
+  }
+  forget_deleted(key, deleted.size());
+  if (*written) log::info("key ledger updated", {{"name", key}, {"folders", live.size()}});
+  return kube::ReconcileOutcome{};
+}
+
+Result<kube::ReconcileOutcome> LedgerController::sweep() {
+  auto now = system_now();
+  std::size_t removed = 0;
+  for (const auto& ledger : store_.all_cached()) {
+    if (!ledger_expired(ledger, now, retention_) || !claims_.claimants(ledger.ipns_name).empty())
+      continue;
+    auto done = store_.remove(ledger);
+    if (!done && done.error().code != "NOT_FOUND") {
+      log::warn("expired KeyLedger not removed",
+                {{"name", ledger.ipns_name}, {"error", done.error().message}});
+      continue;
+    }
+    ++removed;
+  }
+  if (removed > 0) log::info("expired key ledgers removed", {{"count", removed}});
+  kube::ReconcileOutcome outcome;
+  outcome.requeue_after = std::chrono::duration_cast<kube::Duration>(
+      std::clamp<Nanos>(retention_ / 10, std::chrono::seconds(1), std::chrono::hours(1)));
+  return outcome;
+}
+
+}  // namespace cbx::op
