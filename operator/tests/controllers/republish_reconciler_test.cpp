@@ -497,7 +497,9 @@ TEST(RepublishReconcilerTest, ARewrappedKeyIsInTheLedgerBeforeStatusHoldsIt) {
 TEST(RepublishReconcilerTest, AResumedKeyIsWrittenToStatusAnnouncedAndSignedWith) {
   World w;
   auto now = at("2026-06-01T00:00:00Z");
-  auto resumed = w.reconciler.resume(w.store.stored, Resumption{EncryptedKeyRef{2, "bGVkZ2Vy"}});
+  Resumption resumption;
+  resumption.key = EncryptedKeyRef{2, "bGVkZ2Vy"};
+  auto resumed = w.reconciler.resume(w.store.stored, resumption);
   ASSERT_TRUE(resumed) << resumed.error().message;
   EXPECT_EQ(w.store.stored.status.migrated_key->epoch, 2u);
   EXPECT_EQ(*w.store.stored.status.key_epoch, 2u);
