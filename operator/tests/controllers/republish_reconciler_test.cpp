@@ -483,7 +483,8 @@ TEST(RepublishReconcilerTest, ARewrappedKeyIsInTheLedgerBeforeStatusHoldsIt) {
   RepublishReconciler reconciler{{w.store, w.signer, w.publisher, w.events, &writer},
                                  BackoffPolicy{5s, 5min, 0.0}};
   w.signer.rewrap = EncryptedKeyRef{2, "cmV3cmFwcGVk"};
-  w.store.crash_at_write = 2;  // reserve is write 1; the pending (with migratedKey) write crashes
+  // Reserve is write 1; the write after publishing (with migratedKey) crashes.
+  w.store.crash_at_write = 2;
   EXPECT_THROW((void)reconciler.reconcile(w.store.stored, ActiveEpoch{2, "http://signer"},
                                           at("2026-06-01T00:00:00Z")),
                Crash);
