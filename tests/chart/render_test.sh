@@ -79,7 +79,7 @@ dep=$(obj defaults Deployment $D)
 check_eq "defaults: 2 replicas" 2 "$(q defaults "$dep.spec.replicas")"
 args=$(q defaults "$dep.spec.template.spec.containers[0].args | join(\" \")")
 check_eq "defaults: operator args" \
-  "run --namespace=$NS --routing=https://delegated-ipfs.dev --probe-address=0.0.0.0:8080 --leader-elect=true --log-level=info --workers=64 --batch-size=50 --batch-linger=50ms --max-in-flight=4 --backoff-base=5s --backoff-max=5m --key-recheck=5m --readback-delay=10s --readback-margin=24h --readback-rate=20 --readback-retry-base=30s --readback-retry-max=30m --readback-recheck=0s --pccs-url=https://pccs.phala.network --collateral-max-age=1h --qps=0 --burst=0" \
+  "run --namespace=$NS --routing=https://delegated-ipfs.dev --probe-address=0.0.0.0:8080 --leader-elect=true --log-level=info --workers=64 --batch-size=50 --batch-linger=50ms --max-in-flight=4 --backoff-base=5s --backoff-max=5m --key-recheck=5m --readback-delay=10s --readback-margin=24h --readback-rate=20 --readback-retry-base=30s --readback-retry-max=30m --readback-recheck=0s --pccs-url=https://pccs.phala.network --collateral-max-age=1h --ledger-retention=720h --qps=0 --burst=0" \
   "$args"
 c="$dep.spec.template.spec.containers[0]"
 check_eq "defaults: image from appVersion" ghcr.io/cipherbox/cipherbox-republish:0.1.0 "$(q defaults "$c.image")"
@@ -168,6 +168,9 @@ check "routing: log level, batch size, leader election from values" \
 check "defaults: no --attestation-verifier" bash -c "! grep -q -- --attestation-verifier '$WORK/defaults.yaml'"
 check "defaults: --pccs-url is Phala's PCCS" grep -q -- '- --pccs-url=https://pccs.phala.network' "$WORK/defaults.yaml"
 check "defaults: --collateral-max-age=1h" grep -q -- '- --collateral-max-age=1h' "$WORK/defaults.yaml"
+check "defaults: --ledger-retention=720h (30 days)" grep -q -- '- --ledger-retention=720h' "$WORK/defaults.yaml"
+check "render retention" render retention --set keyLedger.retention=2160h
+check "keyLedger.retention becomes --ledger-retention" grep -q -- '- --ledger-retention=2160h' "$WORK/retention.yaml"
 check "render pccs" render pccs --set attestation.pccsUrl=https://pccs.example:8081
 check "attestation.pccsUrl becomes --pccs-url" grep -q -- '- --pccs-url=https://pccs.example:8081' "$WORK/pccs.yaml"
 check "render verifier" render verifier --set attestationVerifier=https://verifier.example/v1/verify
