@@ -6,6 +6,9 @@
 # its original manifest (spec still on epoch 1): each resumes from the ledger and republishes
 # through signer B with its owner's value and a higher sequence. A folder deleted while its signed
 # record could not be published gets that very record published after it is re-applied (item 4).
+# Then `keys export` writes the migrated keys back to the manifests (the GitOps commit), which are
+# applied; with the folders and their ledger entries removed, the exported manifests alone
+# republish through signer B.
 source "$(dirname "$0")/lib.sh"
 e2e_setup custody
 
@@ -113,6 +116,35 @@ check_eq "f3: the kept record itself was published (sequence $PENDING_SEQ)" yes 
 check "f3: ledger forgets the pending record once published" eventually 30 ledger_is f3 '.spec.pendingRecord' null
 check "routing history: no sequence reused, values owner-signed" check_history values
 
-# TODO(issue 14, decom): `keys export` output applied, then the ledger entry removed: the folder
-# still republishes (needs `cipherbox-republish keys export` in main).
+# Write the migrated keys back to git: `keys export` output replaces the manifests (the commit),
+# is applied; then the folders and their ledger entries are removed, the exported manifests
+# re-applied: each still republishes through signer B, now from its spec alone.
+say "keys export committed and applied; ledger entries removed"
+"$CLI" keys export -n default --format yaml --ledger-namespace "$OPERATOR_NS" \
+  >"$E2E_STATE/export.yaml" 2>"$E2E_STATE/logs/export.err"
+check_eq "keys export: one manifest per folder" 3 "$(grep -c '^"kind": "IpnsRepublish"' "$E2E_STATE/export.yaml")"
+check "keys export: 3 to commit" grep -q '3 to commit, 0 in sync, 0 skipped' "$E2E_STATE/logs/export.err"
+for f in $FOLDERS; do rm "$E2E_STATE/manifests/$f.yaml"; done
+cp "$E2E_STATE/export.yaml" "$E2E_STATE/manifests/folders.yaml"
+kubectl apply -f "$E2E_STATE/manifests/folders.yaml" >/dev/null
+for f in $FOLDERS; do
+  check_eq "$f: spec now on epoch 2 with the ledger's ciphertext" \
+    "2 $(ledger_of "$f" '.spec.keys[] | select(.epoch == 2) | .encryptedKey')" \
+    "$(kubectl get ipnsrepublish "$f" -o jsonpath='{.spec.keyEpoch} {.spec.encryptedKey}')"
+  BEFORE[$f]=$(status_of "$f" publishedSequence)
+done
+kubectl delete ipnsrepublish -n default $FOLDERS --wait=true >/dev/null
+for f in $FOLDERS; do
+  check "$f: ledger saw the deletion" eventually 30 ledger_is "$f" '.spec.folders | length' 0
+  kubectl -n "$OPERATOR_NS" delete keyledger "$(folder_name "$f")" --wait=true >/dev/null
+done
+kubectl apply -f "$E2E_STATE/manifests/folders.yaml" >/dev/null
+for f in $FOLDERS; do
+  check "$f: without its ledger entry, republished from the exported spec (sequence above ${BEFORE[$f]})" \
+    eventually 60 status_above "$f" publishedSequence "${BEFORE[$f]}"
+  check_eq "$f: served value is still the owner's" "/ipfs/${CID[$f]}" "$(resolved_field "$f" value)"
+  check "$f: a new ledger records the exported spec key (epoch 2, Spec)" eventually 30 ledger_is "$f" \
+    '[.spec.keys[] | "\(.epoch)/\(.source)"] | join(",")' 2/Spec
+done
+check "routing history after the export: no sequence reused, values owner-signed" check_history values
 e2e_finish
