@@ -8,7 +8,7 @@
 # record could not be published gets that very record published after it is re-applied (item 4).
 # Then `keys export` writes the migrated keys back to the manifests (the GitOps commit), which are
 # applied; with the folders and their ledger entries removed, the exported manifests alone
-# republish through signer B.
+# republish through signer B. Last, a deleted folder's ledger goes after the retention.
 source "$(dirname "$0")/lib.sh"
 e2e_setup custody
 
@@ -147,4 +147,14 @@ for f in $FOLDERS; do
     '[.spec.keys[] | "\(.epoch)/\(.source)"] | join(",")' 2/Spec
 done
 check "routing history after the export: no sequence reused, values owner-signed" check_history values
+
+# Retention: a deleted folder's ledger goes once --ledger-retention has passed, a carried one stays.
+say "retention: operator restarted with --ledger-retention 2s, f1 deleted"
+stop_bg operator
+start_operator --epoch-resync 1s --ledger-retention 2s
+no_ledger() { ! kubectl -n "$OPERATOR_NS" get keyledger "$(folder_name "$1")" >/dev/null 2>&1; }
+kubectl delete ipnsrepublish -n default f1 --wait=true >/dev/null
+check "f1: ledger marked deleted" eventually 30 ledger_is f1 '.spec.folders | length' 0
+check "f1: ledger removed after the retention" eventually 30 no_ledger f1
+check_eq "f2: ledger of a carried name kept" "default/f2" "$(ledger_of f2 '.spec.folders | join(",")')"
 e2e_finish

@@ -129,7 +129,12 @@ Result<kube::ReconcileOutcome> LedgerController::reconcile(const std::string& ke
       return kube::ReconcileOutcome{};
     }
   }
-  auto written = writer_.update(key, [&](KeyLedger& l) { return apply(l, live, deleted, now); });
+  auto written = writer_.update(key, [&](KeyLedger& l) {
+    // No ledger, no folder, nothing kept from a deleted one: nothing to record (and a ledger the
+    // retention sweep just removed is not brought back).
+    if (l.resource_version.empty() && live.empty() && deleted.empty()) return false;
+    return apply(l, live, deleted, now);
+  });
   if (!written) {
     if (written.error().code == "INVALID_LEDGER") {
       log::warn("KeyLedger unreadable: left as it is",

@@ -397,6 +397,13 @@ int run_operator(const OperatorOptions& options) {
     auto& ledger_ctl = manager.add_controller(
         "ledger", [&](const std::string& key) { return ledger_controller.reconcile(key); });
     ledger_controller.track(republishes, ledger_ctl);  // after the claims: owners are known
+    // Every ledger is looked at once the caches are synced (workers wait for that): a folder
+    // deleted while no operator ran is noticed by its ledger still listing it.
+    manager.watch(ledgers, ledger_ctl, [](const nlohmann::json& ledger) {
+      auto name = kube::key_of(ledger);
+      name = name.substr(name.find('/') + 1);
+      return valid_ledger_name(name) ? std::vector<std::string>{name} : std::vector<std::string>{};
+    });
     // The retention sweep starts with the first epoch event and then runs on its own period.
     manager.watch(epochs, ledger_ctl, [](const nlohmann::json&) {
       return std::vector<std::string>{LedgerController::kSweepKey};
