@@ -105,13 +105,32 @@ rb_start=$(date +%s.%N); rb_deadline=$((SECONDS + COUNT / 5 + 120))
 while [ "$(readbacks)" -lt "$COUNT" ] && [ $SECONDS -lt $rb_deadline ]; do sleep 1; done
 readback_s=$(python3 -c "print(f'{$(date +%s.%N) - $rb_start:.0f}')")
 sleep 5
+counters() {  # "name{labels} value" of the request and reconcile counters
+  curl -fsS "127.0.0.1:$PROBE/metrics" | grep -E '^cipherbox_(kube_api_requests|reconcile)_total' || true
+}
+counters >"$STATE/idle-before.txt"
 t0=$(cpu_ticks "$OP")
 if [ -n "${BENCH_PERF:-}" ]; then  # where the idle CPU goes: perf report -i $STATE/idle.perf
-  perf record -q -F 499 -g -p "$OP" -o "$STATE/idle.perf" -- sleep 30 >/dev/null 2>&1
+  perf record -q -F 199 --call-graph dwarf,16384 -p "$OP" -o "$STATE/idle.perf" -- sleep 30 >/dev/null 2>&1
 else
   sleep 30
 fi
 t1=$(cpu_ticks "$OP")
+counters >"$STATE/idle-after.txt"
+idle_metrics_delta=$(python3 - "$STATE/idle-before.txt" "$STATE/idle-after.txt" <<'PY'
+import sys
+def read(p):
+    out = {}
+    for line in open(p):
+        k, _, v = line.rpartition(' ')
+        out[k] = float(v)
+    return out
+a, b = read(sys.argv[1]), read(sys.argv[2])
+for k in sorted(b):
+    d = b[k] - a.get(k, 0)
+    if d: print(f"{k.replace('cipherbox_', '')}={d:.0f}")
+PY
+)
 idle_cpu=$(python3 -c "print(f'{($t1 - $t0) / $(getconf CLK_TCK) / 30 * 100:.2f}')")
 published=$(kubectl get ipnsrepublishes -n bench -o jsonpath='{range .items[*]}{.status.publishedSequence}{"\n"}{end}' | grep -c '^2$' || true)
 echo "operator bench: $COUNT folders due at once${BENCH_OPERATOR_ARGS:+ (operator flags: $BENCH_OPERATOR_ARGS)}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -122,3 +141,9 @@ echo "  Kubernetes API requests by the operator:       $api_requests ($(python3 
 echo "  sign batches:                                  $batches (avg $(python3 -c "print(f'{$COUNT / max($batches,1):.1f}')") entries)"
 echo "  read-back of every folder done after:         ${readback_s} s more ($(readbacks) checks)"
 echo "  operator CPU when idle (30 s):                 ${idle_cpu} %"
+# The API requests and reconciles of the idle window, by kind: what still runs between cycles.
+echo "  during the idle window:                        $(echo "$idle_metrics_delta" | tr '\n' ' ')"
+if [ -n "${BENCH_HOLD:-}" ]; then  # keep everything running for a look: KUBECONFIG, probe
+  echo "  holding ${BENCH_HOLD} s: KUBECONFIG=$KUBECONFIG probe 127.0.0.1:$PROBE"
+  sleep "$BENCH_HOLD"
+fi
