@@ -7,7 +7,7 @@
 # folder reconciled by two processes at once reserves twice: +2; one reconciled by nobody: +0),
 # and the routing server's history has no sequence twice (check_history). Each new process waits
 # while a Lease of the other topology is live, and each process publishes only its own shard's
-# folders (by the documented hash, FNV-1a 64 of namespace/name mod n).
+# folders (by the documented hash, FNV-1a 64 of spec.ipnsName mod n).
 source "$(dirname "$0")/lib.sh"
 e2e_setup shards
 N=${SHARDS_FOLDERS:-12}
@@ -27,7 +27,7 @@ leader_metric() {  # process name -> cipherbox_leader (empty when not answering)
 }
 leads() { [ "$(leader_metric "$1")" = 1 ]; }
 waits() { [ "$(leader_metric "$1")" = 0 ] && grep -q 'waiting for another shard topology' "$E2E_STATE/logs/$1.log"; }
-shard_of() {  # namespace/name, n -> the shard by the operator's documented hash
+shard_of() {  # spec.ipnsName, n -> the shard by the operator's documented hash
   python3 -c '
 import sys
 h = 0xcbf29ce484222325
@@ -40,7 +40,7 @@ published_by() { grep '"msg":"published"' "$E2E_STATE/logs/$1.log" | sed 's/.*"k
 only_own_shard() {  # process name, i, n
   local key
   for key in $(published_by "$1"); do
-    [ "$(shard_of "$key" "$3")" = "$2" ] || { say "$1 published $key of another shard"; return 1; }
+    [ "$(shard_of "$(folder_name "${key#*/}")" "$3")" = "$2" ] || { say "$1 published $key of another shard"; return 1; }
   done
 }
 

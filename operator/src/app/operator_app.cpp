@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "app/epoch_controller.h"
+#include "app/folder_shard.h"
 #include "app/kube_key_ledger_store.h"
 #include "app/kube_ports.h"
 #include "app/ledger_controller.h"
@@ -30,8 +31,7 @@ std::vector<std::string> all_republish_keys(kube::Informer& republishes,
                                             const kube::ShardSpec& shard) {
   std::vector<std::string> keys;
   republishes.store().for_each([&](const nlohmann::json& o) {
-    auto key = kube::key_of(o);
-    if (kube::owns_key(shard, key)) keys.push_back(std::move(key));
+    if (owns_folder(shard, o)) keys.push_back(kube::key_of(o));
   });
   return keys;
 }
@@ -41,15 +41,18 @@ std::vector<std::string> all_republish_keys(kube::Informer& republishes,
 std::function<std::vector<std::string>(const nlohmann::json&)> own_folder(
     const kube::ShardSpec& shard) {
   return [shard](const nlohmann::json& object) {
-    auto key = kube::key_of(object);
-    if (!kube::owns_key(shard, key)) return std::vector<std::string>{};
-    return std::vector<std::string>{key};
+    if (!owns_folder(shard, object)) return std::vector<std::string>{};
+    return std::vector<std::string>{kube::key_of(object)};
   };
 }
-kube::Reconciler only_own_folders(const kube::ShardSpec& shard, kube::Reconciler reconcile) {
-  return [shard, reconcile = std::move(reconcile)](const std::string& key) {
-    if (!kube::owns_key(shard, key))
-      return Result<kube::ReconcileOutcome>(kube::ReconcileOutcome{});
+// A key no longer in the cache (deleted) is left to the shard its key hashes to: there is nothing
+// to sign for it, so at most a no-op reconcile runs.
+kube::Reconciler only_own_folders(const kube::ShardSpec& shard, kube::Informer& republishes,
+                                  kube::Reconciler reconcile) {
+  return [shard, &republishes, reconcile = std::move(reconcile)](const std::string& key) {
+    auto object = republishes.store().get(key);
+    bool own = object ? owns_folder(shard, *object) : kube::owns_key(shard, key);
+    if (!own) return Result<kube::ReconcileOutcome>(kube::ReconcileOutcome{});
     return reconcile(key);
   };
 }
@@ -241,7 +244,7 @@ void track_lead_time(kube::Informer& republishes, kube::Manager& manager,
        [&manager, &metrics, published](const nlohmann::json& old_object,
                                        const nlohmann::json& object) {
          if (!manager.is_leader() || published(old_object) == published(object)) return;
-         if (!kube::owns_key(manager.shard(), kube::key_of(object))) return;
+         if (!owns_folder(manager.shard(), object)) return;
          auto before = parse_ipns_republish(old_object);
          auto after = parse_ipns_republish(object);
          if (!before || !after) return;
@@ -372,14 +375,14 @@ int run_operator(const OperatorOptions& options) {
                                    epoch_options);
 
   const kube::ShardSpec shard = options.shard;
-  auto& republish_ctl =
-      manager.add_controller("republish", only_own_folders(shard, [&](const std::string& key) {
-                               return republish_controller.reconcile(key);
-                             }));
-  auto& readback_ctl =
-      manager.add_controller("readback", only_own_folders(shard, [&](const std::string& key) {
-                               return readback_controller.reconcile(key);
-                             }));
+  auto& republish_ctl = manager.add_controller(
+      "republish", only_own_folders(shard, republishes, [&](const std::string& key) {
+        return republish_controller.reconcile(key);
+      }));
+  auto& readback_ctl = manager.add_controller(
+      "readback", only_own_folders(shard, republishes, [&](const std::string& key) {
+        return readback_controller.reconcile(key);
+      }));
   track_name_claims(republishes, claims, republish_ctl);  // before watch: claims first
   track_lead_time(republishes, manager, metrics);
   manager.watch(republishes, republish_ctl, own_folder(shard));
