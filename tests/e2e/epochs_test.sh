@@ -90,6 +90,13 @@ if [ "$(date +%s)" -lt $((retire_after - 1)) ]; then
 else
   fail "(1) the cycle outlasted the grace period: cannot check 'not before'"
 fi
+# The specs still hold epoch 1's ciphertexts: a re-apply from git would need epoch 1.
+check "(1) epoch 1 specEntries 5 (export and commit)" eventually 30 epoch_field_is 1 specEntries 5
+check_eq "(1) keys export: 5 manifests written back to git and applied" 5 "$(export_keys)"
+check "(1) the committed manifest carries keyEpoch 2" grep -q '^  "keyEpoch": 2$' "$GITOPS/f1.yaml"
+check_eq "(1) a second export prints nothing (in sync)" "" "$("$CLI" keys export -n default 2>/dev/null)"
+check "(1) epoch 1 specEntries 0, epoch 2 specEntries 5" eventually 30 \
+  bash -c "[ \"\$(kubectl get teeepoch epoch-1 epoch-2 -o jsonpath='{.items[*].status.specEntries}')\" == '0 5' ]"
 check "(1) epoch 1 retires after its grace period" eventually 60 epoch_phase_is 1 Retired
 check "(1) ... not before retireAfter" test "$(date +%s)" -ge "$retire_after"
 cycle "(1) after retirement"
@@ -116,7 +123,10 @@ check "(2) every folder's key re-encrypted to epoch 3" eventually 60 all_folders
 check "(2) epoch 3 promoted to Active after the migration" eventually 30 epoch_phase_is 3 Active
 check "(2) epoch 3 Migrated=True" eventually 30 epoch_condition_is 3 Migrated True/AllKeysMigrated
 check "(2) epoch 2 Superseded" eventually 30 epoch_phase_is 2 Superseded
+check "(2) epoch 2 specEntries 5 after the pre-rotation" eventually 30 epoch_field_is 2 specEntries 5
+check_eq "(2) keys export: 5 manifests written back to git and applied" 5 "$(export_keys)"
 check "(2) epoch 2 safeToDecommission" eventually 30 epoch_field_is 2 safeToDecommission true
+check_eq "(2) epoch 2 keysNeeded 0" 0 "$(epoch_field 2 keysNeeded)"
 external_rewrap_logged() { grep '"msg":"rewrap"' "$E2E_STATE/logs/$1.log" | grep -q '"external":true'; }
 check "(2) signer A did the rewrap (external target)" external_rewrap_logged signer-a
 stop_bg signer-a

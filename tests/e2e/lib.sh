@@ -221,6 +221,21 @@ spec:
 YAML
 }
 
+# The GitOps write-back after a rotation (README): `keys export` prints one manifest per folder
+# whose spec is behind its effective key; each replaces the folder's file in the manifests folder
+# (as a user commits them), which is then applied. Prints how many manifests changed.
+export_keys() {  # [namespace]
+  local out=$E2E_STATE/exported.yaml
+  "$BIN/cipherbox-republish" keys export -n "${1:-default}" >"$out" 2>"$E2E_STATE/export.err" || {
+    cat "$E2E_STATE/export.err" >&2; return 1; }
+  awk -v dir="$E2E_STATE/manifests" '
+    /^---$/ { n++; next }
+    { doc[n] = doc[n] $0 "\n" }
+    /^  "name": "/ { split($0, a, "\""); name[n] = a[4] }
+    END { for (i = 1; i <= n; i++) { printf "%s", doc[i] > (dir "/" name[i] ".yaml") }; print n + 0 }' "$out"
+  kubectl apply -f "$E2E_STATE/manifests" >/dev/null
+}
+
 status_of() {  # folder, jsonpath under .status
   kubectl get ipnsrepublish "$1" -o jsonpath="{.status.$2}"
 }

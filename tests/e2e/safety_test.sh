@@ -156,6 +156,7 @@ request_republish meter
 check "meter: key migrated to epoch 2 on its next republish" eventually 30 status_is meter migratedKey.epoch 2
 check "metrics: epoch 2 validity deadline shown" eventually 20 has_series 'cipherbox_record_valid_until_earliest_seconds{epoch="2"}'
 check "metrics: epoch 1 validity deadline gone (no folder on it)" eventually 20 lacks_series 'cipherbox_record_valid_until_earliest_seconds{epoch="1"}'
+check_eq "meter: keys export writes the migrated key back" 1 "$(export_keys)"
 check "epoch 1 Retired after its grace period" eventually 60 epoch_phase_is 1 Retired
 check "metrics: epoch 1 entries gone once retired" eventually 20 lacks_series 'cipherbox_epoch_entries{epoch="1"}'
 check "metrics: epoch 1 phase still says Retired" has_series 'cipherbox_epoch_phase{epoch="1",phase="Retired"} 1'

@@ -183,9 +183,12 @@ bool EpochController::check_key(TeeEpoch& e, SysTime now) {
 }
 
 std::map<std::uint64_t, std::int64_t> EpochController::count_entries(
-    OperatorMetrics::FolderCounts& counts, std::vector<Folder>& folders, SysTime now) {
+    OperatorMetrics::FolderCounts& counts, std::vector<Folder>& folders,
+    std::vector<FolderKeyCopies>& copies, SysTime now) {
   std::map<std::uint64_t, std::int64_t> entries;
   republishes_.store().for_each([&](const nlohmann::json& object) {
+    copies.push_back(folder_key_copies(object));  // objects the parser refuses count too
+    if (!copies.back().parsed) return;
     auto obj = parse_ipns_republish(object);
     if (!obj) return;
     auto key = effective_key(*obj);
@@ -469,6 +472,58 @@ void EpochController::forget_unused(const std::vector<TeeEpoch>& epochs,
   rewrap_failed_.retain(live);
 }
 
+namespace {
+
+bool retires_now(const std::vector<TeeEpoch>& epochs, const std::vector<TeeEpochStatus>& phases) {
+  for (std::size_t i = 0; i < epochs.size(); ++i) {
+    if (phases[i].phase == phase::kRetired && epochs[i].status.phase != phase::kRetired)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void EpochController::apply_key_needs(const std::vector<TeeEpoch>& epochs,
+                                      std::vector<TeeEpochStatus>& phases,
+                                      const std::vector<FolderKeyCopies>& copies) {
+  auto live = live_epochs(epochs, phases);
+  std::vector<LedgerKeyCopies> ledger;
+  bool ledger_known = true;
+  if (options_.ledger) {
+    auto cached = options_.ledger(false);
+    if (cached) {
+      ledger = std::move(*cached);
+    } else {
+      log::warn("key ledger unreadable: nothing retires", {{"error", cached.error().message}});
+      ledger_known = false;
+    }
+  }
+  auto needs = compute_needs(copies, ledger, live);
+  if (!ledger_known) ++needs.unknown;  // what holds every epoch
+  if (needs.unparsed > 0) {
+    log::warn("IpnsRepublish objects the operator cannot parse still count for retirement",
+              {{"count", needs.unparsed}});
+  }
+  apply_needs(epochs, phases, needs);
+  if (!retires_now(epochs, phases)) return;
+  // The cache may lag behind a folder just applied: read both again from the API server.
+  auto fresh_folders = client_.list(kube::resources::kIpnsRepublish, "");
+  auto fresh_ledger =
+      options_.ledger ? options_.ledger(true) : Result<std::vector<LedgerKeyCopies>>(ledger);
+  if (!fresh_folders || !fresh_ledger) {
+    log::warn(
+        "retirement re-check failed: not retiring this pass",
+        {{"error", !fresh_folders ? fresh_folders.error().message : fresh_ledger.error().message}});
+    ++needs.unknown;
+    apply_needs(epochs, phases, needs);
+    return;
+  }
+  std::vector<FolderKeyCopies> fresh_copies;
+  for (const auto& object : fresh_folders->items) fresh_copies.push_back(folder_key_copies(object));
+  apply_needs(epochs, phases, compute_needs(fresh_copies, *fresh_ledger, live));
+}
+
 Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
   auto now =
       std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
@@ -506,12 +561,14 @@ Result<kube::ReconcileOutcome> EpochController::reconcile(const std::string&) {
   }
   OperatorMetrics::FolderCounts counts;
   std::vector<Folder> folders;
-  auto entries = count_entries(counts, folders, now);
+  std::vector<FolderKeyCopies> copies;
+  auto entries = count_entries(counts, folders, copies, now);
   auto plan = plan_pre_rotation(epochs, entries);
   auto pre_rotation = pre_rotate(plan, epochs, folders, now);
   std::set<std::uint64_t> held;
   if (plan.hold && !only_unmigratable_left(plan, folders)) held.insert(plan.target);
   auto phases = compute_phases(epochs, entries, now, held);
+  apply_key_needs(epochs, phases, copies);
   bool conflict = false;
   for (std::size_t i = 0; i < epochs.size(); ++i) {
     auto& e = epochs[i];

@@ -12,6 +12,7 @@
 // drives pre-rotation (eager, rate-limited /v1/rewrap on the old signer, results stored in each
 // IpnsRepublish status.migratedKey) and holds the new epoch back until it is done.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,6 +22,7 @@
 #include "app/rewrap_failures.h"
 #include "app/signer_directory.h"
 #include "clients/attestation_verifier.h"
+#include "controllers/epoch/decommission.h"
 #include "controllers/epoch/pre_rotation.h"
 #include "controllers/epoch/quote_chain.h"
 #include "controllers/epoch/tee_epoch.h"
@@ -44,6 +46,10 @@ struct EpochControllerOptions {
   // Pre-rotation writes each re-encrypted key here before the folder's status holds it (issue
   // 14); a key the ledger did not take is not stored and is re-encrypted again on a later pass.
   KeyLedgerWriter* ledger_writer = nullptr;
+  // The key ledger's copies per IPNS name (decommission.h): from the cache (fresh = false) or
+  // read from the API server (fresh = true, the re-check before an epoch is Retired). Empty
+  // function: no ledger; an error holds retirement (nothing is known to be safe).
+  std::function<Result<std::vector<LedgerKeyCopies>>(bool fresh)> ledger;
 };
 
 class EpochController {
@@ -80,7 +86,13 @@ class EpochController {
                     const std::string& message, SysTime now);
   void fail_key_changed(TeeEpoch& epoch, const std::string& new_key, SysTime now);
   std::map<std::uint64_t, std::int64_t> count_entries(OperatorMetrics::FolderCounts& counts,
-                                                      std::vector<Folder>& folders, SysTime now);
+                                                      std::vector<Folder>& folders,
+                                                      std::vector<FolderKeyCopies>& copies,
+                                                      SysTime now);
+  // Holds retirement and safeToDecommission while keys need an epoch (decommission.h); an epoch
+  // about to be Retired is checked again against a fresh read of the folders and the ledger.
+  void apply_key_needs(const std::vector<TeeEpoch>& epochs, std::vector<TeeEpochStatus>& phases,
+                       const std::vector<FolderKeyCopies>& copies);
   void maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime now);
   void forget_unused(const std::vector<TeeEpoch>& epochs, const std::vector<Folder>& folders);
   void record_event(const TeeEpoch& epoch, bool warning, const std::string& reason,
