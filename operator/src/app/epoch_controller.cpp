@@ -187,9 +187,8 @@ std::map<std::uint64_t, std::int64_t> EpochController::count_entries(
     std::vector<FolderKeyCopies>& copies, SysTime now) {
   std::map<std::uint64_t, std::int64_t> entries;
   republishes_.store().for_each([&](const nlohmann::json& object) {
-    copies.push_back(folder_key_copies(object));  // objects the parser refuses count too
-    if (!copies.back().parsed) return;
     auto obj = parse_ipns_republish(object);
+    copies.push_back(folder_key_copies(object, obj.ok()));  // refused objects count too
     if (!obj) return;
     auto key = effective_key(*obj);
     auto epoch = key.epoch;

@@ -11,10 +11,6 @@
 namespace cbx::cli {
 namespace {
 
-// The key ledger (controllers/ledger): namespaced, in the operator's namespace.
-const kube::Resource kKeyLedgerResource{"republish.cipherbox.io", "v1alpha1", "keyledgers",
-                                        "KeyLedger", true};
-
 struct ExportFlags {
   std::string kubeconfig;
   std::string context;
@@ -37,7 +33,7 @@ bool dns_label(const std::string& s) {
 LedgerCiphertexts read_ledger(kube::KubeClient& client, const ExportFlags& flags, const Io& io,
                               std::vector<std::string>& skipped) {
   if (flags.no_ledger) return {};
-  auto list = client.list(kKeyLedgerResource, flags.ledger_namespace);
+  auto list = client.list(kube::resources::kKeyLedger, flags.ledger_namespace);
   if (!list) {
     io.err << "cipherbox-republish: key ledger not read (" << list.error().code
            << "); using status.migratedKey only\n";

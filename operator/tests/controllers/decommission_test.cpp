@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "controllers/epoch/epoch_phases.h"
+#include "controllers/epoch/ledger_copies.h"
 #include "republish_fixtures.h"
 
 namespace cbx::op {
@@ -253,6 +254,43 @@ TEST(DecommissionTest, RetirableNeedsNoEffectiveEntryNoNeedAndNothingUnknown) {
   EXPECT_TRUE(retirable(2, 0, needs));
   needs.unknown = 1;
   EXPECT_FALSE(retirable(2, 0, needs));
+}
+
+json ledger_json(const std::string& name, json keys) {
+  return {{"apiVersion", "republish.cipherbox.io/v1alpha1"},
+          {"kind", "KeyLedger"},
+          {"metadata", {{"name", name}, {"namespace", "cbx"}, {"resourceVersion", "3"}}},
+          {"spec", {{"ipnsName", name}, {"keys", keys}}}};
+}
+
+json ledger_key(std::uint64_t epoch) {
+  return {{"epoch", epoch},
+          {"encryptedKey", "c2VhbGVk"},
+          {"source", "Migrated"},
+          {"recordedAt", "2026-12-01T05:00:00Z"}};
+}
+
+TEST(LedgerKeyCopiesTest, ReadsTheEpochsOfEveryKeyLedger) {
+  const auto name = testing::folder_key(7).name.text();
+  auto copies = ledger_key_copies({ledger_json(name, {ledger_key(1), ledger_key(3)})});
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_TRUE(copies[0].readable);
+  EXPECT_EQ(copies[0].ipns_name, name);
+  EXPECT_EQ(copies[0].epochs, (std::set<std::uint64_t>{1, 3}));
+}
+
+TEST(LedgerKeyCopiesTest, ObjectsTheCodecRefusesAreUnreadableUnderTheirMetadataName) {
+  auto twice = ledger_json(kName, {ledger_key(1), ledger_key(1)});  // two entries, one epoch
+  auto copies = ledger_key_copies(
+      {twice, json(nullptr), json{{"metadata", {{"name", 5}}}}, ledger_json(kOther, "keys")});
+  ASSERT_EQ(copies.size(), 4u);
+  for (const auto& c : copies) EXPECT_FALSE(c.readable);
+  EXPECT_EQ(copies[0].ipns_name, kName);
+  EXPECT_EQ(copies[1].ipns_name, "");
+  EXPECT_EQ(copies[3].ipns_name, kOther);
+  auto r = decide(pre_rotated(), {}, copies, {});
+  EXPECT_EQ(r.needs.unknown, 4);
+  EXPECT_EQ(r.now[0].phase, phase::kSuperseded);
 }
 
 TEST(FolderKeyCopiesTest, ReadsSpecMigratedAndPendingEpochs) {

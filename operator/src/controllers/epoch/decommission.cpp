@@ -103,8 +103,12 @@ void add_needs(const NameCopies& copies, const std::set<std::uint64_t>& live, Ep
 }  // namespace
 
 FolderKeyCopies folder_key_copies(const json& object) {
+  return folder_key_copies(object, strictly_parsed(object));
+}
+
+FolderKeyCopies folder_key_copies(const json& object, bool parsed) {
   FolderKeyCopies out;
-  out.parsed = strictly_parsed(object);
+  out.parsed = parsed;
   if (!object.is_object()) {
     out.readable = false;
     return out;

@@ -31,8 +31,10 @@ struct FolderKeyCopies {
   std::optional<std::uint64_t> pending_epoch;  // status.keyEpoch while status.pending is held
 };
 
-// Never throws, whatever the object holds. parsed is the strict parser's verdict.
+// Never throws, whatever the object holds. parsed is the strict parser's verdict (run here, or
+// given by a caller that parsed the object already).
 FolderKeyCopies folder_key_copies(const nlohmann::json& object);
+FolderKeyCopies folder_key_copies(const nlohmann::json& object, bool parsed);
 
 // The key ledger's copies of one name (every epoch it holds a ciphertext for).
 struct LedgerKeyCopies {

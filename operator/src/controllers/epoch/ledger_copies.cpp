@@ -1,0 +1,39 @@
+#include "controllers/epoch/ledger_copies.h"
+
+#include "controllers/ledger/key_ledger.h"
+
+namespace cbx::op {
+namespace {
+
+// metadata.name is the IPNS name by the ledger's design; "" when not even that is readable.
+std::string name_of(const nlohmann::json& object) {
+  if (!object.is_object()) return "";
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return "";
+  auto name = meta->find("name");
+  return name != meta->end() && name->is_string() ? name->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::vector<LedgerKeyCopies> ledger_key_copies(const std::vector<nlohmann::json>& objects) {
+  std::vector<LedgerKeyCopies> out;
+  out.reserve(objects.size());
+  for (const auto& object : objects) {
+    Result<KeyLedger> ledger = make_error("INVALID_OBJECT", "unreadable");
+    try {
+      ledger = parse_key_ledger(object);
+    } catch (const std::exception&) {
+    }
+    if (!ledger) {
+      out.push_back(LedgerKeyCopies{name_of(object), {}, false});
+      continue;
+    }
+    LedgerKeyCopies copies{ledger->ipns_name, {}, true};
+    for (const auto& key : ledger->keys) copies.epochs.insert(key.epoch);
+    out.push_back(std::move(copies));
+  }
+  return out;
+}
+
+}  // namespace cbx::op
