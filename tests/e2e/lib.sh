@@ -228,12 +228,15 @@ export_keys() {  # [namespace]
   local out=$E2E_STATE/exported.yaml
   "$BIN/cipherbox-republish" keys export -n "${1:-default}" >"$out" 2>"$E2E_STATE/export.err" || {
     cat "$E2E_STATE/export.err" >&2; return 1; }
-  awk -v dir="$E2E_STATE/manifests" '
+  local written
+  written=$(awk -v dir="$E2E_STATE/manifests" '
     /^---$/ { n++; next }
     { doc[n] = doc[n] $0 "\n" }
     /^  "name": "/ { split($0, a, "\""); name[n] = a[4] }
-    END { for (i = 1; i <= n; i++) { printf "%s", doc[i] > (dir "/" name[i] ".yaml") }; print n + 0 }' "$out"
-  kubectl apply -f "$E2E_STATE/manifests" >/dev/null
+    END { for (i = 1; i <= n; i++) { f = dir "/" name[i] ".yaml"; printf "%s", doc[i] > f; print f } }' "$out")
+  local f
+  for f in $written; do kubectl apply -f "$f" >/dev/null || return 1; done
+  grep -c . <<<"$written"
 }
 
 status_of() {  # folder, jsonpath under .status
