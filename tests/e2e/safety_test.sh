@@ -142,6 +142,13 @@ check "routing history: every record valid, sequences never go down, no sequence
 
 # --- (13) Per-epoch series go with the last folder on the epoch and with its retirement. ---
 kubectl delete ipnsrepublish --all -A --wait=true >/dev/null
+# The ledger keeps deleted folders' keys (on epoch 1) for its retention period, and they hold
+# epoch 1 (issue 14): an admin who knows those folders are gone for good removes them.
+ledgers_all_marked_deleted() {
+  [ "$(kubectl -n "$OPERATOR_NS" get keyledger -o json | jq '[.items[] | select(.spec.deletedAt == null)] | length')" == 0 ]
+}
+check "ledger: every deleted folder's entry marked deleted" eventually 30 ledgers_all_marked_deleted
+kubectl -n "$OPERATOR_NS" delete keyledger --all --wait=true >/dev/null
 # The whole page first: `curl | grep -q` would let a failed scrape (or grep's early exit, a
 # SIGPIPE under pipefail) look like an absent series.
 metrics() { curl -fsS "http://127.0.0.1:$PROBE_PORT/metrics"; }

@@ -17,6 +17,7 @@
 #include "cbx/http/beast_client.h"
 #include "clients/routing_publisher.h"
 #include "controllers/crash_point.h"
+#include "controllers/epoch/ledger_copies.h"
 #include "controllers/epoch/tee_epoch.h"
 #include "controllers/republish/name_claims.h"
 #include "kube/kubeconfig.h"
@@ -371,6 +372,15 @@ int run_operator(const OperatorOptions& options) {
   epoch_options.rewrap_rate = options.rewrap_rate;
   epoch_options.second_opinion = verifier.get();
   epoch_options.ledger_writer = &ledger_writer;
+  // Retirement and safeToDecommission count the ledger's copies (controllers/epoch/decommission.h):
+  // from the cache on every pass, read again from the API server before an epoch is Retired.
+  epoch_options.ledger = [&ledgers, &api = **client,
+                          ns](bool fresh) -> Result<std::vector<LedgerKeyCopies>> {
+    if (!fresh) return ledger_key_copies(ledgers.store().list());
+    auto list = api.list(kube::resources::kKeyLedger, ns);
+    if (!list) return list.error();
+    return ledger_key_copies(list->items);
+  };
   EpochController epoch_controller(**client, epochs, republishes, signers, recorder, metrics,
                                    epoch_options);
 
