@@ -68,10 +68,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       transport, "http://r", options, [](auto) {}, now));
   cbx::op::RoutingPublisher publisher(std::move(endpoints));
   auto best = publisher.resolve(kName);
-  if (best && *best) {
+  if (best && best->record) {
     auto name = cbx::ipns::parse_name(kName);
-    if (!cbx::ipns::verify_record_signature(*name, **best)) std::abort();
+    if (!cbx::ipns::verify_record_signature(*name, *best->record)) std::abort();
   }
+  // One endpoint: it either answered (nothing unanswered) or the lookup is an error.
+  if (best && !best->unanswered.empty()) std::abort();
   for (const auto& r : publisher.publish(kName, cbx::Bytes{1})) check_retry_after(r.retry_after);
   return 0;
 }
