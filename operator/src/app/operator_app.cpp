@@ -51,7 +51,7 @@ std::function<std::vector<std::string>(const nlohmann::json&)> own_folder(
 kube::Reconciler only_own_folders(const kube::ShardSpec& shard, kube::Informer& republishes,
                                   kube::Reconciler reconcile) {
   return [shard, &republishes, reconcile = std::move(reconcile)](const std::string& key) {
-    auto object = republishes.store().get(key);
+    auto object = republishes.store().get_shared(key);  // no copy: this runs every reconcile
     bool own = object ? owns_folder(shard, *object) : kube::owns_key(shard, key);
     if (!own) return Result<kube::ReconcileOutcome>(kube::ReconcileOutcome{});
     return reconcile(key);
