@@ -5,17 +5,16 @@
 
 #include "cbx/http/beast_client.h"
 #include "cli/audit_check.h"
+#include "cli/cluster_epoch.h"
 #include "clients/routing_client.h"
 #include "kube/client.h"
-#include "kube/kubeconfig.h"
 #include "kube/resource.h"
 
 namespace cbx::cli {
 namespace {
 
 struct AuditFlags {
-  std::string kubeconfig;
-  std::string context;
+  ClusterOptions cluster;
   std::string ns;
   std::string name;
   std::vector<std::string> routing;  // empty: the endpoints status names
@@ -48,9 +47,7 @@ void print(const std::vector<AuditVerdict>& verdicts, std::ostream& out) {
 }
 
 int audit(const AuditFlags& flags, const Io& io) {
-  auto config = kube::load_default_config(flags.kubeconfig, flags.context);
-  if (!config) return failure(io, config.error().message);
-  auto client = kube::KubeClient::from_config(std::move(*config));
+  auto client = connect(flags.cluster);
   if (!client) return failure(io, client.error().message);
   std::string ns = flags.ns.empty() ? (*client)->default_namespace() : flags.ns;
   auto object = (*client)->get(kube::resources::kIpnsRepublish, ns, flags.name);
@@ -80,9 +77,7 @@ void register_audit(Cli& cli) {
                                       "Print a folder's audit ring (status.audit) and check each "
                                       "entry against the records the routing endpoints serve",
                                       [flags](const Io& io) { return audit(*flags, io); });
-  command->add_option("--kubeconfig", flags->kubeconfig,
-                      "kubeconfig file (default: $KUBECONFIG, ~/.kube/config)");
-  command->add_option("--context", flags->context, "kubeconfig context");
+  add_cluster_options(command, flags->cluster);
   command->add_option("-n,--namespace", flags->ns, "namespace (default: the context's)");
   command->add_option("--routing", flags->routing,
                       "Delegated Routing V1 base URL to check against (repeatable; default: the "

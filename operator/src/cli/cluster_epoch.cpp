@@ -12,10 +12,14 @@ void add_cluster_options(CLI::App* command, ClusterOptions& options) {
   command->add_option("--context", options.context, "kubeconfig context");
 }
 
-Result<op::TeeEpoch> read_ready_epoch(const ClusterOptions& options, std::uint64_t epoch) {
+Result<std::unique_ptr<kube::KubeClient>> connect(const ClusterOptions& options) {
   auto config = kube::load_default_config(options.kubeconfig, options.context);
   if (!config) return config.error();
-  auto client = kube::KubeClient::from_config(std::move(*config));
+  return kube::KubeClient::from_config(std::move(*config));
+}
+
+Result<op::TeeEpoch> read_ready_epoch(const ClusterOptions& options, std::uint64_t epoch) {
+  auto client = connect(options);
   if (!client) return client.error();
   auto list = (*client)->list(kube::resources::kTeeEpoch, "");
   if (!list) return list.error();

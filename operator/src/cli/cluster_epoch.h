@@ -3,10 +3,12 @@
 // `approve-epoch --from-cluster`): the public key the operator verified against the signer's quote.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "cbx/base/result.h"
 #include "controllers/epoch/tee_epoch.h"
+#include "kube/client.h"
 
 namespace cbx::cli {
 
@@ -15,7 +17,9 @@ struct ClusterOptions {
   std::string context;
 };
 
+// --kubeconfig and --context, as every command that talks to the cluster takes them.
 void add_cluster_options(CLI::App* command, ClusterOptions& options);
+Result<std::unique_ptr<kube::KubeClient>> connect(const ClusterOptions& options);
 
 // Error codes: NOT_FOUND (no TeeEpoch with spec.epoch == epoch), EPOCH_NOT_READY (no verified
 // public key yet, or Failed / Retired), and the Kubernetes client's codes.

@@ -3,17 +3,16 @@
 #include <memory>
 #include <ostream>
 
+#include "cli/cluster_epoch.h"
 #include "cli/key_export_plan.h"
 #include "kube/client.h"
-#include "kube/kubeconfig.h"
 #include "kube/resource.h"
 
 namespace cbx::cli {
 namespace {
 
 struct ExportFlags {
-  std::string kubeconfig;
-  std::string context;
+  ClusterOptions cluster;
   std::string ns;
   bool all_namespaces = false;
   std::string format = "yaml";
@@ -49,9 +48,7 @@ int export_keys(const ExportFlags& flags, const Io& io) {
     return usage_error(io, "namespace \"" + flags.ns + "\" is not a valid namespace name");
   if (!flags.ledger_namespace.empty() && !dns_label(flags.ledger_namespace))
     return usage_error(io, "--ledger-namespace is not a valid namespace name");
-  auto config = kube::load_default_config(flags.kubeconfig, flags.context);
-  if (!config) return failure(io, config.error().message);
-  auto client = kube::KubeClient::from_config(std::move(*config));
+  auto client = connect(flags.cluster);
   if (!client) return failure(io, client.error().message);
   std::string ns =
       flags.all_namespaces ? "" : (flags.ns.empty() ? (*client)->default_namespace() : flags.ns);
@@ -86,9 +83,7 @@ void register_keys(Cli& cli) {
       "Print, for every folder whose effective key differs from its spec, the spec change "
       "(keyEpoch + encryptedKey) to commit to git",
       [flags](const Io& io) { return export_keys(*flags, io); });
-  command->add_option("--kubeconfig", flags->kubeconfig,
-                      "kubeconfig file (default: $KUBECONFIG, ~/.kube/config)");
-  command->add_option("--context", flags->context, "kubeconfig context");
+  add_cluster_options(command, flags->cluster);
   command->add_option("-n,--namespace", flags->ns, "namespace (default: the context's)");
   command->add_flag("-A,--all-namespaces", flags->all_namespaces, "all namespaces");
   command->add_option("--format", flags->format, "yaml (manifests), patch (kubectl), kustomize")
