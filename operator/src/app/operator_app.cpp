@@ -17,7 +17,6 @@
 #include "cbx/http/beast_client.h"
 #include "clients/routing_publisher.h"
 #include "controllers/crash_point.h"
-#include "controllers/epoch/ledger_copies.h"
 #include "controllers/epoch/tee_epoch.h"
 #include "controllers/republish/name_claims.h"
 #include "kube/kubeconfig.h"
@@ -366,23 +365,19 @@ int run_operator(const OperatorOptions& options) {
     return 1;
   }
   EpochControllerOptions epoch_options;
-  epoch_options.chain = chain->verifier.get();
-  epoch_options.key_recheck = std::chrono::seconds(options.key_recheck_seconds);
+  epoch_options.reconciler.chain = chain->verifier.get();
+  epoch_options.reconciler.key_recheck = std::chrono::seconds(options.key_recheck_seconds);
+  epoch_options.reconciler.rewrap_rate = options.rewrap_rate;
+  epoch_options.reconciler.second_opinion = verifier.get();
   epoch_options.resync = millis(options.epoch_resync_seconds);
-  epoch_options.rewrap_rate = options.rewrap_rate;
-  epoch_options.second_opinion = verifier.get();
   epoch_options.ledger_writer = &ledger_writer;
   // Retirement and safeToDecommission count the ledger's copies (controllers/epoch/decommission.h):
-  // from the cache on every pass, read again from the API server before an epoch is Retired.
-  epoch_options.ledger = [&ledgers, &api = **client,
-                          ns](bool fresh) -> Result<std::vector<LedgerKeyCopies>> {
-    if (!fresh) return ledger_key_copies(ledgers.store().list());
-    auto list = api.list(kube::resources::kKeyLedger, ns);
-    if (!list) return list.error();
-    return ledger_key_copies(list->items);
-  };
-  EpochController epoch_controller(**client, epochs, republishes, signers, recorder, metrics,
-                                   epoch_options);
+  // kept in the epoch controller's index from the ledger informer, read again from the API server
+  // before an epoch is Retired.
+  epoch_options.ledgers = &ledgers;
+  epoch_options.ledger_namespace = ns;
+  // Shard 0 only (below): its folder index follows every IpnsRepublish delta.
+  std::unique_ptr<EpochController> epoch_controller;
 
   const kube::ShardSpec shard = options.shard;
   auto& republish_ctl = manager.add_controller(
@@ -421,15 +416,17 @@ int run_operator(const OperatorOptions& options) {
     manager.watch(epochs, ledger_ctl, [](const nlohmann::json&) {
       return std::vector<std::string>{LedgerController::kSweepKey};
     });
+    epoch_controller = std::make_unique<EpochController>(**client, epochs, republishes, signers,
+                                                         recorder, metrics, epoch_options);
     auto& epoch_ctl = manager.add_controller(
-        "epoch", [&](const std::string& key) { return epoch_controller.reconcile(key); });
+        "epoch", [&](const std::string& key) { return epoch_controller->reconcile(key); });
     auto& slo_ctl = manager.add_controller("validity-slo", [&](const std::string&) {
       return Result<kube::ReconcileOutcome>(update_validity_slo(
           republishes, epochs, metrics, options.read_back.margin, options.validity_slo_period));
     });
-    // The epoch controller runs on epoch changes and on its own period (it counts entries from
-    // the cache then); folder changes do not trigger it, which would re-read every folder per
-    // write. The SLO pass is started by the first epoch event, then runs on its own period.
+    // The epoch controller runs on epoch changes and on its own period (it reads its folder
+    // index then, kept from the informers' deltas); folder changes do not trigger a pass. The SLO
+    // pass is started by the first epoch event, then runs on its own period.
     manager.watch(epochs, slo_ctl,
                   [](const nlohmann::json&) { return std::vector<std::string>{kValiditySloKey}; });
     manager.watch(epochs, epoch_ctl, [](const nlohmann::json&) {

@@ -43,7 +43,7 @@ TEST(LedgerResumeTest, ARecreatedFolderTakesTheLedgersKeyOnTheNewerLiveEpoch) {
   ASSERT_TRUE(r.key);
   EXPECT_EQ(r.key->epoch, 2u);
   EXPECT_EQ(r.key->encrypted_key, "bWlncmF0ZWQ=");
-  auto st = apply_resumption(f.obj.status, r);
+  auto st = apply_resumption(f.obj, r);
   f.obj.status = st;
   EXPECT_EQ(effective_key(f.obj).epoch, 2u);
   EXPECT_EQ(*st.key_epoch, 2u);
@@ -87,7 +87,7 @@ TEST(LedgerResumeTest, AFreshStatusTakesTheReservedSequenceAndAVerifiedPendingRe
   EXPECT_EQ(r.pending->sequence, 12u);
   EXPECT_EQ(r.pending->value, std::string("/ipfs/") + testing::kCidA);
   EXPECT_EQ(*r.sequence, 12u);
-  auto st = apply_resumption(f.obj.status, r);
+  auto st = apply_resumption(f.obj, r);
   EXPECT_EQ(*st.sequence, 12u);
   ASSERT_TRUE(st.pending);
   // A folder that already has a sequence of its own is not fed the ledger's.

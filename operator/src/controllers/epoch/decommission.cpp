@@ -71,13 +71,6 @@ void read_status(const json& status, FolderKeyCopies& out) {
   }
 }
 
-struct NameCopies {
-  std::set<std::uint64_t> all;      // every epoch a ciphertext of the key is sealed to
-  std::set<std::uint64_t> durable;  // spec and ledger: they survive delete + re-apply
-  std::set<std::uint64_t> pending;  // epochs of signed, unpublished records
-  bool unreadable = false;
-};
-
 bool any_live(const std::set<std::uint64_t>& epochs, const std::set<std::uint64_t>& live) {
   for (auto e : epochs) {
     if (live.contains(e)) return true;
@@ -85,22 +78,55 @@ bool any_live(const std::set<std::uint64_t>& epochs, const std::set<std::uint64_
   return false;
 }
 
-void add_needs(const NameCopies& copies, const std::set<std::uint64_t>& live, EpochNeeds& needs) {
+void bump(std::map<std::uint64_t, std::int64_t>& counts, std::uint64_t epoch, std::int64_t by) {
+  auto& n = counts[epoch];
+  n += by;
+  if (n == 0) counts.erase(epoch);
+}
+
+}  // namespace
+
+void add_needs(const NameCopies& copies, const std::set<std::uint64_t>& live, EpochNeeds& needs,
+               std::int64_t names) {
   std::set<std::uint64_t> needed;
   for (auto e : copies.pending) {
     if (!live.contains(e)) needed.insert(e);
   }
   bool covered = any_live(copies.durable, live);
-  if (!covered && copies.unreadable) ++needs.unknown;
+  if (!covered && copies.unreadable) needs.unknown += names;
   if (!covered) {
     for (auto e : copies.all) {
       if (!live.contains(e)) needed.insert(e);  // a live epoch is kept anyway
     }
   }
-  for (auto e : needed) ++needs.needed[e];
+  for (auto e : needed) needs.needed[e] += names;
 }
 
-}  // namespace
+void add_folder_copies(const FolderKeyCopies& f, NameCopies& copies) {
+  if (!f.readable) copies.unreadable = true;
+  if (f.spec_epoch) {
+    copies.all.insert(*f.spec_epoch);
+    copies.durable.insert(*f.spec_epoch);
+  }
+  if (f.migrated_epoch) copies.all.insert(*f.migrated_epoch);
+  if (f.pending_epoch) copies.pending.insert(*f.pending_epoch);
+}
+
+void add_ledger_copies(const LedgerKeyCopies& l, NameCopies& copies) {
+  if (!l.readable) copies.unreadable = true;
+  copies.all.insert(l.epochs.begin(), l.epochs.end());
+  copies.durable.insert(l.epochs.begin(), l.epochs.end());
+}
+
+void count_folder(const FolderKeyCopies& f, EpochNeeds& needs, std::int64_t sign) {
+  if (!f.parsed) needs.unparsed += sign;
+  if (f.spec_epoch) bump(needs.spec_entries, *f.spec_epoch, sign);
+  if (f.migrated_epoch && (!f.spec_epoch || *f.migrated_epoch > *f.spec_epoch)) {
+    bump(needs.effective, *f.migrated_epoch, sign);  // as effective_key() chooses
+  } else if (f.spec_epoch) {
+    bump(needs.effective, *f.spec_epoch, sign);
+  }
+}
 
 FolderKeyCopies folder_key_copies(const json& object) {
   return folder_key_copies(object, strictly_parsed(object));
@@ -148,27 +174,11 @@ EpochNeeds compute_needs(const std::vector<FolderKeyCopies>& folders,
   std::map<std::string, NameCopies> by_name;
   std::vector<NameCopies> unnamed;  // no readable ipnsName: matched with nothing
   for (const auto& f : folders) {
-    if (!f.parsed) ++needs.unparsed;
-    if (f.spec_epoch) ++needs.spec_entries[*f.spec_epoch];
-    if (f.migrated_epoch && (!f.spec_epoch || *f.migrated_epoch > *f.spec_epoch)) {
-      ++needs.effective[*f.migrated_epoch];  // as effective_key() chooses
-    } else if (f.spec_epoch) {
-      ++needs.effective[*f.spec_epoch];
-    }
-    NameCopies& copies = f.ipns_name.empty() ? unnamed.emplace_back() : by_name[f.ipns_name];
-    if (!f.readable) copies.unreadable = true;
-    if (f.spec_epoch) {
-      copies.all.insert(*f.spec_epoch);
-      copies.durable.insert(*f.spec_epoch);
-    }
-    if (f.migrated_epoch) copies.all.insert(*f.migrated_epoch);
-    if (f.pending_epoch) copies.pending.insert(*f.pending_epoch);
+    count_folder(f, needs);
+    add_folder_copies(f, f.ipns_name.empty() ? unnamed.emplace_back() : by_name[f.ipns_name]);
   }
   for (const auto& l : ledger) {
-    auto& copies = l.ipns_name.empty() ? unnamed.emplace_back() : by_name[l.ipns_name];
-    if (!l.readable) copies.unreadable = true;
-    copies.all.insert(l.epochs.begin(), l.epochs.end());
-    copies.durable.insert(l.epochs.begin(), l.epochs.end());
+    add_ledger_copies(l, l.ipns_name.empty() ? unnamed.emplace_back() : by_name[l.ipns_name]);
   }
   for (const auto& [name, copies] : by_name) add_needs(copies, live, needs);
   for (const auto& copies : unnamed) add_needs(copies, live, needs);

@@ -55,6 +55,27 @@ struct EpochNeeds {
   std::int64_t effective_on(std::uint64_t epoch) const;
 };
 
+// Every copy of one name's key (its folders' and the ledger's), which is all that decides which
+// epochs the name needs: names with equal copies need the same epochs (the FolderIndex keeps a
+// count per distinct value instead of the names).
+struct NameCopies {
+  std::set<std::uint64_t> all;      // every epoch a ciphertext of the key is sealed to
+  std::set<std::uint64_t> durable;  // spec and ledger: they survive delete + re-apply
+  std::set<std::uint64_t> pending;  // epochs of signed, unpublished records
+  bool unreadable = false;
+
+  auto operator<=>(const NameCopies&) const = default;
+  bool operator==(const NameCopies&) const = default;
+};
+
+void add_folder_copies(const FolderKeyCopies& folder, NameCopies& copies);
+void add_ledger_copies(const LedgerKeyCopies& ledger, NameCopies& copies);
+// Adds what `names` names with these copies need (needs.needed, needs.unknown).
+void add_needs(const NameCopies& copies, const std::set<std::uint64_t>& live, EpochNeeds& needs,
+               std::int64_t names = 1);
+// Adds one folder to needs.spec_entries, needs.effective and needs.unparsed (sign -1 removes it).
+void count_folder(const FolderKeyCopies& folder, EpochNeeds& needs, std::int64_t sign = 1);
+
 // live: the epochs a key may stay on for good (Active, or a Ready epoch about to be).
 EpochNeeds compute_needs(const std::vector<FolderKeyCopies>& folders,
                          const std::vector<LedgerKeyCopies>& ledger,

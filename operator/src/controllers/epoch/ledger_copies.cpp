@@ -16,23 +16,22 @@ std::string name_of(const nlohmann::json& object) {
 
 }  // namespace
 
+LedgerKeyCopies ledger_key_copies_of(const nlohmann::json& object) {
+  Result<KeyLedger> ledger = make_error("INVALID_OBJECT", "unreadable");
+  try {
+    ledger = parse_key_ledger(object);
+  } catch (const std::exception&) {
+  }
+  if (!ledger) return LedgerKeyCopies{name_of(object), {}, false};
+  LedgerKeyCopies copies{ledger->ipns_name, {}, true};
+  for (const auto& key : ledger->keys) copies.epochs.insert(key.epoch);
+  return copies;
+}
+
 std::vector<LedgerKeyCopies> ledger_key_copies(const std::vector<nlohmann::json>& objects) {
   std::vector<LedgerKeyCopies> out;
   out.reserve(objects.size());
-  for (const auto& object : objects) {
-    Result<KeyLedger> ledger = make_error("INVALID_OBJECT", "unreadable");
-    try {
-      ledger = parse_key_ledger(object);
-    } catch (const std::exception&) {
-    }
-    if (!ledger) {
-      out.push_back(LedgerKeyCopies{name_of(object), {}, false});
-      continue;
-    }
-    LedgerKeyCopies copies{ledger->ipns_name, {}, true};
-    for (const auto& key : ledger->keys) copies.epochs.insert(key.epoch);
-    out.push_back(std::move(copies));
-  }
+  for (const auto& object : objects) out.push_back(ledger_key_copies_of(object));
   return out;
 }
 

@@ -10,5 +10,6 @@
 namespace cbx::op {
 
 std::vector<LedgerKeyCopies> ledger_key_copies(const std::vector<nlohmann::json>& objects);
+LedgerKeyCopies ledger_key_copies_of(const nlohmann::json& object);
 
 }  // namespace cbx::op

@@ -5,6 +5,7 @@
 #include "cbx/ipns/name.h"
 #include "cbx/ipns/record.h"
 #include "controllers/epoch/pre_rotation.h"
+#include "controllers/folder_key.h"
 
 namespace cbx::op {
 namespace {
@@ -54,11 +55,9 @@ Resumption plan_resumption(const IpnsRepublish& obj, const KeyLedger& ledger,
   return out;
 }
 
-IpnsRepublishStatus apply_resumption(IpnsRepublishStatus status, const Resumption& r) {
-  if (r.key) {
-    status.migrated_key = r.key;
-    status.key_epoch = r.key->epoch;
-  }
+IpnsRepublishStatus apply_resumption(const IpnsRepublish& obj, const Resumption& r) {
+  IpnsRepublishStatus status = obj.status;
+  if (r.key) adopt_migrated_key(obj.spec, status, *r.key);
   if (r.sequence) status.sequence = std::max(status.sequence.value_or(0), *r.sequence);
   if (r.pending) status.pending = r.pending;
   return status;

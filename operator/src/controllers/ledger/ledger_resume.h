@@ -30,6 +30,8 @@ struct Resumption {
 Resumption plan_resumption(const IpnsRepublish& obj, const KeyLedger& ledger,
                            const std::vector<TeeEpoch>& epochs, SysTime now);
 
-IpnsRepublishStatus apply_resumption(IpnsRepublishStatus status, const Resumption& resumption);
+// The status obj gets from the resumption (the key through adopt_migrated_key,
+// controllers/folder_key.h).
+IpnsRepublishStatus apply_resumption(const IpnsRepublish& obj, const Resumption& resumption);
 
 }  // namespace cbx::op

@@ -91,7 +91,7 @@ Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
 }
 
 Result<IpnsRepublish> RepublishReconciler::resume(IpnsRepublish obj, const Resumption& resumption) {
-  auto written = deps_.status.write_status(obj, apply_resumption(obj.status, resumption));
+  auto written = deps_.status.write_status(obj, apply_resumption(obj, resumption));
   if (!written) return written.error();
   if (resumption.key) {
     deps_.events.emit(*written, false, "KeyResumed",

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "controllers/folder_key.h"
+
 namespace cbx::op {
 namespace {
 
@@ -50,10 +52,7 @@ IpnsRepublishStatus store_signed(const IpnsRepublish& obj, const SigningPlan& pl
   st.pending =
       PendingRecord{plan.sequence, signed_record.record_base64, valid_until, now, plan.value};
   note_lifetime_cap(st, obj, plan.valid_until, valid_until, now);
-  if (signed_record.rewrapped) {
-    st.migrated_key = signed_record.rewrapped;
-    st.key_epoch = signed_record.rewrapped->epoch;
-  }
+  if (signed_record.rewrapped) adopt_migrated_key(obj.spec, st, *signed_record.rewrapped);
   bool awaiting = plan.deviation_reason == reason::kAwaitingOwnerRecord;
   bool ahead = plan.deviation_reason == reason::kNetworkAhead;
   set_condition(st.conditions, condition::kReady, !awaiting && !ahead,

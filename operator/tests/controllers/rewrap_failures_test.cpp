@@ -1,5 +1,5 @@
 // Issue 10 item 14: pre-rotation's failure memory shrinks with the folders it is about.
-#include "app/rewrap_failures.h"
+#include "controllers/epoch/rewrap_failures.h"
 
 #include <gtest/gtest.h>
 

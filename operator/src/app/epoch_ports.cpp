@@ -1,0 +1,147 @@
+#include "app/epoch_ports.h"
+
+#include "cbx/base/log.h"
+#include "controllers/epoch/ledger_copies.h"
+#include "kube/resource.h"
+#include "kube/store.h"
+
+namespace cbx::op {
+namespace {
+
+nlohmann::json epoch_reference(const TeeEpoch& e) {
+  return {{"apiVersion", kube::resources::kTeeEpoch.api_version()},
+          {"kind", kube::resources::kTeeEpoch.kind},
+          {"metadata", {{"name", e.name}, {"resourceVersion", e.resource_version}}}};
+}
+
+nlohmann::json signer_to_json(const SignerSpec& s) {
+  nlohmann::json signer = {{"url", s.url}, {"insecureSimulator", s.insecure_simulator}};
+  if (!s.auth_secret_name.empty()) {
+    signer["authSecretRef"] = {{"name", s.auth_secret_name}, {"key", s.auth_secret_key}};
+  }
+  if (!s.compose_hash.empty()) signer["composeHash"] = s.compose_hash;
+  if (!s.app_id.empty()) signer["appId"] = s.app_id;
+  signer["acceptedTcbStatuses"] = s.accepted_tcb_statuses;
+  if (!s.ca_bundle.empty()) signer["caBundle"] = s.ca_bundle;
+  return signer;
+}
+
+class ClientEpochSigner : public EpochSigner {
+ public:
+  explicit ClientEpochSigner(std::shared_ptr<SignerClient> client) : client_(std::move(client)) {}
+  Result<EpochPublicKey> epoch_public_key(std::uint64_t epoch,
+                                          const std::string& nonce_hex) override {
+    return client_->epoch_public_key(epoch, nonce_hex);
+  }
+  Result<std::vector<RewrapResult>> rewrap(const RewrapTarget& target,
+                                           const std::vector<RewrapEntry>& entries) override {
+    return client_->rewrap(target, entries);
+  }
+
+ private:
+  std::shared_ptr<SignerClient> client_;
+};
+
+}  // namespace
+
+Status KubeTeeEpochWriter::write_status(const TeeEpoch& epoch, const TeeEpochStatus& status) {
+  auto written = client_.patch_status(kube::resources::kTeeEpoch, "", epoch.name,
+                                      epoch.resource_version, tee_epoch_status_to_json(status));
+  if (!written) return written.error();
+  return ok_status();
+}
+
+Status KubeTeeEpochWriter::create(const std::string& name, const TeeEpochSpec& spec,
+                                  const std::map<std::string, std::string>& labels) {
+  nlohmann::json json_spec = {{"epoch", spec.epoch},
+                              {"signer", signer_to_json(spec.signer)},
+                              {"gracePeriod", format_duration(spec.grace_period)}};
+  if (spec.rotate_after) json_spec["rotateAfter"] = format_duration(*spec.rotate_after);
+  if (!spec.approval.empty()) json_spec["approval"] = spec.approval;
+  nlohmann::json object = {{"apiVersion", kube::resources::kTeeEpoch.api_version()},
+                           {"kind", kube::resources::kTeeEpoch.kind},
+                           {"metadata", {{"name", name}, {"labels", labels}}},
+                           {"spec", json_spec}};
+  auto created = client_.create(kube::resources::kTeeEpoch, "", object);
+  if (!created) return created.error();
+  return ok_status();
+}
+
+Status KubeFolderKeyWriter::write_status(const IpnsRepublish& folder,
+                                         const IpnsRepublishStatus& status) {
+  auto written = client_.patch_status(kube::resources::kIpnsRepublish, folder.ns, folder.name,
+                                      folder.resource_version, status_to_json(status));
+  if (!written) return written.error();
+  return ok_status();
+}
+
+std::optional<IpnsRepublish> KubeFolderReader::cached(const std::string& key) {
+  auto object = republishes_.store().get_shared(key);
+  if (!object) return std::nullopt;
+  try {
+    auto obj = parse_ipns_republish(*object);
+    if (obj) return std::move(*obj);
+  } catch (const std::exception&) {  // a field of a type the CRD does not allow
+  }
+  return std::nullopt;
+}
+
+Result<FolderReader::Fresh> KubeFolderReader::read_fresh() {
+  auto folders = client_.list(kube::resources::kIpnsRepublish, "");
+  if (!folders) return folders.error();
+  Fresh fresh;
+  for (const auto& object : folders->items) fresh.folders.push_back(folder_key_copies(object));
+  if (with_ledger_) {
+    auto ledgers = client_.list(kube::resources::kKeyLedger, ledger_namespace_);
+    if (!ledgers) return ledgers.error();
+    fresh.ledger = ledger_key_copies(ledgers->items);
+  }
+  return fresh;
+}
+
+Result<std::shared_ptr<EpochSigner>> DirectorySignerPool::signer_for(const SignerSpec& spec) {
+  auto client = directory_.client_for(spec);
+  if (!client) return client.error();
+  return std::shared_ptr<EpochSigner>(std::make_shared<ClientEpochSigner>(std::move(*client)));
+}
+
+void KubeEpochEvents::emit(const TeeEpoch& epoch, bool warning, const std::string& reason,
+                           const std::string& message) {
+  auto recorded = recorder_.record(epoch_reference(epoch),
+                                   warning ? kube::EventType::warning : kube::EventType::normal,
+                                   reason, reason, message);
+  if (!recorded) log::warn("event not recorded", {{"epoch", epoch.spec.epoch}, {"reason", reason}});
+}
+
+void PrometheusEpochMetrics::set_folder_counts(const FolderCounts& counts) {
+  OperatorMetrics::FolderCounts out;
+  out.entries_per_epoch = counts.entries_per_epoch;
+  out.earliest_valid_until_per_epoch = counts.earliest_valid_until_per_epoch;
+  out.due = counts.due;
+  out.pending = counts.pending;
+  out.stalled = counts.stalled;
+  metrics_.set_folder_counts(out);
+}
+
+void feed_folder_index(kube::Informer& republishes, kube::Informer* ledgers, FolderIndex& index) {
+  // One parse per delta (the index keeps what the epoch reconciler reads, nothing else).
+  auto upsert = [&index](const nlohmann::json& object) {
+    index.upsert(kube::key_of(object), index_entry(object));
+  };
+  republishes.add_handlers(
+      {upsert, [upsert](const nlohmann::json&, const nlohmann::json& object) { upsert(object); },
+       [&index](const nlohmann::json& last_known) { index.remove(kube::key_of(last_known)); }});
+  if (!ledgers) return;
+  auto upsert_ledger = [&index](const nlohmann::json& object) {
+    index.upsert_ledger(kube::key_of(object), ledger_key_copies_of(object));
+  };
+  ledgers->add_handlers({upsert_ledger,
+                         [upsert_ledger](const nlohmann::json&, const nlohmann::json& object) {
+                           upsert_ledger(object);
+                         },
+                         [&index](const nlohmann::json& last_known) {
+                           index.remove_ledger(kube::key_of(last_known));
+                         }});
+}
+
+}  // namespace cbx::op
