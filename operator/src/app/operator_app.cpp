@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 
+#include "api/v1alpha1/tee_epoch.h"
 #include "app/epoch_controller.h"
 #include "app/folder_shard.h"
 #include "app/kube_key_ledger_store.h"
@@ -17,7 +18,6 @@
 #include "cbx/http/beast_client.h"
 #include "clients/routing_publisher.h"
 #include "controllers/crash_point.h"
-#include "controllers/epoch/tee_epoch.h"
 #include "controllers/republish/name_claims.h"
 #include "kube/kubeconfig.h"
 #include "kube/manager.h"

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/key_ledger.h"
+#include "api/v1alpha1/tee_epoch.h"
 #include "app/metrics.h"
 #include "app/name_locks.h"
 #include "app/signer_directory.h"
-#include "controllers/epoch/tee_epoch.h"
-#include "controllers/ledger/key_ledger.h"
 #include "controllers/republish/name_claims.h"
 #include "controllers/republish/republish_reconciler.h"
 #include "kube/informer.h"

@@ -10,10 +10,10 @@
 #include <set>
 #include <string>
 
+#include "api/v1alpha1/tee_epoch.h"
 #include "cbx/base/result.h"
 #include "cbx/http/client.h"
 #include "clients/signer_client.h"
-#include "controllers/epoch/tee_epoch.h"
 #include "kube/client.h"
 
 namespace cbx::op {

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 

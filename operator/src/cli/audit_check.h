@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::cli {
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "api/v1alpha1/tee_epoch.h"
 #include "cbx/base/result.h"
-#include "controllers/epoch/tee_epoch.h"
 #include "kube/client.h"
 
 namespace cbx::cli {

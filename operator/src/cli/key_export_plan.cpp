@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/encoding.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::cli {
 namespace {

@@ -3,9 +3,9 @@
 #include <memory>
 #include <ostream>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "cli/status_table.h"
-#include "controllers/republish/ipns_republish.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "kube/resource.h"

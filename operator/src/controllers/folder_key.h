@@ -6,7 +6,7 @@
 // the rule is stated once: a ciphertext only becomes status.migratedKey when it is on a newer
 // epoch than the key in use (effective_key), and status.keyEpoch then names that epoch. A late or
 // replayed re-encryption to an older (or the same) epoch never replaces a newer key.
-#include "controllers/republish/ipns_republish.h"
+#include "api/v1alpha1/ipns_republish.h"
 
 namespace cbx::op {
 

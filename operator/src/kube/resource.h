@@ -24,7 +24,7 @@ inline const Resource kIpnsRepublish{"republish.cipherbox.io", "v1alpha1", "ipns
                                      "IpnsRepublish", true};
 inline const Resource kTeeEpoch{"republish.cipherbox.io", "v1alpha1", "teeepochs", "TeeEpoch",
                                 false};
-// Only in the operator's own namespace (controllers/ledger/key_ledger.h).
+// Only in the operator's own namespace (api/v1alpha1/key_ledger.h).
 inline const Resource kKeyLedger{"republish.cipherbox.io", "v1alpha1", "keyledgers", "KeyLedger",
                                  true};
 inline const Resource kLease{"coordination.k8s.io", "v1", "leases", "Lease", true};

@@ -2,12 +2,12 @@
 // Builders for IpnsRepublish objects and real signed records (cert-manager's gen.* style).
 #include <string>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/encoding.h"
 #include "cbx/crypto/ed25519.h"
 #include "cbx/ipns/name.h"
 #include "cbx/ipns/record.h"
 #include "cbx/ipns/validity.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op::testing {
 
@@ -27,7 +27,9 @@ inline FolderKey folder_key(std::uint8_t fill) {
   return FolderKey{std::move(*key), std::move(name)};
 }
 
-inline SysTime at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
+inline SysTime at(const char* rfc3339) {
+  return *parse_rfc3339(rfc3339);
+}
 
 inline Bytes signed_record(const FolderKey& k, const std::string& value, std::uint64_t sequence,
                            SysTime validity = at("2200-01-01T00:00:00Z")) {

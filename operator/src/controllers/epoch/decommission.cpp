@@ -1,7 +1,7 @@
 #include "controllers/epoch/decommission.h"
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "controllers/epoch/pre_rotation.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 namespace {

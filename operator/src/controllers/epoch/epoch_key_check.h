@@ -10,13 +10,13 @@
 //      epochs, and the status says so (verified=false, simulated=true).
 #include <string>
 
+#include "api/v1alpha1/tee_epoch.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
 #include "clients/attestation_verifier.h"
 #include "clients/signer_client.h"
 #include "controllers/epoch/quote_chain.h"
-#include "controllers/epoch/tee_epoch.h"
 
 namespace cbx::op {
 

@@ -7,8 +7,8 @@
 #include <set>
 #include <vector>
 
+#include "api/v1alpha1/tee_epoch.h"
 #include "cbx/base/duration.h"
-#include "controllers/epoch/tee_epoch.h"
 
 namespace cbx::op {
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/tee_epoch.h"
 #include "clients/attestation_verifier.h"
 #include "controllers/epoch/decommission.h"
 #include "controllers/epoch/folder_index.h"
@@ -25,7 +26,6 @@
 #include "controllers/epoch/pre_rotation.h"
 #include "controllers/epoch/quote_chain.h"
 #include "controllers/epoch/rewrap_failures.h"
-#include "controllers/epoch/tee_epoch.h"
 #include "controllers/ledger/ledger_writer.h"
 
 namespace cbx::op {

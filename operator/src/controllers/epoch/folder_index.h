@@ -15,10 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "controllers/epoch/decommission.h"
 #include "controllers/epoch/ports.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 

@@ -1,6 +1,6 @@
 #include "controllers/epoch/ledger_copies.h"
 
-#include "controllers/ledger/key_ledger.h"
+#include "api/v1alpha1/key_ledger.h"
 
 namespace cbx::op {
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-// The key ledger (controllers/ledger/key_ledger.h) as the decommission predicates see it: the
+// The key ledger (api/v1alpha1/key_ledger.h) as the decommission predicates see it: the
 // epochs each IPNS name holds a ciphertext under. An object the ledger's strict codec refuses is
 // kept as unreadable (it holds every epoch unless its name's key is held durably elsewhere).
 #include <nlohmann/json.hpp>

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/ipns_republish.h"
+#include "api/v1alpha1/tee_epoch.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
 #include "clients/signer_client.h"
 #include "controllers/epoch/decommission.h"
-#include "controllers/epoch/tee_epoch.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "controllers/epoch/tee_epoch.h"
+#include "api/v1alpha1/tee_epoch.h"
 
 namespace cbx::op {
 

@@ -10,8 +10,8 @@
 //   nothing is sent; KeyCurrent=False, KeyMigrationRequired (the owner must re-seal).
 #include <vector>
 
-#include "controllers/epoch/tee_epoch.h"
-#include "controllers/republish/ipns_republish.h"
+#include "api/v1alpha1/ipns_republish.h"
+#include "api/v1alpha1/tee_epoch.h"
 #include "controllers/republish/republish_reconciler.h"
 
 namespace cbx::op {

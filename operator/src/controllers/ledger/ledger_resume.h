@@ -14,9 +14,9 @@
 #include <optional>
 #include <vector>
 
-#include "controllers/epoch/tee_epoch.h"
-#include "controllers/ledger/key_ledger.h"
-#include "controllers/republish/ipns_republish.h"
+#include "api/v1alpha1/ipns_republish.h"
+#include "api/v1alpha1/key_ledger.h"
+#include "api/v1alpha1/tee_epoch.h"
 
 namespace cbx::op {
 

@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "api/v1alpha1/key_ledger.h"
 #include "cbx/base/result.h"
-#include "controllers/ledger/key_ledger.h"
 
 namespace cbx::op {
 

@@ -1,5 +1,5 @@
 #pragma once
-// How the key ledger changes (pure; controllers/ledger/key_ledger.h is the object). Every
+// How the key ledger changes (pure; api/v1alpha1/key_ledger.h is the object). Every
 // function returns whether it changed the ledger, so a writer writes only when something did.
 //
 // Which ciphertext wins for an epoch: one the operator got from a signer (Migrated, Rewrapped)
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/ipns_republish.h"
+#include "api/v1alpha1/key_ledger.h"
 #include "cbx/base/duration.h"
-#include "controllers/ledger/key_ledger.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 

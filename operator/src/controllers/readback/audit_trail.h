@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "controllers/republish/ipns_republish.h"
+#include "api/v1alpha1/ipns_republish.h"
 
 namespace cbx::op {
 

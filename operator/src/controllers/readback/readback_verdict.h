@@ -4,11 +4,11 @@
 #include <optional>
 #include <string>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
 #include "cbx/ipns/name.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 

@@ -1,6 +1,6 @@
 #include "controllers/readback/resolvable_condition.h"
 
-#include "controllers/conditions.h"
+#include "api/v1alpha1/conditions.h"
 #include "controllers/readback/readback_verdict.h"
 
 namespace cbx::op {

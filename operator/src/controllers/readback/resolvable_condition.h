@@ -1,8 +1,8 @@
 #pragma once
 // Condition Resolvable: True when at least one routing endpoint was last found serving a
 // record of the name (Verified) that stays valid for at least the margin.
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 

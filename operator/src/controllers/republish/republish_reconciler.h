@@ -5,12 +5,12 @@
 #include <optional>
 #include <string>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
 #include "controllers/ledger/ledger_resume.h"
 #include "controllers/ledger/ledger_writer.h"
 #include "controllers/republish/due_policy.h"
-#include "controllers/republish/ipns_republish.h"
 #include "controllers/republish/ports.h"
 #include "controllers/republish/status_transitions.h"
 

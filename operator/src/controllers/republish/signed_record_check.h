@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
 #include "clients/signer_client.h"
-#include "controllers/republish/ipns_republish.h"
 #include "controllers/republish/signing_plan.h"
 #include "controllers/republish/status_transitions.h"
 

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 
@@ -22,12 +22,12 @@ inline constexpr char kNoOwnerRecord[] = "NoOwnerRecord";
 }  // namespace reason
 
 struct SigningPlan {
-  std::string value;          // exact value string of the proof record
+  std::string value;  // exact value string of the proof record
   Bytes proof_record;
   std::string proof_source;    // "network" | "ownerRecord" | "lastRecord" | "pending"
   std::uint64_t sequence = 0;  // to reserve in status, then sign
   SysTime valid_until{};
-  std::string validity;       // RFC 3339 with nanoseconds, as the record carries it
+  std::string validity;  // RFC 3339 with nanoseconds, as the record carries it
   Nanos ttl{};
   EncryptedKeyRef key;
   // Set when the folder does not end up on spec.cid: AwaitingOwnerRecord or NetworkAhead.
@@ -38,8 +38,8 @@ struct SigningPlan {
 // network_record: the record routing returned for the name, if any. Error NO_OWNER_RECORD when
 // no record signed by the key is known at all (nothing can be signed), INVALID_SPEC for a bad
 // name or CID in spec.
-Result<SigningPlan> plan_signing(const IpnsRepublish& obj, const std::optional<Bytes>& network_record,
-                                 SysTime now);
+Result<SigningPlan> plan_signing(const IpnsRepublish& obj,
+                                 const std::optional<Bytes>& network_record, SysTime now);
 
 // "/ipfs/<cid>" values name the same content as `cid` (v0/v1 and any multibase compare equal).
 bool value_points_to(const std::string& value, const std::string& cid);

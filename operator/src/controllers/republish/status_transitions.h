@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "controllers/republish/due_policy.h"
-#include "controllers/republish/ipns_republish.h"
 #include "controllers/republish/ports.h"
 #include "controllers/republish/signing_plan.h"
 
@@ -45,7 +45,8 @@ struct SignedRecord {
 };
 
 // Reserve plan.sequence and mark the generation / manual trigger as handled.
-IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan& plan, SysTime now);
+IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan& plan,
+                                     SysTime now);
 IpnsRepublishStatus store_signed(const IpnsRepublish& obj, const SigningPlan& plan,
                                  const SignedRecord& signed_record, SysTime now);
 IpnsRepublishStatus mark_published(const IpnsRepublish& obj, SysTime now);

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/conditions.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
-#include "controllers/conditions.h"
 
 namespace cbx::op {
 

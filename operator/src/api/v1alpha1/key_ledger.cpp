@@ -1,4 +1,4 @@
-#include "controllers/ledger/key_ledger.h"
+#include "api/v1alpha1/key_ledger.h"
 
 #include <algorithm>
 #include <set>
@@ -56,9 +56,9 @@ Result<LedgerKey> parse_key(const json& item, std::size_t index) {
   auto epoch = item.find("epoch");
   // An integer >= 1 (the JSON parser gives unsigned numbers, code that built the object may
   // give signed ones).
-  bool ok = epoch != item.end() &&
-            ((epoch->is_number_unsigned() && epoch->get<std::uint64_t>() >= 1) ||
-             (epoch->is_number_integer() && epoch->get<std::int64_t>() >= 1));
+  bool ok =
+      epoch != item.end() && ((epoch->is_number_unsigned() && epoch->get<std::uint64_t>() >= 1) ||
+                              (epoch->is_number_integer() && epoch->get<std::int64_t>() >= 1));
   if (!ok) return invalid(where + "epoch: must be an integer >= 1");
   LedgerKey out;
   out.epoch = epoch->get<std::uint64_t>();

@@ -1,8 +1,8 @@
-#include "controllers/ledger/key_ledger.h"
+#include "api/v1alpha1/key_ledger.h"
 
 #include <gtest/gtest.h>
 
-#include "republish_fixtures.h"
+#include "../controllers/republish_fixtures.h"
 
 namespace cbx::op {
 namespace {

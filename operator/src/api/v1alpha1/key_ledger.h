@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
-#include "controllers/republish/ipns_republish.h"
 
 namespace cbx::op {
 

@@ -1,12 +1,12 @@
-#include "controllers/conditions.h"
+#include "api/v1alpha1/conditions.h"
 
 #include <algorithm>
 
 namespace cbx::op {
 
 void set_condition(std::vector<Condition>& conditions, const std::string& type, bool status,
-                   const std::string& reason, const std::string& message,
-                   std::int64_t generation, SysTime now) {
+                   const std::string& reason, const std::string& message, std::int64_t generation,
+                   SysTime now) {
   Condition next{type, status ? "True" : "False", reason, message, generation, format_rfc3339(now)};
   auto it = std::find_if(conditions.begin(), conditions.end(),
                          [&](const Condition& c) { return c.type == type; });

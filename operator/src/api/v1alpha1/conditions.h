@@ -2,11 +2,10 @@
 // metav1.Condition and the one helper that sets them: lastTransitionTime changes only when the
 // status flips, observedGeneration is always stamped (cert-manager's SetCertificateCondition).
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cbx/base/duration.h"
 
@@ -24,8 +23,8 @@ struct Condition {
 };
 
 void set_condition(std::vector<Condition>& conditions, const std::string& type, bool status,
-                   const std::string& reason, const std::string& message,
-                   std::int64_t generation, SysTime now);
+                   const std::string& reason, const std::string& message, std::int64_t generation,
+                   SysTime now);
 const Condition* find_condition(const std::vector<Condition>& conditions, const std::string& type);
 bool condition_is_true(const std::vector<Condition>& conditions, const std::string& type);
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/conditions.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
-#include "controllers/conditions.h"
 
 namespace cbx::op {
 

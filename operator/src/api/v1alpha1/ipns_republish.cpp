@@ -1,4 +1,4 @@
-#include "controllers/republish/ipns_republish.h"
+#include "api/v1alpha1/ipns_republish.h"
 
 #include <algorithm>
 #include <charconv>

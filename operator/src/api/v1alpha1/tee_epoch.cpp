@@ -1,6 +1,6 @@
-#include "controllers/epoch/tee_epoch.h"
+#include "api/v1alpha1/tee_epoch.h"
 
-#include "controllers/republish/ipns_republish.h"
+#include "api/v1alpha1/ipns_republish.h"
 
 namespace cbx::op {
 namespace {
