@@ -52,54 +52,81 @@ IndexedFolder index_entry(const nlohmann::json& object) {
   return out;
 }
 
-std::string FolderIndex::group_of_folder(const std::string& key, const IndexedFolder& folder) {
-  const auto& name = folder.copies.ipns_name;
-  return name.empty() ? "\x01"
-                        "folder:" +
-                            key
-                      : name;
+namespace {
+
+std::string group_of_folder(const std::string& key, const std::string& ipns_name) {
+  return ipns_name.empty() ? "\x01"
+                             "folder:" +
+                                 key
+                           : ipns_name;
 }
 
-std::string FolderIndex::group_of_ledger(const std::string& key, const LedgerKeyCopies& ledger) {
-  return ledger.ipns_name.empty() ? "\x01"
-                                    "ledger:" +
-                                        key
-                                  : ledger.ipns_name;
+std::string group_of_ledger(const std::string& key, const std::string& ipns_name) {
+  return ipns_name.empty() ? "\x01"
+                             "ledger:" +
+                                 key
+                           : ipns_name;
+}
+
+}  // namespace
+
+FolderKeyCopies FolderIndex::copies_of(const StoredFolder& f) {
+  FolderKeyCopies copies;
+  copies.parsed = f.parsed;
+  copies.readable = f.readable;
+  copies.spec_epoch = f.spec_epoch;
+  copies.migrated_epoch = f.migrated_epoch;
+  copies.pending_epoch = f.pending_epoch;
+  return copies;
+}
+
+FolderIndex::GroupEntry* FolderIndex::join(const std::string& group,
+                                           std::vector<const std::string*> Group::*members,
+                                           const std::string* key) {
+  auto& entry = *groups_.try_emplace(group).first;
+  (entry.second.*members).push_back(key);
+  return &entry;
+}
+
+void FolderIndex::leave(GroupEntry* group, std::vector<const std::string*> Group::*members,
+                        const std::string* key) {
+  std::erase(group->second.*members, key);
 }
 
 // The group's copies are computed again from its members (a name has few) and its count moves
 // from the old copy set to the new one.
-void FolderIndex::regroup(const std::string& group_name) {
-  auto it = groups_.find(group_name);
-  if (it == groups_.end()) return;
-  auto& group = it->second;
+void FolderIndex::regroup(GroupEntry* entry) {
+  auto& group = entry->second;
   NameCopies copies;
-  for (const auto& key : group.folders) add_folder_copies(folders_.at(key).copies, copies);
-  for (const auto& key : group.ledgers) add_ledger_copies(ledgers_.at(key), copies);
-  bool counted = group.copies_counted;
-  if (counted) {
-    auto old = copies_count_.find(group.copies);
+  for (const auto* key : group.folders) add_folder_copies(copies_of(folders_.at(*key)), copies);
+  for (const auto* key : group.ledgers) {
+    const auto& l = ledgers_.at(*key);
+    add_ledger_copies(LedgerKeyCopies{"", {l.epochs.begin(), l.epochs.end()}, l.readable}, copies);
+  }
+  if (group.copies) {
+    auto old = copies_count_.find(*group.copies);
     if (--old->second == 0) copies_count_.erase(old);
+    group.copies = nullptr;
   }
   if (group.folders.empty() && group.ledgers.empty()) {
-    groups_.erase(it);
+    groups_.erase(groups_.find(entry->first));
     return;
   }
-  ++copies_count_[copies];
-  group.copies = std::move(copies);
-  group.copies_counted = true;
+  auto counted = copies_count_.try_emplace(std::move(copies), 0).first;
+  ++counted->second;
+  group.copies = &counted->first;
 }
 
-void FolderIndex::account(const std::string& key, const IndexedFolder& f, std::int64_t sign) {
-  count_folder(f.copies, counted_, sign);
-  if (!f.copies.parsed) return;
+void FolderIndex::account(const std::string& key, const StoredFolder& f, std::int64_t sign) {
+  count_folder(copies_of(f), counted_, sign);
+  if (!f.parsed) return;
   auto epoch = f.effective_epoch;
   if (sign > 0) {
-    keys_on_[epoch].insert(key);
+    keys_on_[epoch].insert(&key);
   } else {
     auto on = keys_on_.find(epoch);
     if (on != keys_on_.end()) {
-      on->second.erase(key);
+      on->second.erase(&key);
       if (on->second.empty()) keys_on_.erase(on);
     }
   }
@@ -125,56 +152,68 @@ void FolderIndex::account(const std::string& key, const IndexedFolder& f, std::i
 
 void FolderIndex::upsert(const std::string& key, IndexedFolder folder) {
   std::lock_guard lock(mutex_);
-  std::string old_group;
-  if (auto it = folders_.find(key); it != folders_.end()) {
-    account(key, it->second, -1);
-    old_group = group_of_folder(key, it->second);
-    groups_[old_group].folders.erase(key);
-    it->second = std::move(folder);
-  } else {
-    folders_.emplace(key, std::move(folder));
+  auto [it, added] = folders_.try_emplace(key);
+  const std::string& stored_key = it->first;
+  StoredFolder& stored = it->second;
+  GroupEntry* old_group = nullptr;
+  if (!added) {
+    account(stored_key, stored, -1);
+    old_group = stored.group;
+    leave(old_group, &Group::folders, &stored_key);
   }
-  const auto& stored = folders_.at(key);
-  account(key, stored, +1);
-  auto group = group_of_folder(key, stored);
-  groups_[group].folders.insert(key);
-  if (!old_group.empty() && old_group != group) regroup(old_group);
-  regroup(group);
+  const auto& c = folder.copies;
+  stored = StoredFolder{nullptr,
+                        folder.effective_epoch,
+                        folder.key_fingerprint,
+                        c.spec_epoch,
+                        c.migrated_epoch,
+                        c.pending_epoch,
+                        folder.next_republish_at,
+                        folder.valid_until,
+                        c.parsed,
+                        c.readable,
+                        folder.pending,
+                        folder.stalled};
+  account(stored_key, stored, +1);
+  stored.group = join(group_of_folder(stored_key, c.ipns_name), &Group::folders, &stored_key);
+  if (old_group && old_group != stored.group) regroup(old_group);
+  regroup(stored.group);
 }
 
 void FolderIndex::remove(const std::string& key) {
   std::lock_guard lock(mutex_);
   auto it = folders_.find(key);
   if (it == folders_.end()) return;
-  account(key, it->second, -1);
-  auto group = group_of_folder(key, it->second);
-  groups_[group].folders.erase(key);
+  account(it->first, it->second, -1);
+  auto* group = it->second.group;
+  leave(group, &Group::folders, &it->first);
   folders_.erase(it);
   regroup(group);
 }
 
 void FolderIndex::upsert_ledger(const std::string& key, LedgerKeyCopies copies) {
   std::lock_guard lock(mutex_);
-  std::string old_group;
-  if (auto it = ledgers_.find(key); it != ledgers_.end()) {
-    old_group = group_of_ledger(key, it->second);
-    groups_[old_group].ledgers.erase(key);
-    it->second = std::move(copies);
-  } else {
-    ledgers_.emplace(key, std::move(copies));
+  auto [it, added] = ledgers_.try_emplace(key);
+  const std::string& stored_key = it->first;
+  StoredLedger& stored = it->second;
+  GroupEntry* old_group = nullptr;
+  if (!added) {
+    old_group = stored.group;
+    leave(old_group, &Group::ledgers, &stored_key);
   }
-  auto group = group_of_ledger(key, ledgers_.at(key));
-  groups_[group].ledgers.insert(key);
-  if (!old_group.empty() && old_group != group) regroup(old_group);
-  regroup(group);
+  stored.epochs.assign(copies.epochs.begin(), copies.epochs.end());
+  stored.readable = copies.readable;
+  stored.group = join(group_of_ledger(stored_key, copies.ipns_name), &Group::ledgers, &stored_key);
+  if (old_group && old_group != stored.group) regroup(old_group);
+  regroup(stored.group);
 }
 
 void FolderIndex::remove_ledger(const std::string& key) {
   std::lock_guard lock(mutex_);
   auto it = ledgers_.find(key);
   if (it == ledgers_.end()) return;
-  auto group = group_of_ledger(key, it->second);
-  groups_[group].ledgers.erase(key);
+  auto* group = it->second.group;
+  leave(group, &Group::ledgers, &it->first);
   ledgers_.erase(it);
   regroup(group);
 }
@@ -209,9 +248,11 @@ EpochNeeds FolderIndex::needs(const std::set<std::uint64_t>& live) const {
 
 std::vector<std::string> FolderIndex::folders_on(std::uint64_t epoch) const {
   std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
   auto it = keys_on_.find(epoch);
-  if (it == keys_on_.end()) return {};
-  return {it->second.begin(), it->second.end()};
+  if (it == keys_on_.end()) return out;
+  for (const auto* key : it->second) out.push_back(*key);
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> FolderIndex::rewrap_ids_on(
@@ -221,8 +262,8 @@ std::vector<std::pair<std::string, std::string>> FolderIndex::rewrap_ids_on(
   auto it = keys_on_.find(epoch);
   if (it == keys_on_.end()) return out;
   out.reserve(it->second.size());
-  for (const auto& key : it->second) {
-    out.emplace_back(key, id_of(key, epoch, folders_.at(key).key_fingerprint));
+  for (const auto* key : it->second) {
+    out.emplace_back(*key, id_of(*key, epoch, folders_.at(*key).key_fingerprint));
   }
   return out;
 }
@@ -230,7 +271,7 @@ std::vector<std::pair<std::string, std::string>> FolderIndex::rewrap_ids_on(
 std::optional<std::string> FolderIndex::rewrap_id_of(const std::string& key) const {
   std::lock_guard lock(mutex_);
   auto it = folders_.find(key);
-  if (it == folders_.end() || !it->second.copies.parsed) return std::nullopt;
+  if (it == folders_.end() || !it->second.parsed) return std::nullopt;
   return id_of(key, it->second.effective_epoch, it->second.key_fingerprint);
 }
 

@@ -67,16 +67,53 @@ class FolderIndex {
   std::size_t size() const;
 
  private:
-  void account(const std::string& key, const IndexedFolder& folder, std::int64_t sign);
-  static std::string group_of_folder(const std::string& key, const IndexedFolder& folder);
-  static std::string group_of_ledger(const std::string& key, const LedgerKeyCopies& ledger);
-  void regroup(const std::string& group);
+  // Compact records (the index lives as long as the process and holds every folder): the name
+  // is the key of its group, the keys of folders_ and ledgers_ are pointed to, not copied (node
+  // keys of unordered_map stay where they are).
+  struct Group;
+  using GroupEntry = std::pair<const std::string, Group>;
+  struct StoredFolder {
+    GroupEntry* group = nullptr;
+    std::uint64_t effective_epoch = 0;
+    std::uint64_t key_fingerprint = 0;
+    std::optional<std::uint64_t> spec_epoch;
+    std::optional<std::uint64_t> migrated_epoch;
+    std::optional<std::uint64_t> pending_epoch;
+    std::optional<SysTime> next_republish_at;
+    std::optional<SysTime> valid_until;
+    bool parsed = true;
+    bool readable = true;
+    bool pending = false;
+    bool stalled = false;
+  };
+  struct StoredLedger {
+    GroupEntry* group = nullptr;
+    std::vector<std::uint64_t> epochs;
+    bool readable = true;
+  };
+  // A name's group: the folders and ledgers holding its key (an unnamed object is its own group).
+  struct Group {
+    std::vector<const std::string*> folders;  // keys in folders_
+    std::vector<const std::string*> ledgers;  // keys in ledgers_
+    const NameCopies* copies = nullptr;       // key in copies_count_ (nullptr: not counted yet)
+  };
+  struct KeyLess {
+    bool operator()(const std::string* a, const std::string* b) const { return *a < *b; }
+  };
+
+  static FolderKeyCopies copies_of(const StoredFolder& folder);
+  void account(const std::string& key, const StoredFolder& folder, std::int64_t sign);
+  GroupEntry* join(const std::string& group, std::vector<const std::string*> Group::*members,
+                   const std::string* key);
+  void leave(GroupEntry* group, std::vector<const std::string*> Group::*members,
+             const std::string* key);
+  void regroup(GroupEntry* group);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, IndexedFolder> folders_;
-  std::unordered_map<std::string, LedgerKeyCopies> ledgers_;
+  std::unordered_map<std::string, StoredFolder> folders_;
+  std::unordered_map<std::string, StoredLedger> ledgers_;
   // Parsed folders.
-  std::map<std::uint64_t, std::set<std::string>> keys_on_;
+  std::map<std::uint64_t, std::set<const std::string*, KeyLess>> keys_on_;
   std::int64_t pending_ = 0;
   std::int64_t stalled_ = 0;
   std::int64_t undated_ = 0;  // no nextRepublishAt: always due
@@ -84,13 +121,6 @@ class FolderIndex {
   std::map<std::uint64_t, std::multiset<SysTime>> valid_until_;
   // Every folder (decommission).
   EpochNeeds counted_;  // spec_entries, effective, unparsed
-  // A name's group: the folders and ledgers holding its key (an unnamed object is its own group).
-  struct Group {
-    std::set<std::string> folders;
-    std::set<std::string> ledgers;
-    NameCopies copies;
-    bool copies_counted = false;  // copies is in copies_count_
-  };
   std::unordered_map<std::string, Group> groups_;
   std::map<NameCopies, std::int64_t> copies_count_;  // names per distinct copy set
 };
