@@ -13,6 +13,7 @@
 #include "app/quote_chain_setup.h"
 #include "app/readback_controller.h"
 #include "app/republish_controller.h"
+#include "app/routing_ports.h"
 #include "app/signer_directory.h"
 #include "cbx/base/log.h"
 #include "cbx/http/beast_client.h"
@@ -291,7 +292,8 @@ int run_operator(const OperatorOptions& options) {
   for (const auto& url : options.routing_urls) {
     endpoints.push_back(std::make_unique<RoutingClient>(**routing_transport, url));
   }
-  RoutingPublisher routing(std::move(endpoints));
+  RoutingPublisher routing_client(std::move(endpoints));
+  RoutingPorts routing(routing_client);
 
   kube::ManagerOptions manager_options;
   manager_options.leader_election.namespace_name = ns;
@@ -312,14 +314,11 @@ int run_operator(const OperatorOptions& options) {
 
   SignerDirectory signers(**client, ns);
   SignBatcher batcher(
-      [&](const std::string& url, std::uint64_t epoch,
-          const std::vector<SignEntry>& entries) -> Result<std::vector<SignResult>> {
-        auto signer = signers.find(url);
-        if (!signer) return make_error("UNAVAILABLE", "signer " + url + " is not registered yet");
-        auto results = signer->sign(epoch, entries);
+      [&](SignerHandle& signer, std::uint64_t epoch,
+          const std::vector<SignRequest>& requests) -> Result<std::vector<SignOutcome>> {
+        auto results = signer.sign(epoch, requests);  // a refused token is read again
         if (results) crash_point("during-sign");
         metrics.signer_request(results ? "OK" : results.error().code);
-        if (!results && results.error().code == "UNAUTHORIZED") signers.invalidate(url);
         return results;
       },
       options.batch, [&](std::size_t size) { metrics.batch_size(size); });

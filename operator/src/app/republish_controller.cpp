@@ -8,7 +8,7 @@
 namespace cbx::op {
 
 RepublishController::RepublishController(kube::Informer& republishes, kube::Informer& epochs,
-                                         SignerDirectory& signers, RepublishReconciler& reconciler,
+                                         SignerPool& signers, RepublishReconciler& reconciler,
                                          OperatorMetrics& metrics, const NameClaims& claims)
     : republishes_(republishes),
       epochs_(epochs),
@@ -29,16 +29,18 @@ SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
   auto epochs = cached_epochs();
   auto target = choose_signer(obj, epochs);
   if (!target.signer) return target;
-  // The sign batcher finds the signer by URL: make sure its client (and token) is registered.
+  // Signed with the pool's handle for the serving epoch's signer spec.
   const TeeEpoch* epoch = find_epoch(epochs, target.signer->epoch);
-  auto client = epoch ? signers_.client_for(serving_signer(*epoch))
-                      : Result<std::shared_ptr<SignerClient>>(make_error("UNKNOWN", "no epoch"));
-  if (!client) {
+  auto handle = epoch ? signers_.handle_for(serving_signer(*epoch))
+                      : Result<SignerRef>(make_error("UNKNOWN", "no epoch"));
+  if (!handle) {
     log::warn("signer unusable",
-              {{"epoch", target.signer->epoch}, {"error", client.error().message}});
+              {{"epoch", target.signer->epoch}, {"error", handle.error().message}});
     target.signer.reset();
-    target.key = KeyState{false, "SignerUnavailable", client.error().message};
+    target.key = KeyState{false, "SignerUnavailable", handle.error().message};
+    return target;
   }
+  target.signer->handle = std::move(*handle);
   return target;
 }
 

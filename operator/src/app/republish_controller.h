@@ -12,9 +12,9 @@
 #include "api/v1alpha1/tee_epoch.h"
 #include "app/metrics.h"
 #include "app/name_locks.h"
-#include "app/signer_directory.h"
 #include "controllers/republish/name_claims.h"
 #include "controllers/republish/republish_reconciler.h"
+#include "controllers/republish/signer_port.h"
 #include "kube/informer.h"
 #include "kube/manager.h"
 
@@ -22,7 +22,7 @@ namespace cbx::op {
 
 class RepublishController {
  public:
-  RepublishController(kube::Informer& republishes, kube::Informer& epochs, SignerDirectory& signers,
+  RepublishController(kube::Informer& republishes, kube::Informer& epochs, SignerPool& signers,
                       RepublishReconciler& reconciler, OperatorMetrics& metrics,
                       const NameClaims& claims);
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
@@ -39,7 +39,7 @@ class RepublishController {
 
   kube::Informer& republishes_;
   kube::Informer& epochs_;
-  SignerDirectory& signers_;
+  SignerPool& signers_;
   RepublishReconciler& reconciler_;
   OperatorMetrics& metrics_;
   const NameClaims& claims_;

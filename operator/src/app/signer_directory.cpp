@@ -11,16 +11,29 @@
 
 namespace cbx::op {
 
-SignerDirectory::SignerDirectory(kube::KubeClient& kube, std::string operator_namespace)
-    : kube_(kube), namespace_(std::move(operator_namespace)) {}
+namespace {
+
+Result<std::unique_ptr<http::HttpTransport>> beast_transport(const SignerSpec& spec) {
+  http::ClientOptions options;
+  options.tls.ca_pem = spec.ca_bundle;
+  return http::make_beast_client(std::move(options));
+}
+
+}  // namespace
+
+SignerDirectory::SignerDirectory(kube::KubeClient& kube, std::string operator_namespace,
+                                 TransportFactory transports)
+    : kube_(kube),
+      namespace_(std::move(operator_namespace)),
+      transports_(transports ? std::move(transports) : beast_transport) {}
 
 Result<SecretBytes> SignerDirectory::read_token(const SignerSpec& spec) {
   if (spec.auth_secret_name.empty()) return SecretBytes{};
   auto secret = kube_.get(kube::resources::kSecret, namespace_, spec.auth_secret_name);
   if (!secret) {
-    return make_error("SIGNER_TOKEN_UNAVAILABLE", "Secret " + namespace_ + "/" +
-                                                      spec.auth_secret_name + ": " +
-                                                      secret.error().message);
+    return make_error(
+        "SIGNER_TOKEN_UNAVAILABLE",
+        "Secret " + namespace_ + "/" + spec.auth_secret_name + ": " + secret.error().message);
   }
   const auto& data = (*secret)["data"];
   if (!data.is_object() || !data.contains(spec.auth_secret_key) ||
@@ -31,19 +44,20 @@ Result<SecretBytes> SignerDirectory::read_token(const SignerSpec& spec) {
   }
   auto decoded = base64_decode(data[spec.auth_secret_key].get<std::string>());
   if (!decoded) return make_error("SIGNER_TOKEN_UNAVAILABLE", "Secret data is not base64");
-  while (!decoded->empty() && (decoded->back() == '\n' || decoded->back() == '\r')) decoded->pop_back();
+  while (!decoded->empty() && (decoded->back() == '\n' || decoded->back() == '\r'))
+    decoded->pop_back();
   SecretBytes token(decoded->data(), decoded->size());
   OPENSSL_cleanse(decoded->data(), decoded->size());
   return token;
 }
 
-Result<std::shared_ptr<SignerClient>> SignerDirectory::client_for(const SignerSpec& spec) {
+Result<SignerDirectory::Entry> SignerDirectory::current_entry(const SignerSpec& spec) {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
     auto it = by_url_.find(spec.url);
     if (it != by_url_.end() && it->second.spec == spec && now - it->second.read_at < kTokenTtl) {
-      return it->second.client;
+      return it->second;
     }
   }
   auto token = read_token(spec);
@@ -54,12 +68,10 @@ Result<std::shared_ptr<SignerClient>> SignerDirectory::client_for(const SignerSp
     auto it = by_url_.find(spec.url);
     if (it != by_url_.end() && it->second.spec == spec && it->second.token_digest == digest) {
       it->second.read_at = now;  // same token: keep the client and its connections
-      return it->second.client;
+      return it->second;
     }
   }
-  http::ClientOptions options;
-  options.tls.ca_pem = spec.ca_bundle;
-  auto transport = http::make_beast_client(std::move(options));
+  auto transport = transports_(spec);
   if (!transport) return transport.error();
   struct Owned {
     std::unique_ptr<http::HttpTransport> transport;
@@ -69,9 +81,33 @@ Result<std::shared_ptr<SignerClient>> SignerDirectory::client_for(const SignerSp
   owned->transport = std::move(*transport);
   owned->client.emplace(*owned->transport, spec.url, std::move(*token));
   std::shared_ptr<SignerClient> client(owned, &*owned->client);
+  // A refusal names the handle: only the entry that still holds it forgets its token (a newer
+  // token read meanwhile stays).
+  auto handle = std::make_shared<ClientSignerHandle>(
+      client, [this](const SignerHandle& refused) { invalidate_handle(&refused); });
+  Entry entry{spec, client, handle, digest, now};
   std::lock_guard lock(mutex_);
-  by_url_[spec.url] = Entry{spec, client, digest, now};
-  return client;
+  by_url_[spec.url] = entry;
+  return entry;
+}
+
+Result<std::shared_ptr<SignerClient>> SignerDirectory::client_for(const SignerSpec& spec) {
+  auto entry = current_entry(spec);
+  if (!entry) return entry.error();
+  return entry->client;
+}
+
+Result<SignerRef> SignerDirectory::handle_for(const SignerSpec& spec) {
+  auto entry = current_entry(spec);
+  if (!entry) return entry.error();
+  return SignerRef(entry->handle);
+}
+
+void SignerDirectory::invalidate_handle(const SignerHandle* handle) {
+  std::lock_guard lock(mutex_);
+  for (auto& [url, entry] : by_url_) {
+    if (entry.handle.get() == handle) entry.read_at = {};
+  }
 }
 
 void SignerDirectory::invalidate(const std::string& url) {

@@ -23,10 +23,10 @@ std::chrono::seconds RoutingPublisher::note_rate_limit(std::size_t index,
   return wait;
 }
 
-Result<NetworkLookup> RoutingPublisher::resolve(const std::string& name_text) {
+Result<RoutingLookup> RoutingPublisher::resolve(const std::string& name_text) {
   auto name = ipns::parse_name(name_text);
   if (!name) return name.error();
-  NetworkLookup lookup;
+  RoutingLookup lookup;
   std::uint64_t best_sequence = 0;
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     const auto& url = endpoints_[i]->base_url();
@@ -54,23 +54,23 @@ Result<NetworkLookup> RoutingPublisher::resolve(const std::string& name_text) {
   return lookup;
 }
 
-EndpointResult RoutingPublisher::publish_to(std::size_t i, const std::string& name,
-                                            ByteView record) {
+RoutingPutAnswer RoutingPublisher::publish_to(std::size_t i, const std::string& name,
+                                              ByteView record) {
   const auto& url = endpoints_[i]->base_url();
   if (blocked(i)) return {url, false, "RATE_LIMITED", "waiting for Retry-After", std::nullopt};
   auto answer = endpoints_[i]->publish(name, record);
   const auto& published = answer.status;
   if (published) return {url, true, "", "", std::nullopt};
-  EndpointResult failed{url, false, published.error().code, published.error().message,
-                        std::nullopt};
+  RoutingPutAnswer failed{url, false, published.error().code, published.error().message,
+                          std::nullopt};
   if (published.error().code == "RATE_LIMITED") {
     failed.retry_after = note_rate_limit(i, answer.retry_after);
   }
   return failed;
 }
 
-std::vector<EndpointResult> RoutingPublisher::publish(const std::string& name, ByteView record) {
-  std::vector<EndpointResult> results;
+std::vector<RoutingPutAnswer> RoutingPublisher::publish(const std::string& name, ByteView record) {
+  std::vector<RoutingPutAnswer> results;
   for (std::size_t i = 0; i < endpoints_.size(); ++i)
     results.push_back(publish_to(i, name, record));
   return results;
@@ -101,8 +101,8 @@ Result<std::optional<Bytes>> RoutingPublisher::resolve_at(const std::string& url
   return std::move(answer.record);
 }
 
-EndpointResult RoutingPublisher::publish_at(const std::string& url, const std::string& name,
-                                            ByteView record) {
+RoutingPutAnswer RoutingPublisher::publish_at(const std::string& url, const std::string& name,
+                                              ByteView record) {
   auto i = index_of(url);
   if (!i)
     return {url, false, "UNKNOWN_ENDPOINT", "not a configured routing endpoint", std::nullopt};

@@ -129,7 +129,7 @@ TEST(RetryAfterTest, EachCallReportsItsOwnRetryAfter) {
     }
     return std::chrono::steady_clock::time_point{} + 1000h;
   });
-  std::vector<EndpointResult> a_result;
+  std::vector<RoutingPutAnswer> a_result;
   std::thread a([&] {
     {
       std::lock_guard lock(mutex);

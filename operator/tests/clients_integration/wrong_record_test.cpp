@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "../../../common/tests/http_client/test_server.h"
+#include "app/client_signer_handle.h"
+#include "app/routing_ports.h"
 #include "cbx/http/beast_client.h"
 #include "cbx/ipns/name.h"
 #include "cbx/ipns/record.h"
@@ -127,15 +129,13 @@ TEST(WrongRecordTest, NothingAWrongRecordReachesTheRoutingServer) {
   RoutingServer routing;
   ASSERT_FALSE(routing.url.empty());
   auto http = std::move(http::make_beast_client({}).value());
-  SignerClient client(*http, signer.url(), token());
-  SignBatcher batcher(
-      [&](const std::string&, std::uint64_t epoch, const std::vector<SignEntry>& entries) {
-        return client.sign(epoch, entries);
-      },
-      BatcherOptions{50, 1ms, 1});
+  auto client = std::make_shared<SignerClient>(*http, signer.url(), token());
+  auto handle = std::make_shared<ClientSignerHandle>(client, nullptr);
+  SignBatcher batcher(nullptr, BatcherOptions{50, 1ms, 1});
   std::vector<std::unique_ptr<RoutingClient>> endpoints;
   endpoints.push_back(std::make_unique<RoutingClient>(*http, routing.url));
-  RoutingPublisher publisher(std::move(endpoints));
+  RoutingPublisher routing_client(std::move(endpoints));
+  RoutingPorts publisher(routing_client);
   MemoryStore store;
   Events events;
   RepublishReconciler reconciler({store, batcher, publisher, events}, BackoffPolicy{5s, 5min, 0.0});
@@ -153,7 +153,7 @@ TEST(WrongRecordTest, NothingAWrongRecordReachesTheRoutingServer) {
 
   for (Fault fault : {Fault::kOtherValue, Fault::kOtherSequence, Fault::kOtherKey}) {
     signer.set(fault);
-    auto r = reconciler.reconcile(store.stored, ActiveEpoch{1, "stand-in"}, now);
+    auto r = reconciler.reconcile(store.stored, ActiveEpoch{1, "stand-in", handle}, now);
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->outcome, reason::kSignedRecordRejected) << static_cast<int>(fault);
     EXPECT_FALSE(store.stored.status.pending);
@@ -168,7 +168,7 @@ TEST(WrongRecordTest, NothingAWrongRecordReachesTheRoutingServer) {
 
   // The same path delivers a right record: the check, not the plumbing, stopped the others.
   signer.set(Fault::kNone);
-  auto r = reconciler.reconcile(store.stored, ActiveEpoch{1, "stand-in"}, now);
+  auto r = reconciler.reconcile(store.stored, ActiveEpoch{1, "stand-in", handle}, now);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->outcome, "Published");
   auto history = routing_test_api(*http, routing.url, "history");

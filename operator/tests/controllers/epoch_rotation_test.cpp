@@ -225,7 +225,7 @@ class Store : public StatusWriter {
 class CountingSigner : public RecordSigner {
  public:
   int calls = 0;
-  Result<SignResult> sign(const std::string&, std::uint64_t, const SignEntry&) override {
+  Result<SignOutcome> sign(const SignerRef&, std::uint64_t, const SignRequest&) override {
     ++calls;
     return make_error("UNAVAILABLE", "must not be called");
   }

@@ -11,6 +11,7 @@
 #include "clients/signer_answers.h"
 #include "clients/signer_client.h"
 #include "controllers/republish/sign_batcher.h"
+#include "signer_handles.h"
 
 namespace cbx::op {
 namespace {
@@ -126,6 +127,13 @@ SignEntry entry(const std::string& id) {
   return e;
 }
 
+SignRequest request(const std::string& id) {
+  SignRequest r;
+  r.id = id;
+  r.sequence = 3;
+  return r;
+}
+
 std::unique_ptr<http::HttpTransport> transport() {
   return std::move(http::make_beast_client({}).value());
 }
@@ -207,19 +215,27 @@ TEST(HostileSignerAnswersTest, TheBatcherSurvivesEveryMalformedAnswer) {
   ScriptedSigner signer;
   auto http = transport();
   SignerClient client(*http, signer.server.url("/"), token());
-  SignBatcher batcher(
-      [&](const std::string&, std::uint64_t epoch, const std::vector<SignEntry>& entries) {
-        return client.sign(epoch, entries);
-      },
-      BatcherOptions{50, 1ms, 2});
+  // The client behind a handle, as app/client_signer_handle puts it (only the fields read here).
+  auto handle = testing::signer_answering(
+      "s", [&](std::uint64_t epoch,
+               const std::vector<SignRequest>& requests) -> Result<std::vector<SignOutcome>> {
+        std::vector<SignEntry> entries;
+        for (const auto& r : requests) entries.push_back(entry(r.id));
+        auto results = client.sign(epoch, entries);
+        if (!results) return results.error();
+        std::vector<SignOutcome> outcomes;
+        for (const auto& r : *results) outcomes.push_back(SignOutcome{r.id, r.ok});
+        return outcomes;
+      });
+  SignBatcher batcher(nullptr, BatcherOptions{50, 1ms, 2});
   for (const auto& hostile : hostile_answers()) {
     signer.answer(hostile.body, hostile.content_type);
-    auto result = batcher.sign("s", 1, entry("ns/a"));
+    auto result = batcher.sign(handle, 1, request("ns/a"));
     ASSERT_FALSE(result) << hostile.what;
     EXPECT_EQ(result.error().code, "BAD_RESPONSE") << hostile.what;
   }
   signer.answer(answer_of(ok_result("ns/a")));
-  auto good = batcher.sign("s", 1, entry("ns/a"));
+  auto good = batcher.sign(handle, 1, request("ns/a"));
   ASSERT_TRUE(good) << good.error().message;
   EXPECT_TRUE(good->ok);
 }
@@ -228,19 +244,20 @@ TEST(HostileSignerAnswersTest, TheBatcherSurvivesEveryMalformedAnswer) {
 TEST(HostileSignerAnswersTest, AThrowingSenderFailsItsBatchOnly) {
   int calls = 0;
   SignBatcher batcher(
-      [&](const std::string&, std::uint64_t,
-          const std::vector<SignEntry>& entries) -> Result<std::vector<SignResult>> {
+      [&](SignerHandle&, std::uint64_t,
+          const std::vector<SignRequest>& requests) -> Result<std::vector<SignOutcome>> {
         if (++calls == 1) throw std::runtime_error("type must be boolean");
-        SignResult r;
-        r.id = entries[0].id;
+        SignOutcome r;
+        r.id = requests[0].id;
         r.ok = true;
-        return std::vector<SignResult>{r};
+        return std::vector<SignOutcome>{r};
       },
       BatcherOptions{50, 1ms, 1});
-  auto thrown = batcher.sign("s", 1, entry("ns/a"));
+  auto handle = testing::signer_named("s");
+  auto thrown = batcher.sign(handle, 1, request("ns/a"));
   ASSERT_FALSE(thrown);
   EXPECT_EQ(thrown.error().code, "BAD_RESPONSE");
-  auto next = batcher.sign("s", 1, entry("ns/a"));
+  auto next = batcher.sign(handle, 1, request("ns/a"));
   ASSERT_TRUE(next);
   EXPECT_TRUE(next->ok);
 }

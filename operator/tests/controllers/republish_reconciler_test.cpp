@@ -12,6 +12,7 @@
 #include "controllers/republish/status_transitions.h"
 #include "memory_ledger_store.h"
 #include "republish_fixtures.h"
+#include "signer_handles.h"
 
 namespace cbx::op {
 namespace {
@@ -49,13 +50,13 @@ class SeedSigner : public RecordSigner {
   std::optional<EncryptedKeyRef> rewrap;  // answered as `rewrapped`
   std::string last_key;                   // encryptedKey of the last entry
 
-  Result<SignResult> sign(const std::string&, std::uint64_t, const SignEntry& e) override {
+  Result<SignOutcome> sign(const SignerRef&, std::uint64_t, const SignRequest& e) override {
     ++calls;
-    last_key = e.encrypted_key;
+    last_key = e.key.encrypted_key;
     if (down) return make_error("UNAVAILABLE", "connection refused");
-    SignResult r;
+    SignOutcome r;
     r.id = e.id;
-    auto proof = ipns::verify_record_signature(key_.name, *base64_decode(e.proof_record));
+    auto proof = ipns::verify_record_signature(key_.name, e.proof_record);
     if (!proof || proof->value != e.value) {
       r.error_code = "VALUE_NOT_OWNER_SIGNED";
       return r;
@@ -65,14 +66,12 @@ class SeedSigner : public RecordSigner {
       return r;
     }
     auto record = ipns::make_record(
-        key_.key, {e.value, e.validity, e.sequence, e.ttl_seconds * 1'000'000'000ULL});
+        key_.key, {e.value, e.validity, e.sequence,
+                   static_cast<std::uint64_t>(e.ttl.count()) * 1'000'000'000ULL});
     r.ok = true;
     r.record = base64_encode(*record);
     r.sequence = e.sequence;
-    if (rewrap) {
-      r.rewrapped_epoch = rewrap->epoch;
-      r.rewrapped_key = rewrap->encrypted_key;
-    }
+    r.rewrapped = rewrap;
     return r;
   }
 
@@ -122,7 +121,7 @@ struct World {
   MemoryPublisher publisher;
   NullEvents events;
   RepublishReconciler reconciler{{store, signer, publisher, events}, BackoffPolicy{5s, 5min, 0.0}};
-  ActiveEpoch epoch{1, "http://signer"};
+  ActiveEpoch epoch{1, "http://signer", signer_named("http://signer")};
 
   World() {
     store.stored = folder(key, kCidA);
@@ -485,7 +484,7 @@ TEST(RepublishReconcilerTest, ARewrappedKeyIsInTheLedgerBeforeStatusHoldsIt) {
   w.signer.rewrap = EncryptedKeyRef{2, "cmV3cmFwcGVk"};
   // Reserve is write 1; the write after publishing (with migratedKey) crashes.
   w.store.crash_at_write = 2;
-  EXPECT_THROW((void)reconciler.reconcile(w.store.stored, ActiveEpoch{2, "http://signer"},
+  EXPECT_THROW((void)reconciler.reconcile(w.store.stored, ActiveEpoch{2, "http://signer", signer_named("http://signer")},
                                           at("2026-06-01T00:00:00Z")),
                Crash);
   EXPECT_FALSE(w.store.stored.status.migrated_key) << "status never got it";
@@ -506,7 +505,7 @@ TEST(RepublishReconcilerTest, AResumedKeyIsWrittenToStatusAnnouncedAndSignedWith
   EXPECT_EQ(*w.store.stored.status.key_epoch, 2u);
   EXPECT_EQ(w.events.reasons, std::vector<std::string>{"KeyResumed"});
   EXPECT_EQ(w.events.messages[0].find("bGVkZ2Vy"), std::string::npos) << "no key in events";
-  w.epoch = ActiveEpoch{2, "http://signer-b"};
+  w.epoch = ActiveEpoch{2, "http://signer-b", signer_named("http://signer-b")};
   auto r = w.run(now);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->outcome, "Published");

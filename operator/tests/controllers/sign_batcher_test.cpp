@@ -1,8 +1,13 @@
 #include "controllers/republish/sign_batcher.h"
 
-#include <atomic>
-
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "signer_handles.h"
 
 namespace cbx::op {
 namespace {
@@ -16,8 +21,8 @@ struct RecordingSender {
   std::atomic<int> max_concurrent{0};
   bool fail = false;
 
-  Result<std::vector<SignResult>> operator()(const std::string&, std::uint64_t epoch,
-                                             const std::vector<SignEntry>& entries) {
+  Result<std::vector<SignOutcome>> operator()(SignerHandle&, std::uint64_t epoch,
+                                              const std::vector<SignRequest>& entries) {
     int now = ++concurrent;
     int seen = max_concurrent.load();
     while (now > seen && !max_concurrent.compare_exchange_weak(seen, now)) {
@@ -29,9 +34,9 @@ struct RecordingSender {
     }
     --concurrent;
     if (fail) return make_error("UNAVAILABLE", "signer down");
-    std::vector<SignResult> out;
+    std::vector<SignOutcome> out;
     for (const auto& e : entries) {
-      SignResult r;
+      SignOutcome r;
       r.id = e.id;
       r.ok = true;
       r.sequence = e.sequence + epoch;
@@ -41,13 +46,13 @@ struct RecordingSender {
   }
 };
 
-std::vector<Result<SignResult>> sign_concurrently(SignBatcher& batcher, int count,
-                                                  const std::string& signer = "s") {
-  std::vector<Result<SignResult>> results(count, make_error("UNSET", ""));
+std::vector<Result<SignOutcome>> sign_concurrently(
+    SignBatcher& batcher, int count, const SignerRef& signer = testing::signer_named("s")) {
+  std::vector<Result<SignOutcome>> results(count, make_error("UNSET", ""));
   std::vector<std::thread> threads;
   for (int i = 0; i < count; ++i) {
     threads.emplace_back([&, i] {
-      SignEntry e;
+      SignRequest e;
       e.id = "ns/f" + std::to_string(i);
       e.sequence = static_cast<std::uint64_t>(i);
       results[i] = batcher.sign(signer, 1000, e);
@@ -95,31 +100,52 @@ TEST(SignBatcherTest, AFailedExchangeFailsEveryEntryOfTheBatch) {
   }
 }
 
+// Batches are grouped by handle: two handles never share a batch, even for one URL (a changed
+// token gives a new handle), and each batch goes to the handle its requests were made for.
 TEST(SignBatcherTest, DifferentSignersAreNeverMixedInOneBatch) {
   std::mutex mutex;
   std::map<std::string, std::size_t> per_signer;
-  SignBatcher batcher(
-      [&](const std::string& signer, std::uint64_t, const std::vector<SignEntry>& entries)
-          -> Result<std::vector<SignResult>> {
-        std::lock_guard lock(mutex);
-        per_signer[signer] += entries.size();
-        std::vector<SignResult> out;
-        for (const auto& e : entries) {
-          SignResult r;
-          r.id = e.id;
-          r.ok = true;
-          r.record = signer;
-          out.push_back(r);
-        }
-        return out;
-      },
-      {50, 20ms, 2});
-  std::thread a([&] { sign_concurrently(batcher, 10, "a"); });
-  auto b = sign_concurrently(batcher, 10, "b");
-  a.join();
+  auto answering = [&](const std::string& name) {
+    return testing::signer_answering(
+        "http://signer",
+        [&, name](std::uint64_t,
+                  const std::vector<SignRequest>& requests) -> Result<std::vector<SignOutcome>> {
+          std::lock_guard lock(mutex);
+          per_signer[name] += requests.size();
+          std::vector<SignOutcome> out;
+          for (const auto& e : requests) {
+            SignOutcome r;
+            r.id = e.id;
+            r.ok = true;
+            r.record = name;
+            out.push_back(r);
+          }
+          return out;
+        });
+  };
+  auto signer_a = answering("a");
+  auto signer_b = answering("b");
+  SignBatcher batcher(nullptr, {50, 20ms, 2});
+  std::vector<Result<SignOutcome>> a;
+  std::thread thread_a([&] { a = sign_concurrently(batcher, 10, signer_a); });
+  auto b = sign_concurrently(batcher, 10, signer_b);
+  thread_a.join();
+  for (const auto& r : a) EXPECT_EQ(r->record, "a");
   for (const auto& r : b) EXPECT_EQ(r->record, "b");
   EXPECT_EQ(per_signer["a"], 10u);
   EXPECT_EQ(per_signer["b"], 10u);
+}
+
+TEST(SignBatcherTest, OneHandleAtTwoEpochsIsTwoBatches) {
+  RecordingSender sender;
+  SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 20ms, 2});
+  auto signer = testing::signer_named("s");
+  SignRequest e;
+  e.id = "ns/f";
+  std::thread at_two([&] { EXPECT_EQ(batcher.sign(signer, 2, e)->sequence, 2u); });
+  EXPECT_EQ(batcher.sign(signer, 3, e)->sequence, 3u);
+  at_two.join();
+  EXPECT_EQ(sender.sizes, (std::vector<std::size_t>{1, 1}));
 }
 
 }  // namespace

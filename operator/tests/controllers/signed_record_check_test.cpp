@@ -11,6 +11,7 @@
 #include "controllers/republish/republish_reconciler.h"
 #include "controllers/republish/status_transitions.h"
 #include "republish_fixtures.h"
+#include "signer_handles.h"
 
 namespace cbx::op {
 namespace {
@@ -41,9 +42,10 @@ class FaultySigner : public RecordSigner {
   Fault fault = Fault::kNone;
   int calls = 0;
 
-  Result<SignResult> sign(const std::string&, std::uint64_t, const SignEntry& e) override {
+  Result<SignOutcome> sign(const SignerRef&, std::uint64_t, const SignRequest& e) override {
     ++calls;
-    ipns::RecordFields fields{e.value, e.validity, e.sequence, e.ttl_seconds * 1'000'000'000ULL};
+    ipns::RecordFields fields{e.value, e.validity, e.sequence,
+                              static_cast<std::uint64_t>(e.ttl.count()) * 1'000'000'000ULL};
     const FolderKey* signer = &key_;
     switch (fault) {
       case Fault::kOtherKey:
@@ -70,7 +72,7 @@ class FaultySigner : public RecordSigner {
       default:
         break;
     }
-    SignResult r;
+    SignOutcome r;
     r.id = e.id;
     r.ok = true;
     r.record = base64_encode(*ipns::make_record(signer->key, fields));
@@ -78,8 +80,7 @@ class FaultySigner : public RecordSigner {
     r.validity = fields.validity;
     if (fault == Fault::kNotBase64) r.record = "not base64!";
     if (fault == Fault::kRewrappedElsewhere) {
-      r.rewrapped_epoch = 7;
-      r.rewrapped_key = "c2VhbGVk";
+      r.rewrapped = EncryptedKeyRef{7, "c2VhbGVk"};
     }
     return r;
   }
@@ -139,7 +140,7 @@ struct World {
     store.stored.spec.owner_record = signed_record(key, "/ipfs/" + std::string(kCidA), 2);
   }
   Result<ReconcileResult> run(SysTime now) {
-    return reconciler.reconcile(store.stored, ActiveEpoch{1, "http://signer"}, now);
+    return reconciler.reconcile(store.stored, ActiveEpoch{1, "http://signer", signer_named("http://signer")}, now);
   }
 };
 
@@ -238,7 +239,7 @@ TEST(SignedRecordCheckTest, SignOutcomesMapToDocumentedReasons) {
   EXPECT_EQ(unavailable.error().code, reason::kSignerUnavailable);
   auto unreadable = accept_sign_outcome(obj, plan, 1, make_error("BAD_RESPONSE", "junk"), kNow);
   EXPECT_EQ(unreadable.error().code, reason::kSignerProtocolError);
-  SignResult refused;
+  SignOutcome refused;
   refused.error_code = "VALUE_NOT_OWNER_SIGNED";
   EXPECT_EQ(accept_sign_outcome(obj, plan, 1, refused, kNow).error().code,
             "VALUE_NOT_OWNER_SIGNED");
@@ -257,13 +258,12 @@ TEST(SignedRecordCheckTest, AGoodRecordPassesWithItsValidity) {
   plan.validity = ipns::format_validity(plan.valid_until);
   plan.ttl = 5min;
   plan.key = EncryptedKeyRef{1, "c2VhbGVk"};
-  SignResult result;
+  SignOutcome result;
   result.ok = true;
   result.sequence = 9;
   result.record = base64_encode(
       *ipns::make_record(key.key, {plan.value, plan.validity, 9, 300'000'000'000ULL}));
-  result.rewrapped_epoch = 2;
-  result.rewrapped_key = "bmV3";
+  result.rewrapped = EncryptedKeyRef{2, "bmV3"};
   auto checked = check_signed_record(obj, plan, 2, result, kNow);
   ASSERT_TRUE(checked) << checked.error().message;
   EXPECT_EQ(checked->valid_until, plan.valid_until);

@@ -61,7 +61,8 @@ SigningTarget choose_signer(const IpnsRepublish& obj, const std::vector<TeeEpoch
   }
   bool same_signer_as_active = active && signer_url_of(*own) == signer_url_of(*active);
   if (same_signer_as_active && key.epoch <= active->spec.epoch) {
-    ActiveEpoch signer{active->spec.epoch, signer_url_of(*active)};
+    // No handle yet: the republish controller asks the signer pool for it.
+    ActiveEpoch signer{active->spec.epoch, signer_url_of(*active), nullptr};
     auto state = key_state_for(obj, active->spec.epoch);
     // Current on the active epoch, but a newer epoch on another signer waits for this key.
     if (state.current) state = cross_signer_state(*active, epochs);
@@ -76,7 +77,7 @@ SigningTarget choose_signer(const IpnsRepublish& obj, const std::vector<TeeEpoch
                    "key sealed to " + epoch_text(key.epoch) +
                        ", which is Retired and not served by the active signer; re-seal it");
   }
-  return SigningTarget{ActiveEpoch{key.epoch, signer_url_of(*own)},
+  return SigningTarget{ActiveEpoch{key.epoch, signer_url_of(*own), nullptr},
                        cross_signer_state(*own, epochs)};
 }
 

@@ -10,7 +10,7 @@
 #include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
-#include "clients/signer_client.h"
+#include "controllers/republish/signer_port.h"
 
 namespace cbx::op {
 
@@ -26,10 +26,10 @@ class StatusWriter {
 class RecordSigner {
  public:
   virtual ~RecordSigner() = default;
-  // Blocks until the entry's batch came back. Error: the exchange failed (signer unreachable,
-  // token refused); a per-entry refusal is a SignResult with ok == false.
-  virtual Result<SignResult> sign(const std::string& signer_url, std::uint64_t current_epoch,
-                                  const SignEntry& entry) = 0;
+  // Blocks until the request's batch came back. Error: the exchange failed (signer unreachable,
+  // token refused); a per-request refusal is a SignOutcome with ok == false.
+  virtual Result<SignOutcome> sign(const SignerRef& signer, std::uint64_t current_epoch,
+                                   const SignRequest& request) = 0;
 };
 
 struct EndpointResult {

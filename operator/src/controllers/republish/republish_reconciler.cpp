@@ -9,17 +9,11 @@
 namespace cbx::op {
 namespace {
 
-SignEntry entry_for(const IpnsRepublish& obj, const SigningPlan& plan) {
-  return SignEntry{obj.key(),
-                   obj.spec.ipns_name,
-                   plan.key.encrypted_key,
-                   plan.key.epoch,
-                   plan.value,
-                   base64_encode(plan.proof_record),
-                   plan.sequence,
-                   plan.validity,
-                   static_cast<std::uint64_t>(
-                       std::chrono::duration_cast<std::chrono::seconds>(plan.ttl).count())};
+SignRequest request_for(const IpnsRepublish& obj, const SigningPlan& plan) {
+  return SignRequest{obj.key(),         obj.spec.ipns_name,
+                     plan.key,          plan.value,
+                     plan.proof_record, plan.sequence,
+                     plan.validity,     std::chrono::duration_cast<std::chrono::seconds>(plan.ttl)};
 }
 
 std::string summarize(const std::vector<EndpointResult>& results) {
@@ -153,7 +147,7 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
   obj = std::move(*reserved);
   crash_point("after-reserve");
 
-  auto signed_result = deps_.signer.sign(epoch.signer, epoch.epoch, entry_for(obj, *plan));
+  auto signed_result = deps_.signer.sign(epoch.handle, epoch.epoch, request_for(obj, *plan));
   auto record = accept_sign_outcome(obj, *plan, epoch.epoch, signed_result, now);
   if (!record) {
     const auto& [why, message] = record.error();

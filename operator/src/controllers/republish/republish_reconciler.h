@@ -23,7 +23,8 @@ inline constexpr char kDuplicateName[] = "DuplicateName";
 
 struct ActiveEpoch {
   std::uint64_t epoch = 0;
-  std::string signer;  // identifies the signer serving it (its URL)
+  std::string signer;  // the URL of the signer serving it (controllers/epoch/signer_choice)
+  SignerRef handle;    // what is signed with: from the signer pool, for that signer's spec
 };
 
 // Per folder (controllers/epoch/signer_choice): where its records are signed, if anywhere, and

@@ -26,15 +26,19 @@ SignBatcher::~SignBatcher() {
   for (auto& w : workers_) w.join();
 }
 
-Result<SignResult> SignBatcher::sign(const std::string& signer, std::uint64_t current_epoch,
-                                     const SignEntry& entry) {
-  Waiter waiter{entry, {}};
+Result<SignOutcome> SignBatcher::sign(const SignerRef& signer, std::uint64_t current_epoch,
+                                      const SignRequest& request) {
+  if (!signer) return make_error("UNAVAILABLE", "no signer handle");
+  Waiter waiter{request, {}};
   auto future = waiter.promise.get_future();
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return make_error("SHUTTING_DOWN", "operator is stopping");
-    auto& group = pending_[{signer, current_epoch}];
-    if (group.waiters.empty()) group.first_at = Clock::now();
+    auto& group = pending_[{signer.get(), current_epoch}];
+    if (group.waiters.empty()) {
+      group.first_at = Clock::now();
+      group.signer = signer;
+    }
     group.waiters.push_back(&waiter);
   }
   wake_dispatcher_.notify_one();
@@ -48,7 +52,7 @@ bool SignBatcher::take_ready_locked(Clock::time_point now, Batch& out,
     auto& group = it->second;
     auto deadline = group.first_at + options_.linger;
     if (group.waiters.size() >= options_.max_batch || deadline <= now || stopping_) {
-      out.signer = it->first.first;
+      out.signer = group.signer;
       out.epoch = it->first.second;
       auto take = std::min(group.waiters.size(), options_.max_batch);
       out.waiters.assign(group.waiters.begin(), group.waiters.begin() + static_cast<long>(take));
@@ -89,7 +93,8 @@ void SignBatcher::worker_loop() {
     Batch batch;
     {
       std::unique_lock lock(mutex_);
-      wake_workers_.wait(lock, [this] { return !ready_.empty() || (stopping_ && pending_.empty()); });
+      wake_workers_.wait(lock,
+                         [this] { return !ready_.empty() || (stopping_ && pending_.empty()); });
       if (ready_.empty()) return;
       batch = std::move(ready_.front());
       ready_.pop_front();
@@ -98,12 +103,13 @@ void SignBatcher::worker_loop() {
   }
 }
 
-Result<std::vector<SignResult>> SignBatcher::send_guarded(const Batch& batch,
-                                                          const std::vector<SignEntry>& entries) {
+Result<std::vector<SignOutcome>> SignBatcher::send_guarded(
+    const Batch& batch, const std::vector<SignRequest>& requests) {
   // Whatever a signer answers must not end the process: an exception escaping this worker thread
   // would be std::terminate.
   try {
-    return send_(batch.signer, batch.epoch, entries);
+    if (!send_) return batch.signer->sign(batch.epoch, requests);
+    return send_(*batch.signer, batch.epoch, requests);
   } catch (const std::exception& e) {
     return make_error("BAD_RESPONSE",
                       std::string("the signer's answer could not be read: ") + e.what());
@@ -113,26 +119,26 @@ Result<std::vector<SignResult>> SignBatcher::send_guarded(const Batch& batch,
 }
 
 void SignBatcher::send(Batch& batch) {
-  std::vector<SignEntry> entries;
-  entries.reserve(batch.waiters.size());
-  for (auto* w : batch.waiters) entries.push_back(w->entry);
-  if (observer_) observer_(entries.size());
-  auto results = send_guarded(batch, entries);
+  std::vector<SignRequest> requests;
+  requests.reserve(batch.waiters.size());
+  for (auto* w : batch.waiters) requests.push_back(w->request);
+  if (observer_) observer_(requests.size());
+  auto results = send_guarded(batch, requests);
   if (!results) {
     for (auto* w : batch.waiters) w->promise.set_value(results.error());
     return;
   }
-  std::unordered_map<std::string, SignResult*> by_id;
+  std::unordered_map<std::string, SignOutcome*> by_id;
   std::unordered_map<std::string, int> count;
   for (auto& r : *results) {
     by_id[r.id] = &r;
     ++count[r.id];
   }
   for (auto* w : batch.waiters) {
-    auto it = by_id.find(w->entry.id);
+    auto it = by_id.find(w->request.id);
     if (it == by_id.end()) {
       w->promise.set_value(make_error("BAD_RESPONSE", "signer returned no result for this entry"));
-    } else if (count[w->entry.id] > 1) {
+    } else if (count[w->request.id] > 1) {
       w->promise.set_value(
           make_error("BAD_RESPONSE", "signer returned two results for this entry"));
     } else {

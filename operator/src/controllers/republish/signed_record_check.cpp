@@ -16,7 +16,7 @@ std::uint64_t ttl_ns_asked(const SigningPlan& plan) {
   return static_cast<std::uint64_t>(seconds) * 1'000'000'000ULL;
 }
 
-Status check_fields(const ipns::Record& record, const SignResult& result, const SigningPlan& plan,
+Status check_fields(const ipns::Record& record, const SignOutcome& result, const SigningPlan& plan,
                     SysTime now) {
   if (record.value != plan.value) {
     return rejected("the record carries value " + record.value.substr(0, 200) + ", not " +
@@ -40,13 +40,13 @@ Status check_fields(const ipns::Record& record, const SignResult& result, const 
   return Ok{};
 }
 
-Status check_rewrapped(const SignResult& result, const SigningPlan& plan,
+Status check_rewrapped(const SignOutcome& result, const SigningPlan& plan,
                        std::uint64_t current_epoch) {
-  if (!result.rewrapped_epoch) return Ok{};
+  if (!result.rewrapped) return Ok{};
   // The signer re-encrypts only a key sealed to an older epoch, and only to currentEpoch.
-  if (*result.rewrapped_epoch != current_epoch || plan.key.epoch >= current_epoch) {
+  if (result.rewrapped->epoch != current_epoch || plan.key.epoch >= current_epoch) {
     return rejected("the key came back re-encrypted to epoch " +
-                    std::to_string(*result.rewrapped_epoch) + "; asked epoch " +
+                    std::to_string(result.rewrapped->epoch) + "; asked epoch " +
                     std::to_string(current_epoch) + " for a key on epoch " +
                     std::to_string(plan.key.epoch));
   }
@@ -56,7 +56,7 @@ Status check_rewrapped(const SignResult& result, const SigningPlan& plan,
 }  // namespace
 
 Result<SignedRecord> check_signed_record(const IpnsRepublish& obj, const SigningPlan& plan,
-                                         std::uint64_t current_epoch, const SignResult& result,
+                                         std::uint64_t current_epoch, const SignOutcome& result,
                                          SysTime now) {
   auto name = ipns::parse_name(obj.spec.ipns_name);
   if (!name) return rejected("spec.ipnsName is not an IPNS name");
@@ -69,16 +69,13 @@ Result<SignedRecord> check_signed_record(const IpnsRepublish& obj, const Signing
   }
   if (auto fields = check_fields(*record, result, plan, now); !fields) return fields.error();
   if (auto key = check_rewrapped(result, plan, current_epoch); !key) return key.error();
-  SignedRecord out{result.record, std::nullopt, record->validity_time};
-  if (result.rewrapped_epoch) {
-    out.rewrapped = EncryptedKeyRef{*result.rewrapped_epoch, result.rewrapped_key};
-  }
+  SignedRecord out{result.record, result.rewrapped, record->validity_time};
   return out;
 }
 
 Result<SignedRecord> accept_sign_outcome(const IpnsRepublish& obj, const SigningPlan& plan,
                                          std::uint64_t current_epoch,
-                                         const Result<SignResult>& outcome, SysTime now) {
+                                         const Result<SignOutcome>& outcome, SysTime now) {
   if (!outcome) {
     bool unreadable = outcome.error().code == "BAD_RESPONSE";
     return make_error(unreadable ? reason::kSignerProtocolError : reason::kSignerUnavailable,

@@ -11,7 +11,7 @@
 #include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
-#include "clients/signer_client.h"
+#include "controllers/republish/signer_port.h"
 #include "controllers/republish/signing_plan.h"
 #include "controllers/republish/status_transitions.h"
 
@@ -23,10 +23,10 @@ inline constexpr char kSignerProtocolError[] = "SignerProtocolError";    // answ
 inline constexpr char kSignedRecordRejected[] = "SignedRecordRejected";  // record failed a check
 }  // namespace reason
 
-// The record of an ok SignResult against the plan it answers. Error code SignedRecordRejected
+// The record of an ok SignOutcome against the plan it answers. Error code SignedRecordRejected
 // with the check that failed.
 Result<SignedRecord> check_signed_record(const IpnsRepublish& obj, const SigningPlan& plan,
-                                         std::uint64_t current_epoch, const SignResult& result,
+                                         std::uint64_t current_epoch, const SignOutcome& result,
                                          SysTime now);
 
 // One sign outcome as the reconciler consumes it: the checked record, or Error whose code is the
@@ -34,6 +34,6 @@ Result<SignedRecord> check_signed_record(const IpnsRepublish& obj, const Signing
 // SignedRecordRejected) and whose message says why.
 Result<SignedRecord> accept_sign_outcome(const IpnsRepublish& obj, const SigningPlan& plan,
                                          std::uint64_t current_epoch,
-                                         const Result<SignResult>& outcome, SysTime now);
+                                         const Result<SignOutcome>& outcome, SysTime now);
 
 }  // namespace cbx::op
