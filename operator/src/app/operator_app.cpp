@@ -15,6 +15,7 @@
 #include "app/republish_controller.h"
 #include "app/routing_ports.h"
 #include "app/signer_directory.h"
+#include "app/thread_pool.h"
 #include "cbx/base/log.h"
 #include "cbx/http/beast_client.h"
 #include "clients/routing_publisher.h"
@@ -55,6 +56,18 @@ kube::Reconciler only_own_folders(const kube::ShardSpec& shard, kube::Informer& 
     bool own = object ? owns_folder(shard, *object) : kube::owns_key(shard, key);
     if (!own) return Result<kube::ReconcileOutcome>(kube::ReconcileOutcome{});
     return reconcile(key);
+  };
+}
+
+// The same guard for a pipeline controller's reconciles.
+kube::PipelineReconciler only_own_folders(const kube::ShardSpec& shard, kube::Informer& republishes,
+                                          kube::PipelineReconciler start) {
+  return [shard, &republishes, start = std::move(start)](const std::string& key,
+                                                         kube::ReconcileDone done) {
+    auto object = republishes.store().get_shared(key);
+    bool own = object ? owns_folder(shard, *object) : kube::owns_key(shard, key);
+    if (!own) return done(kube::ReconcileOutcome{});
+    start(key, std::move(done));
   };
 }
 
@@ -333,9 +346,13 @@ int run_operator(const OperatorOptions& options) {
   auto& ledgers = manager.add_informer(kube::resources::kKeyLedger, ledger_informer);
   KubeKeyLedgerStore ledger_store(**client, ledgers, ns);
   KeyLedgerWriter ledger_writer(ledger_store);
-  RepublishReconciler reconciler({status_writer, batcher, publisher, event_sink, &ledger_writer},
-                                 BackoffPolicy{millis(options.backoff_base_seconds),
-                                               millis(options.backoff_max_seconds), 0.2});
+  // The pipeline's publish stage: signed cycles publish and record their outcome here, never on
+  // the batcher's threads (which only hand the answers on).
+  ThreadPool publish_stage(static_cast<std::size_t>(options.publish_workers));
+  RepublishReconciler reconciler(
+      {status_writer, batcher, publisher, event_sink, &ledger_writer, &publish_stage},
+      BackoffPolicy{millis(options.backoff_base_seconds), millis(options.backoff_max_seconds),
+                    0.2});
 
   auto& republishes = manager.add_informer(kube::resources::kIpnsRepublish);
   auto& epochs = manager.add_informer(kube::resources::kTeeEpoch);
@@ -379,10 +396,14 @@ int run_operator(const OperatorOptions& options) {
   std::unique_ptr<EpochController> epoch_controller;
 
   const kube::ShardSpec shard = options.shard;
-  auto& republish_ctl = manager.add_controller(
-      "republish", only_own_folders(shard, republishes, [&](const std::string& key) {
-        return republish_controller.reconcile(key);
-      }));
+  auto& republish_ctl = manager.add_pipeline_controller(
+      "republish",
+      only_own_folders(
+          shard, republishes,
+          kube::PipelineReconciler([&](const std::string& key, kube::ReconcileDone done) {
+            republish_controller.start(key, std::move(done));
+          })),
+      static_cast<std::size_t>(options.pipeline_depth));
   auto& readback_ctl = manager.add_controller(
       "readback", only_own_folders(shard, republishes, [&](const std::string& key) {
         return readback_controller.reconcile(key);

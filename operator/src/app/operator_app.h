@@ -26,7 +26,13 @@ struct OperatorOptions {
   std::chrono::nanoseconds lease_duration = std::chrono::seconds(15);
   std::chrono::nanoseconds renew_deadline = std::chrono::seconds(10);
   std::chrono::nanoseconds retry_period = std::chrono::seconds(2);
-  int workers = 64;  // republish workers block while their batch is at the signer
+  // The republish pipeline (controllers/republish/republish_reconciler.h): `workers` threads
+  // start cycles (routing lookup, reservation) and never wait for the signer; at most
+  // `pipeline_depth` folders are between their reservation and their outcome; `publish_workers`
+  // threads publish signed records and write the outcomes.
+  int workers = 64;
+  int pipeline_depth = 1000;
+  int publish_workers = 32;
   BatcherOptions batch;
   // No client-side limit by default: a fixed QPS made the operator, not the API server, the bound
   // when every folder is due at once (10 000 folders: ~200 requests/s, all at the limit). The API

@@ -44,52 +44,58 @@ SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
   return target;
 }
 
-Result<ReconcileResult> RepublishController::reconcile_owned(IpnsRepublish obj, SysTime now) {
+void RepublishController::start_owned(IpnsRepublish obj, SysTime now, ReconcileDone done) {
   auto owner = claims_.owner(obj.spec.ipns_name);
   if (owner && owner->key != obj.key()) {
-    return reconciler_.reconcile_duplicate(std::move(obj), owner->key, now);
+    return done(reconciler_.reconcile_duplicate(std::move(obj), owner->key, now));
   }
   if (ledger_lookup_) {
     if (auto ledger = ledger_lookup_(obj.spec.ipns_name)) {
       auto resumption = plan_resumption(obj, *ledger, cached_epochs(), now);
       if (!resumption.empty()) {
         auto resumed = reconciler_.resume(std::move(obj), resumption);
-        if (!resumed) return resumed.error();
+        if (!resumed) return done(resumed.error());
         obj = std::move(*resumed);
       }
     }
   }
   auto target = signing_target(obj);
-  return reconciler_.reconcile(std::move(obj), target, now);
+  reconciler_.start(std::move(obj), target, now, std::move(done));
 }
 
-Result<kube::ReconcileOutcome> RepublishController::reconcile(const std::string& key) {
+void RepublishController::start(const std::string& key, kube::ReconcileDone done) {
   auto object = republishes_.store().get(key);
-  if (!object) return kube::ReconcileOutcome{};  // deleted: nothing to keep alive
+  if (!object) return done(kube::ReconcileOutcome{});  // deleted: nothing to keep alive
   auto obj = parse_ipns_republish(*object);
   if (!obj) {
     log::warn("invalid IpnsRepublish", {{"key", key}, {"error", obj.error().message}});
-    return kube::ReconcileOutcome{};
+    return done(kube::ReconcileOutcome{});
   }
   auto started = std::chrono::steady_clock::now();
   auto now =
       std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
-  auto name_lock = name_locks_.lock(obj->spec.ipns_name);
-  auto result = reconcile_owned(std::move(*obj), now);
-  if (!result) return result.error();
-  if (result->outcome != "NotDue" && result->outcome != "BackingOff" &&
-      result->outcome != "Suspended") {
-    metrics_.republish_result(
-        result->outcome,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  }
-  kube::ReconcileOutcome outcome;
-  if (result->requeue_at) {
-    auto delay = *result->requeue_at - now;
-    outcome.requeue_after = std::max<kube::Duration>(
-        std::chrono::duration_cast<kube::Duration>(delay), std::chrono::seconds(1));
-  }
-  return outcome;
+  // Held until the cycle finished, on whichever thread that is.
+  auto name_lock = std::make_shared<std::optional<NameLocks::Guard>>();
+  name_lock->emplace(name_locks_, obj->spec.ipns_name);
+  start_owned(
+      std::move(*obj), now,
+      [this, name_lock, started, now, done = std::move(done)](Result<ReconcileResult> result) {
+        name_lock->reset();
+        if (!result) return done(result.error());
+        if (result->outcome != "NotDue" && result->outcome != "BackingOff" &&
+            result->outcome != "Suspended") {
+          metrics_.republish_result(
+              result->outcome,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        }
+        kube::ReconcileOutcome outcome;
+        if (result->requeue_at) {
+          auto delay = *result->requeue_at - now;
+          outcome.requeue_after = std::max<kube::Duration>(
+              std::chrono::duration_cast<kube::Duration>(delay), std::chrono::seconds(1));
+        }
+        done(outcome);
+      });
 }
 
 }  // namespace cbx::op

@@ -1,8 +1,9 @@
 #pragma once
 // Binds the republish reconciler to the informer caches: reads the object and the TeeEpochs from
 // the caches, checks that the object owns its IPNS name (controllers/republish/name_claims),
-// picks the folder's signer (controllers/epoch/signer_choice), runs one cycle (one per name at a
-// time), and turns "recheck at T" into a requeue.
+// picks the folder's signer (controllers/epoch/signer_choice), starts one cycle (one per name at
+// a time: the name's lock is held until the cycle's pipeline finished), and turns "recheck at T"
+// into a requeue.
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,7 +26,8 @@ class RepublishController {
   RepublishController(kube::Informer& republishes, kube::Informer& epochs, SignerPool& signers,
                       RepublishReconciler& reconciler, OperatorMetrics& metrics,
                       const NameClaims& claims);
-  Result<kube::ReconcileOutcome> reconcile(const std::string& key);
+  // Starts the key's cycle; done hears its outcome once the pipeline finished.
+  void start(const std::string& key, kube::ReconcileDone done);
   // The cached KeyLedger of a name (nullopt: none): a folder resumes from it (issue 14).
   void set_ledger_lookup(std::function<std::optional<KeyLedger>(const std::string&)> lookup) {
     ledger_lookup_ = std::move(lookup);
@@ -35,7 +37,7 @@ class RepublishController {
   std::vector<TeeEpoch> cached_epochs() const;
   SigningTarget signing_target(const IpnsRepublish& obj);
   // The cycle for an object that owns its name, or the duplicate's verdict.
-  Result<ReconcileResult> reconcile_owned(IpnsRepublish obj, SysTime now);
+  void start_owned(IpnsRepublish obj, SysTime now, ReconcileDone done);
 
   kube::Informer& republishes_;
   kube::Informer& epochs_;

@@ -168,7 +168,19 @@ void register_run(Cli& cli) {
   command->add_option("--ledger-retention", flags->ledger_retention,
                       "how long a KeyLedger outlives the last IpnsRepublish carrying its name "
                       "(default 720h = 30 days)");
-  command->add_option("--workers", o.workers, "republish workers")->check(CLI::Range(1, 1024));
+  command
+      ->add_option("--workers", o.workers,
+                   "republish workers: they start cycles (lookup, reservation), none waits for "
+                   "the signer")
+      ->check(CLI::Range(1, 1024));
+  command
+      ->add_option("--pipeline-depth", o.pipeline_depth,
+                   "folders between their reservation and their outcome at once")
+      ->check(CLI::Range(1, 100000));
+  command
+      ->add_option("--publish-workers", o.publish_workers,
+                   "threads publishing signed records and writing their outcomes")
+      ->check(CLI::Range(1, 1024));
   command->add_option("--batch-size", o.batch.max_batch, "entries per sign request (<= 50)");
   command->add_option("--batch-linger", flags->linger, "how long a batch waits for more entries");
   command->add_option("--max-in-flight", o.batch.max_in_flight,

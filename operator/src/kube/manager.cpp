@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <exception>
+#include <limits>
 
 #include "cbx/base/log.h"
 
@@ -27,30 +30,95 @@ std::string default_identity() {
   return base + suffix;
 }
 
+Controller::Controller(std::string name, Reconciler reconciler, const Clock& clock, Random& random,
+                       BackoffPolicy backoff)
+    : Controller(
+          std::move(name),
+          [reconcile = std::move(reconciler)](const std::string& key, ReconcileDone done) {
+            done(reconcile(key));
+          },
+          std::numeric_limits<std::size_t>::max(), clock, random, backoff) {}
+
+Controller::Controller(std::string name, PipelineReconciler reconciler, std::size_t max_in_flight,
+                       const Clock& clock, Random& random, BackoffPolicy backoff)
+    : name_(std::move(name)),
+      reconciler_(std::move(reconciler)),
+      max_in_flight_(std::max<std::size_t>(max_in_flight, 1)),
+      queue_(clock, random, backoff) {}
+
+bool Controller::take_slot() {
+  std::unique_lock lock(mutex_);
+  slot_freed_.wait(lock, [this] { return shutdown_ || in_flight_ < max_in_flight_; });
+  if (shutdown_) return false;
+  ++in_flight_;
+  return true;
+}
+
 bool Controller::process_next() {
+  if (!take_slot()) return false;
   auto key = queue_.get();
-  if (!key) return false;
-  Result<ReconcileOutcome> result = make_error("RECONCILE_THREW", "reconciler threw");
-  try {
-    result = reconciler_(*key);
-  } catch (const std::exception& e) {
-    result = make_error("RECONCILE_THREW", e.what());
+  if (!key) {
+    finish_slot_only();
+    return false;
   }
+  // Exactly once, whoever calls it first: the reconciler, or this function when it threw.
+  auto called = std::make_shared<std::atomic<bool>>(false);
+  ReconcileDone done = [this, key = *key, called](Result<ReconcileOutcome> result) {
+    if (!called->exchange(true)) finish(key, std::move(result));
+  };
+  try {
+    reconciler_(*key, done);
+  } catch (const std::exception& e) {
+    done(make_error("RECONCILE_THREW", e.what()));
+  } catch (...) {
+    done(make_error("RECONCILE_THREW", "reconciler threw"));
+  }
+  return true;
+}
+
+void Controller::finish(const std::string& key, Result<ReconcileOutcome> result) {
   if (!result) {
-    queue_.add_rate_limited(*key);
+    queue_.add_rate_limited(key);
     log::warn("reconcile failed", {{"controller", name_},
-                                   {"key", *key},
+                                   {"key", key},
                                    {"code", result.error().code},
                                    {"error", result.error().message},
-                                   {"failures", queue_.failures(*key)}});
+                                   {"failures", queue_.failures(key)}});
     if (on_result) on_result("error");
   } else {
-    queue_.forget(*key);
-    if (result->requeue_after) queue_.add_after(*key, *result->requeue_after);
+    queue_.forget(key);
+    if (result->requeue_after) queue_.add_after(key, *result->requeue_after);
     if (on_result) on_result(result->requeue_after ? "requeue" : "success");
   }
-  queue_.done(*key);
-  return true;
+  queue_.done(key);
+  finish_slot_only();
+}
+
+void Controller::finish_slot_only() {
+  {
+    std::lock_guard lock(mutex_);
+    --in_flight_;
+  }
+  slot_freed_.notify_all();
+}
+
+void Controller::shutdown() {
+  queue_.shutdown();
+  {
+    std::lock_guard lock(mutex_);
+    shutdown_ = true;
+  }
+  slot_freed_.notify_all();
+}
+
+void Controller::wait_idle() {
+  std::unique_lock lock(mutex_);
+  slot_freed_.wait(lock, [this] { return in_flight_ == 0; });
+}
+
+std::size_t Controller::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return in_flight_;
 }
 
 Manager::Manager(KubeClient& client, ManagerOptions options,
@@ -104,7 +172,18 @@ Informer& Manager::add_informer(const Resource& resource, InformerOptions option
 Controller& Manager::add_controller(const std::string& name, Reconciler reconciler) {
   controllers_.push_back(std::make_unique<Controller>(name, std::move(reconciler), clock_, *random_,
                                                       options_.backoff));
-  Controller& controller = *controllers_.back();
+  return observed(*controllers_.back());
+}
+
+Controller& Manager::add_pipeline_controller(const std::string& name, PipelineReconciler reconciler,
+                                             std::size_t max_in_flight) {
+  controllers_.push_back(std::make_unique<Controller>(name, std::move(reconciler), max_in_flight,
+                                                      clock_, *random_, options_.backoff));
+  return observed(*controllers_.back());
+}
+
+Controller& Manager::observed(Controller& controller) {
+  const auto& name = controller.name();
   controller.on_result = [this, name](const std::string& result) {
     reconcile_family_->Add({{"controller", name}, {"result", result}}).Increment();
   };
@@ -202,10 +281,12 @@ void Manager::stop_workers() {
   std::vector<std::thread> workers;
   {
     std::lock_guard lock(mutex_);
-    for (auto& controller : controllers_) controller->queue().shutdown();
+    for (auto& controller : controllers_) controller->shutdown();
     workers.swap(worker_threads_);
   }
   for (auto& t : workers) t.join();
+  // Keys still in a pipeline finish (their status writes land) before leadership is given up.
+  for (auto& controller : controllers_) controller->wait_idle();
   leader_ = false;
 }
 

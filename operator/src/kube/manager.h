@@ -42,6 +42,10 @@ struct ReconcileOutcome {
 };
 // An error is retried with the queue's per-key backoff; success forgets the key's failures.
 using Reconciler = std::function<Result<ReconcileOutcome>(const std::string& key)>;
+// A reconcile that may finish later, on any thread: it calls done exactly once. Until then the
+// key stays "in progress" (no second reconcile of it starts) and holds one in-flight slot.
+using ReconcileDone = std::function<void(Result<ReconcileOutcome>)>;
+using PipelineReconciler = std::function<void(const std::string& key, ReconcileDone done)>;
 
 struct ManagerOptions {
   // namespace_name and identity filled in if empty; `name` is the base of the shard Leases.
@@ -58,20 +62,36 @@ struct ManagerOptions {
 class Controller {
  public:
   Controller(std::string name, Reconciler reconciler, const Clock& clock, Random& random,
-             BackoffPolicy backoff)
-      : name_(std::move(name)),
-        reconciler_(std::move(reconciler)),
-        queue_(clock, random, backoff) {}
+             BackoffPolicy backoff);
+  // At most max_in_flight keys started and not yet done: a worker waits for a free slot before
+  // it takes the next key.
+  Controller(std::string name, PipelineReconciler reconciler, std::size_t max_in_flight,
+             const Clock& clock, Random& random, BackoffPolicy backoff);
   const std::string& name() const { return name_; }
   WorkQueue& queue() { return queue_; }
-  // Takes one key from the queue and reconciles it; false once the queue is shut down.
+  // Takes one key from the queue and starts its reconcile (a plain Reconciler: runs it); false
+  // once shut down.
   bool process_next();
+  // Shuts the queue down and releases workers waiting for a slot.
+  void shutdown();
+  // Blocks until every started reconcile has called done (after shutdown(): drains).
+  void wait_idle();
+  std::size_t in_flight() const;
   std::function<void(const std::string& result)> on_result;  // "success" | "error" | "requeue"
 
  private:
+  bool take_slot();  // false once shut down
+  void finish(const std::string& key, Result<ReconcileOutcome> result);
+  void finish_slot_only();
+
   std::string name_;
-  Reconciler reconciler_;
+  PipelineReconciler reconciler_;
+  std::size_t max_in_flight_;
   WorkQueue queue_;
+  mutable std::mutex mutex_;
+  std::condition_variable slot_freed_;
+  std::size_t in_flight_ = 0;
+  bool shutdown_ = false;
 };
 
 class Manager {
@@ -85,6 +105,10 @@ class Manager {
 
   Informer& add_informer(const Resource& resource, InformerOptions options = {});
   Controller& add_controller(const std::string& name, Reconciler reconciler);
+  // A controller whose reconciles finish later (a pipeline), max_in_flight keys at a time.
+  // Stopping the workers waits until every started key is done.
+  Controller& add_pipeline_controller(const std::string& name, PipelineReconciler reconciler,
+                                      std::size_t max_in_flight);
   // Enqueues keys for every change the informer sees; map turns an object into keys of the
   // controller (default: the object's own key).
   void watch(Informer& informer, Controller& controller,
@@ -106,6 +130,7 @@ class Manager {
   bool wait_until_serving(Duration timeout) const;
 
  private:
+  Controller& observed(Controller& controller);  // counts its results in the metrics
   void start_workers();
   void stop_workers();
   std::string metrics_text();

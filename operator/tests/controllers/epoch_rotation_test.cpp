@@ -225,9 +225,9 @@ class Store : public StatusWriter {
 class CountingSigner : public RecordSigner {
  public:
   int calls = 0;
-  Result<SignOutcome> sign(const SignerRef&, std::uint64_t, const SignRequest&) override {
+  void sign(const SignerRef&, std::uint64_t, SignRequest, SignDone done) override {
     ++calls;
-    return make_error("UNAVAILABLE", "must not be called");
+    done(make_error("UNAVAILABLE", "must not be called"));
   }
 };
 class NoPublisher : public RecordPublisher {

@@ -4,6 +4,7 @@
 // batcher's threads. A real signer cannot be made to send these, hence the scripted server.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <mutex>
 
 #include "../../../common/tests/http_client/test_server.h"
@@ -134,6 +135,15 @@ SignRequest request(const std::string& id) {
   return r;
 }
 
+// One request through the batcher, waited for.
+Result<SignOutcome> sign_one(SignBatcher& batcher, const SignerRef& signer, SignRequest r) {
+  std::promise<Result<SignOutcome>> outcome;
+  auto future = outcome.get_future();
+  batcher.sign(signer, 1, std::move(r),
+               [&outcome](Result<SignOutcome> o) { outcome.set_value(std::move(o)); });
+  return future.get();
+}
+
 std::unique_ptr<http::HttpTransport> transport() {
   return std::move(http::make_beast_client({}).value());
 }
@@ -217,25 +227,31 @@ TEST(HostileSignerAnswersTest, TheBatcherSurvivesEveryMalformedAnswer) {
   SignerClient client(*http, signer.server.url("/"), token());
   // The client behind a handle, as app/client_signer_handle puts it (only the fields read here).
   auto handle = testing::signer_answering(
-      "s", [&](std::uint64_t epoch,
-               const std::vector<SignRequest>& requests) -> Result<std::vector<SignOutcome>> {
+      "s",
+      [&](std::uint64_t epoch,
+          const std::vector<SignRequest>& requests) -> Result<std::vector<SignOutcome>> {
         std::vector<SignEntry> entries;
         for (const auto& r : requests) entries.push_back(entry(r.id));
         auto results = client.sign(epoch, entries);
         if (!results) return results.error();
         std::vector<SignOutcome> outcomes;
-        for (const auto& r : *results) outcomes.push_back(SignOutcome{r.id, r.ok});
+        for (const auto& r : *results) {
+          SignOutcome o;
+          o.id = r.id;
+          o.ok = r.ok;
+          outcomes.push_back(o);
+        }
         return outcomes;
       });
   SignBatcher batcher(nullptr, BatcherOptions{50, 1ms, 2});
   for (const auto& hostile : hostile_answers()) {
     signer.answer(hostile.body, hostile.content_type);
-    auto result = batcher.sign(handle, 1, request("ns/a"));
+    auto result = sign_one(batcher, handle, request("ns/a"));
     ASSERT_FALSE(result) << hostile.what;
     EXPECT_EQ(result.error().code, "BAD_RESPONSE") << hostile.what;
   }
   signer.answer(answer_of(ok_result("ns/a")));
-  auto good = batcher.sign(handle, 1, request("ns/a"));
+  auto good = sign_one(batcher, handle, request("ns/a"));
   ASSERT_TRUE(good) << good.error().message;
   EXPECT_TRUE(good->ok);
 }
@@ -254,10 +270,10 @@ TEST(HostileSignerAnswersTest, AThrowingSenderFailsItsBatchOnly) {
       },
       BatcherOptions{50, 1ms, 1});
   auto handle = testing::signer_named("s");
-  auto thrown = batcher.sign(handle, 1, request("ns/a"));
+  auto thrown = sign_one(batcher, handle, request("ns/a"));
   ASSERT_FALSE(thrown);
   EXPECT_EQ(thrown.error().code, "BAD_RESPONSE");
-  auto next = batcher.sign(handle, 1, request("ns/a"));
+  auto next = sign_one(batcher, handle, request("ns/a"));
   ASSERT_TRUE(next);
   EXPECT_TRUE(next->ok);
 }

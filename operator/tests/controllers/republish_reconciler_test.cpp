@@ -50,7 +50,10 @@ class SeedSigner : public RecordSigner {
   std::optional<EncryptedKeyRef> rewrap;  // answered as `rewrapped`
   std::string last_key;                   // encryptedKey of the last entry
 
-  Result<SignOutcome> sign(const SignerRef&, std::uint64_t, const SignRequest& e) override {
+  void sign(const SignerRef&, std::uint64_t, SignRequest e, SignDone done) override {
+    done(answer(e));
+  }
+  Result<SignOutcome> answer(const SignRequest& e) {
     ++calls;
     last_key = e.key.encrypted_key;
     if (down) return make_error("UNAVAILABLE", "connection refused");
@@ -65,9 +68,9 @@ class SeedSigner : public RecordSigner {
       r.error_code = "SEQUENCE_NOT_NEWER";
       return r;
     }
-    auto record = ipns::make_record(
-        key_.key, {e.value, e.validity, e.sequence,
-                   static_cast<std::uint64_t>(e.ttl.count()) * 1'000'000'000ULL});
+    auto record =
+        ipns::make_record(key_.key, {e.value, e.validity, e.sequence,
+                                     static_cast<std::uint64_t>(e.ttl.count()) * 1'000'000'000ULL});
     r.ok = true;
     r.record = base64_encode(*record);
     r.sequence = e.sequence;
@@ -484,8 +487,9 @@ TEST(RepublishReconcilerTest, ARewrappedKeyIsInTheLedgerBeforeStatusHoldsIt) {
   w.signer.rewrap = EncryptedKeyRef{2, "cmV3cmFwcGVk"};
   // Reserve is write 1; the write after publishing (with migratedKey) crashes.
   w.store.crash_at_write = 2;
-  EXPECT_THROW((void)reconciler.reconcile(w.store.stored, ActiveEpoch{2, "http://signer", signer_named("http://signer")},
-                                          at("2026-06-01T00:00:00Z")),
+  EXPECT_THROW((void)reconciler.reconcile(
+                   w.store.stored, ActiveEpoch{2, "http://signer", signer_named("http://signer")},
+                   at("2026-06-01T00:00:00Z")),
                Crash);
   EXPECT_FALSE(w.store.stored.status.migrated_key) << "status never got it";
   const auto& ledger = ledgers.objects.at(w.key.name.text());

@@ -1,18 +1,25 @@
+// The sign batcher: requests grouped per (signer handle, epoch) into batches of at most 50, sent
+// when full or after the linger, at most max_in_flight on the wire; completions instead of
+// waiting threads. The linger runs on a clock port: a test clock that does not move sends only
+// full batches, so batch sizes are exact.
 #include "controllers/republish/sign_batcher.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "../kube/fakes.h"
 #include "signer_handles.h"
 
 namespace cbx::op {
 namespace {
 
 using namespace std::chrono_literals;
+using kube::testing::FakeClock;
 
 struct RecordingSender {
   std::mutex mutex;
@@ -46,46 +53,81 @@ struct RecordingSender {
   }
 };
 
-std::vector<Result<SignOutcome>> sign_concurrently(
-    SignBatcher& batcher, int count, const SignerRef& signer = testing::signer_named("s")) {
-  std::vector<Result<SignOutcome>> results(count, make_error("UNSET", ""));
-  std::vector<std::thread> threads;
-  for (int i = 0; i < count; ++i) {
-    threads.emplace_back([&, i] {
-      SignRequest e;
-      e.id = "ns/f" + std::to_string(i);
-      e.sequence = static_cast<std::uint64_t>(i);
-      results[i] = batcher.sign(signer, 1000, e);
-    });
+// Completions of `count` requests, collected from the batcher's threads.
+class Outcomes {
+ public:
+  explicit Outcomes(int count) : results_(count, make_error("UNSET", "")) {}
+  SignDone slot(int i) {
+    return [this, i](Result<SignOutcome> r) {
+      std::lock_guard lock(mutex_);
+      results_[i] = std::move(r);
+      ++done_;
+      cv_.notify_all();
+    };
   }
-  for (auto& t : threads) t.join();
-  return results;
+  // Waits (in real time) until `count` completions arrived.
+  bool wait_for(int count) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, 10s, [&] { return done_ >= count; });
+  }
+  int done() {
+    std::lock_guard lock(mutex_);
+    return done_;
+  }
+  const std::vector<Result<SignOutcome>>& results() const { return results_; }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int done_ = 0;
+  std::vector<Result<SignOutcome>> results_;
+};
+
+SignRequest request(int i) {
+  SignRequest e;
+  e.id = "ns/f" + std::to_string(i);
+  e.sequence = static_cast<std::uint64_t>(i);
+  return e;
 }
 
-TEST(SignBatcherTest, ConcurrentRequestsShareBatchesOfAtMostMaxBatch) {
+void sign_all(SignBatcher& batcher, Outcomes& outcomes, int from, int count,
+              const SignerRef& signer, std::uint64_t epoch = 1000) {
+  for (int i = from; i < from + count; ++i)
+    batcher.sign(signer, epoch, request(i), outcomes.slot(i));
+}
+
+TEST(SignBatcherTest, RequestsFromOneThreadFillBatchesOfMaxBatch) {
+  FakeClock clock;  // never reaches the linger: only full batches go out
   RecordingSender sender;
-  SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 100ms, 2});
-  auto results = sign_concurrently(batcher, 120);
-  for (int i = 0; i < 120; ++i) {
-    ASSERT_TRUE(results[i]);
-    EXPECT_EQ(results[i]->id, "ns/f" + std::to_string(i));
-    EXPECT_EQ(results[i]->sequence, static_cast<std::uint64_t>(i) + 1000);
+  SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 50ms, 2}, nullptr, clock);
+  Outcomes outcomes(210);
+  auto signer = testing::signer_named("s");
+  sign_all(batcher, outcomes, 0, 210, signer);
+  ASSERT_TRUE(outcomes.wait_for(200));
+  {
+    std::lock_guard lock(sender.mutex);
+    EXPECT_EQ(sender.sizes, std::vector<std::size_t>(4, 50));
   }
-  std::size_t total = 0;
-  for (auto s : sender.sizes) {
-    EXPECT_LE(s, 50u);
-    total += s;
+  EXPECT_EQ(batcher.waiting(), 10u) << "the rest waits for more requests or the linger";
+  EXPECT_EQ(outcomes.done(), 200);
+  clock.advance(50ms);
+  ASSERT_TRUE(outcomes.wait_for(210));
+  EXPECT_EQ(sender.sizes.back(), 10u);
+  for (int i = 0; i < 210; ++i) {
+    ASSERT_TRUE(outcomes.results()[i]) << i;
+    EXPECT_EQ(outcomes.results()[i]->id, "ns/f" + std::to_string(i));
+    EXPECT_EQ(outcomes.results()[i]->sequence, static_cast<std::uint64_t>(i) + 1000);
   }
-  EXPECT_EQ(total, 120u);
-  EXPECT_LE(sender.sizes.size(), 6u);  // batched, not one call per entry
-  EXPECT_LE(sender.max_concurrent.load(), 2);
+  EXPECT_LE(sender.max_concurrent.load(), 2) << "at most max_in_flight batches on the wire";
 }
 
 TEST(SignBatcherTest, ALoneRequestIsSentAfterTheLinger) {
   RecordingSender sender;
   SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 10ms, 1});
-  auto results = sign_concurrently(batcher, 1);
-  ASSERT_TRUE(results[0]);
+  Outcomes outcomes(1);
+  sign_all(batcher, outcomes, 0, 1, testing::signer_named("s"));
+  ASSERT_TRUE(outcomes.wait_for(1));
+  ASSERT_TRUE(outcomes.results()[0]);
   EXPECT_EQ(sender.sizes, std::vector<std::size_t>{1});
 }
 
@@ -93,8 +135,10 @@ TEST(SignBatcherTest, AFailedExchangeFailsEveryEntryOfTheBatch) {
   RecordingSender sender;
   sender.fail = true;
   SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 20ms, 1});
-  auto results = sign_concurrently(batcher, 5);
-  for (const auto& r : results) {
+  Outcomes outcomes(5);
+  sign_all(batcher, outcomes, 0, 5, testing::signer_named("s"));
+  ASSERT_TRUE(outcomes.wait_for(5));
+  for (const auto& r : outcomes.results()) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "UNAVAILABLE");
   }
@@ -123,29 +167,58 @@ TEST(SignBatcherTest, DifferentSignersAreNeverMixedInOneBatch) {
           return out;
         });
   };
-  auto signer_a = answering("a");
-  auto signer_b = answering("b");
-  SignBatcher batcher(nullptr, {50, 20ms, 2});
-  std::vector<Result<SignOutcome>> a;
-  std::thread thread_a([&] { a = sign_concurrently(batcher, 10, signer_a); });
-  auto b = sign_concurrently(batcher, 10, signer_b);
-  thread_a.join();
-  for (const auto& r : a) EXPECT_EQ(r->record, "a");
-  for (const auto& r : b) EXPECT_EQ(r->record, "b");
+  FakeClock clock;
+  SignBatcher batcher(nullptr, {50, 20ms, 2}, nullptr, clock);
+  Outcomes outcomes(20);
+  sign_all(batcher, outcomes, 0, 10, answering("a"));
+  sign_all(batcher, outcomes, 10, 10, answering("b"));
+  clock.advance(20ms);
+  ASSERT_TRUE(outcomes.wait_for(20));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(outcomes.results()[i]->record, i < 10 ? "a" : "b");
   EXPECT_EQ(per_signer["a"], 10u);
   EXPECT_EQ(per_signer["b"], 10u);
 }
 
 TEST(SignBatcherTest, OneHandleAtTwoEpochsIsTwoBatches) {
+  FakeClock clock;
   RecordingSender sender;
-  SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 20ms, 2});
+  SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 20ms, 2}, nullptr, clock);
   auto signer = testing::signer_named("s");
-  SignRequest e;
-  e.id = "ns/f";
-  std::thread at_two([&] { EXPECT_EQ(batcher.sign(signer, 2, e)->sequence, 2u); });
-  EXPECT_EQ(batcher.sign(signer, 3, e)->sequence, 3u);
-  at_two.join();
+  Outcomes outcomes(2);
+  batcher.sign(signer, 2, request(0), outcomes.slot(0));
+  batcher.sign(signer, 3, request(0), outcomes.slot(1));
+  clock.advance(20ms);
+  ASSERT_TRUE(outcomes.wait_for(2));
+  EXPECT_EQ(outcomes.results()[0]->sequence, 2u);
+  EXPECT_EQ(outcomes.results()[1]->sequence, 3u);
   EXPECT_EQ(sender.sizes, (std::vector<std::size_t>{1, 1}));
+}
+
+// Stopping sends what waits (nobody is left without an answer); a request after that is
+// refused at once.
+TEST(SignBatcherTest, StoppingSendsWhatWaitsAndRefusesWhatComesAfter) {
+  FakeClock clock;
+  RecordingSender sender;
+  Outcomes outcomes(7);
+  {
+    SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {50, 1h, 1}, nullptr, clock);
+    sign_all(batcher, outcomes, 0, 7, testing::signer_named("s"));
+    EXPECT_EQ(batcher.waiting(), 7u);
+  }
+  EXPECT_EQ(outcomes.done(), 7);
+  for (const auto& r : outcomes.results()) EXPECT_TRUE(r);
+  EXPECT_EQ(sender.sizes, std::vector<std::size_t>{7});
+}
+
+TEST(SignBatcherTest, ACompletionThatThrowsDoesNotStopTheOthers) {
+  RecordingSender sender;
+  SignBatcher batcher([&](auto&&... a) { return sender(a...); }, {2, 1ms, 1});
+  Outcomes outcomes(2);
+  auto signer = testing::signer_named("s");
+  batcher.sign(signer, 1, request(0), [](Result<SignOutcome>) { throw std::runtime_error("x"); });
+  batcher.sign(signer, 1, request(1), outcomes.slot(1));
+  ASSERT_TRUE(outcomes.wait_for(1));
+  EXPECT_TRUE(outcomes.results()[1]);
 }
 
 }  // namespace

@@ -42,7 +42,10 @@ class FaultySigner : public RecordSigner {
   Fault fault = Fault::kNone;
   int calls = 0;
 
-  Result<SignOutcome> sign(const SignerRef&, std::uint64_t, const SignRequest& e) override {
+  void sign(const SignerRef&, std::uint64_t, SignRequest e, SignDone done) override {
+    done(answer(e));
+  }
+  Result<SignOutcome> answer(const SignRequest& e) {
     ++calls;
     ipns::RecordFields fields{e.value, e.validity, e.sequence,
                               static_cast<std::uint64_t>(e.ttl.count()) * 1'000'000'000ULL};
@@ -140,7 +143,8 @@ struct World {
     store.stored.spec.owner_record = signed_record(key, "/ipfs/" + std::string(kCidA), 2);
   }
   Result<ReconcileResult> run(SysTime now) {
-    return reconciler.reconcile(store.stored, ActiveEpoch{1, "http://signer", signer_named("http://signer")}, now);
+    return reconciler.reconcile(
+        store.stored, ActiveEpoch{1, "http://signer", signer_named("http://signer")}, now);
   }
 };
 

@@ -1,8 +1,9 @@
 #pragma once
 // What the republish reconciler needs from the outside world, as small interfaces: the real
-// implementations talk to kube-apiserver, the signer (through the batcher) and routing; unit tests
-// use in-memory ones.
+// implementations talk to kube-apiserver, the signer (through the batcher), routing and a thread
+// pool; unit tests use in-memory ones.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,13 +24,23 @@ class StatusWriter {
                                              const IpnsRepublishStatus& status) = 0;
 };
 
+using SignDone = std::function<void(Result<SignOutcome>)>;
+
 class RecordSigner {
  public:
   virtual ~RecordSigner() = default;
-  // Blocks until the request's batch came back. Error: the exchange failed (signer unreachable,
-  // token refused); a per-request refusal is a SignOutcome with ok == false.
-  virtual Result<SignOutcome> sign(const SignerRef& signer, std::uint64_t current_epoch,
-                                   const SignRequest& request) = 0;
+  // Asks for one record. done is called exactly once, when the request's batch came back (on the
+  // signer's thread, or at once): it must only hand the work on. Error: the exchange failed
+  // (signer unreachable, token refused); a per-request refusal is a SignOutcome with ok == false.
+  virtual void sign(const SignerRef& signer, std::uint64_t current_epoch, SignRequest request,
+                    SignDone done) = 0;
+};
+
+// Runs a task later, on one of a bounded set of threads (the publish stage of the pipeline).
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual void post(std::function<void()> task) = 0;
 };
 
 struct EndpointResult {

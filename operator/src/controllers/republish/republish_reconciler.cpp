@@ -1,5 +1,7 @@
 #include "controllers/republish/republish_reconciler.h"
 
+#include <future>
+
 #include "cbx/base/log.h"
 #include "controllers/crash_point.h"
 #include "controllers/republish/signed_record_check.h"
@@ -52,8 +54,37 @@ bool any_ok(const std::vector<EndpointResult>& results) {
 
 }  // namespace
 
+// A signed cycle between its reservation and its outcome. It completes exactly once: dropped
+// unfinished (an executor stopped, a step threw), it tells the work queue, which retries the key;
+// status then holds the reservation, as after a crash at that point.
+struct RepublishReconciler::Cycle {
+  Cycle(IpnsRepublish o, SigningPlan p, ActiveEpoch e, SysTime t, ReconcileDone d)
+      : obj(std::move(o)), plan(std::move(p)), epoch(std::move(e)), now(t), done(std::move(d)) {}
+  ~Cycle() {
+    if (!done) return;
+    try {
+      done(make_error("CYCLE_ABANDONED", "the cycle stopped after reserving sequence " +
+                                             std::to_string(plan.sequence)));
+    } catch (...) {
+    }
+  }
+  Cycle(const Cycle&) = delete;
+  Cycle& operator=(const Cycle&) = delete;
+  void finish(Result<ReconcileResult> result) {
+    auto d = std::move(done);
+    done = nullptr;
+    d(std::move(result));
+  }
+
+  IpnsRepublish obj;
+  SigningPlan plan;
+  ActiveEpoch epoch;
+  SysTime now;
+  ReconcileDone done;
+};
+
 RepublishReconciler::RepublishReconciler(RepublishDeps deps, BackoffPolicy backoff)
-    : deps_(deps), backoff_(backoff) {}
+    : deps_(std::move(deps)), backoff_(backoff) {}
 
 Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
                                                        const std::optional<ActiveEpoch>& epoch,
@@ -64,19 +95,37 @@ Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
 
 Result<ReconcileResult> RepublishReconciler::reconcile(IpnsRepublish obj,
                                                        const SigningTarget& target, SysTime now) {
+  std::promise<Result<ReconcileResult>> outcome;
+  auto future = outcome.get_future();
+  start(std::move(obj), target, now,
+        [&outcome](Result<ReconcileResult> r) { outcome.set_value(std::move(r)); });
+  return future.get();
+}
+
+void RepublishReconciler::start(IpnsRepublish obj, const SigningTarget& target, SysTime now,
+                                ReconcileDone done) {
   auto verdict = evaluate_due(obj, now, backoff_);
+  if (verdict.action == DueAction::kSign && target.signer) {
+    sign_and_publish(std::move(obj), *target.signer, now, std::move(done));
+    return;
+  }
+  done(without_signing(std::move(obj), target, verdict, now));
+}
+
+Result<ReconcileResult> RepublishReconciler::without_signing(IpnsRepublish obj,
+                                                             const SigningTarget& target,
+                                                             const DueVerdict& verdict,
+                                                             SysTime now) {
   switch (verdict.action) {
     case DueAction::kPublishPending:
       return publish_pending(std::move(obj), now);
-    case DueAction::kSign:
-      if (!target.signer) {
-        std::string why = target.key.reason.empty() ? "NoActiveEpoch" : target.key.reason;
-        std::string message =
-            target.key.message.empty() ? "no TeeEpoch is Ready" : target.key.message;
-        obj.status = refresh_conditions(obj, target.key, now);  // written with the failure
-        return fail(std::move(obj), why, message, now);
-      }
-      return sign_and_publish(std::move(obj), *target.signer, now);
+    case DueAction::kSign: {  // due, but nothing may be sent to any signer
+      std::string why = target.key.reason.empty() ? "NoActiveEpoch" : target.key.reason;
+      std::string message =
+          target.key.message.empty() ? "no TeeEpoch is Ready" : target.key.message;
+      obj.status = refresh_conditions(obj, target.key, now);  // written with the failure
+      return fail(std::move(obj), why, message, now);
+    }
     case DueAction::kNone:
       break;
   }
@@ -117,20 +166,19 @@ Result<ReconcileResult> RepublishReconciler::reconcile_duplicate(IpnsRepublish o
   return result;
 }
 
-Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
-                                                              const ActiveEpoch& epoch,
-                                                              SysTime now) {
+void RepublishReconciler::sign_and_publish(IpnsRepublish obj, const ActiveEpoch& epoch, SysTime now,
+                                           ReconcileDone done) {
   auto network = deps_.publisher.resolve(obj.spec.ipns_name);
   // With no sequence of its own, the operator cannot know which sequences the key already used
   // (a new or re-created object, a cluster restore): the owner's newest record may be on any
   // endpoint, so signing after a partial answer could give one sequence two records. Wait until
   // every endpoint answered, found or not found.
   if (!obj.status.sequence && (!network || !network->unanswered.empty())) {
-    return fail(std::move(obj), reason::kRoutingLookupFailed,
-                lookup_failure(network) +
-                    " and no sequence is known yet; nothing is signed until every endpoint "
-                    "answers",
-                now);
+    return done(fail(std::move(obj), reason::kRoutingLookupFailed,
+                     lookup_failure(network) +
+                         " and no sequence is known yet; nothing is signed until every endpoint "
+                         "answers",
+                     now));
   }
   if (!network) {
     log::warn("resolve failed; planning without the network record",
@@ -139,20 +187,34 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
   auto plan = plan_signing(obj, network ? network->record : std::nullopt, now);
   if (!plan) {
     bool no_record = plan.error().code == "NO_OWNER_RECORD";
-    return fail(std::move(obj), no_record ? reason::kNoOwnerRecord : plan.error().code,
-                plan.error().message, now);
+    return done(fail(std::move(obj), no_record ? reason::kNoOwnerRecord : plan.error().code,
+                     plan.error().message, now));
   }
   auto reserved = deps_.status.write_status(obj, reserve_sequence(obj, *plan, now));
-  if (!reserved) return reserved.error();
-  obj = std::move(*reserved);
+  if (!reserved) return done(reserved.error());
   crash_point("after-reserve");
 
-  auto signed_result = deps_.signer.sign(epoch.handle, epoch.epoch, request_for(obj, *plan));
-  auto record = accept_sign_outcome(obj, *plan, epoch.epoch, signed_result, now);
+  auto request = request_for(*reserved, *plan);
+  auto cycle =
+      std::make_shared<Cycle>(std::move(*reserved), std::move(*plan), epoch, now, std::move(done));
+  deps_.signer.sign(
+      epoch.handle, epoch.epoch, std::move(request), [this, cycle](Result<SignOutcome> outcome) {
+        if (!deps_.publish) return continue_signed(cycle, outcome);
+        deps_.publish->post(
+            [this, cycle, outcome = std::move(outcome)] { continue_signed(cycle, outcome); });
+      });
+}
+
+void RepublishReconciler::continue_signed(const std::shared_ptr<Cycle>& cycle,
+                                          const Result<SignOutcome>& outcome) {
+  auto& obj = cycle->obj;
+  const auto& plan = cycle->plan;
+  auto now = cycle->now;
+  auto record = accept_sign_outcome(obj, plan, cycle->epoch.epoch, outcome, now);
   if (!record) {
     const auto& [why, message] = record.error();
     if (why != reason::kSignerUnavailable) deps_.events.emit(obj, true, why, message);
-    return fail(std::move(obj), why, message, now);
+    return cycle->finish(fail(std::move(obj), why, message, now));
   }
   if (record->rewrapped && deps_.ledger) {
     // The ledger first: if this folder is deleted right after, the new ciphertext survives.
@@ -166,13 +228,13 @@ Result<ReconcileResult> RepublishReconciler::sign_and_publish(IpnsRepublish obj,
   // Published at once; the status write after publishing records it (or keeps it in
   // status.pending when no endpoint took it). A crash before that write skips the reserved
   // sequence, which invariant 1 allows: the reservation, not this record, keeps sequences unique.
-  obj.status = store_signed(obj, *plan, *record, now);
+  obj.status = store_signed(obj, plan, *record, now);
   crash_point("after-sign");
   if (record->rewrapped) {
     deps_.events.emit(obj, false, "KeyMigrated",
                       "key re-encrypted to epoch " + std::to_string(record->rewrapped->epoch));
   }
-  return publish_pending(std::move(obj), now);
+  cycle->finish(publish_pending(std::move(obj), now));
 }
 
 Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, SysTime now) {

@@ -3,12 +3,27 @@
 #include <exception>
 #include <unordered_map>
 
+#include "cbx/base/log.h"
+
 namespace cbx::op {
+namespace {
 
-using Clock = std::chrono::steady_clock;
+// A completion must not end the sender's thread (nor leave the other requests unanswered).
+void complete(SignDone& done, Result<SignOutcome> outcome) {
+  try {
+    done(std::move(outcome));
+  } catch (const std::exception& e) {
+    log::error("sign completion threw", {{"error", std::string(e.what())}});
+  } catch (...) {
+    log::error("sign completion threw");
+  }
+}
 
-SignBatcher::SignBatcher(SendBatch send, BatcherOptions options, BatchObserver observer)
-    : send_(std::move(send)), options_(options), observer_(std::move(observer)) {
+}  // namespace
+
+SignBatcher::SignBatcher(SendBatch send, BatcherOptions options, BatchObserver observer,
+                         const kube::Clock& clock)
+    : send_(std::move(send)), options_(options), observer_(std::move(observer)), clock_(clock) {
   dispatcher_ = std::thread([this] { dispatch_loop(); });
   for (std::size_t i = 0; i < options_.max_in_flight; ++i) {
     workers_.emplace_back([this] { worker_loop(); });
@@ -26,28 +41,42 @@ SignBatcher::~SignBatcher() {
   for (auto& w : workers_) w.join();
 }
 
-Result<SignOutcome> SignBatcher::sign(const SignerRef& signer, std::uint64_t current_epoch,
-                                      const SignRequest& request) {
-  if (!signer) return make_error("UNAVAILABLE", "no signer handle");
-  Waiter waiter{request, {}};
-  auto future = waiter.promise.get_future();
+void SignBatcher::sign(const SignerRef& signer, std::uint64_t current_epoch, SignRequest request,
+                       SignDone done) {
+  if (!signer) {
+    complete(done, make_error("UNAVAILABLE", "no signer handle"));
+    return;
+  }
+  bool wake = false;
   {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return make_error("SHUTTING_DOWN", "operator is stopping");
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+      lock.unlock();
+      complete(done, make_error("SHUTTING_DOWN", "operator is stopping"));
+      return;
+    }
     auto& group = pending_[{signer.get(), current_epoch}];
     if (group.waiters.empty()) {
-      group.first_at = Clock::now();
+      group.first_at = clock_.now();
       group.signer = signer;
     }
-    group.waiters.push_back(&waiter);
+    group.waiters.push_back(Waiter{std::move(request), std::move(done)});
+    ++waiting_;
+    // The dispatcher sleeps until the earliest linger deadline: it must look now only when a
+    // batch filled up or a new group started a (possibly earlier) deadline.
+    wake = group.waiters.size() == 1 || group.waiters.size() >= options_.max_batch;
   }
-  wake_dispatcher_.notify_one();
-  return future.get();
+  if (wake) wake_dispatcher_.notify_one();
 }
 
-bool SignBatcher::take_ready_locked(Clock::time_point now, Batch& out,
-                                    Clock::time_point& next_deadline) {
-  next_deadline = Clock::time_point::max();
+std::size_t SignBatcher::waiting() const {
+  std::lock_guard lock(mutex_);
+  return waiting_;
+}
+
+bool SignBatcher::take_ready_locked(kube::SteadyTime now, Batch& out,
+                                    kube::SteadyTime& next_deadline) {
+  next_deadline = kube::SteadyTime::max();
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     auto& group = it->second;
     auto deadline = group.first_at + options_.linger;
@@ -55,8 +84,11 @@ bool SignBatcher::take_ready_locked(Clock::time_point now, Batch& out,
       out.signer = group.signer;
       out.epoch = it->first.second;
       auto take = std::min(group.waiters.size(), options_.max_batch);
-      out.waiters.assign(group.waiters.begin(), group.waiters.begin() + static_cast<long>(take));
-      group.waiters.erase(group.waiters.begin(), group.waiters.begin() + static_cast<long>(take));
+      auto end = group.waiters.begin() + static_cast<long>(take);
+      out.waiters.assign(std::make_move_iterator(group.waiters.begin()),
+                         std::make_move_iterator(end));
+      group.waiters.erase(group.waiters.begin(), end);
+      waiting_ -= take;
       if (group.waiters.empty()) {
         pending_.erase(it);
       } else {
@@ -73,17 +105,18 @@ void SignBatcher::dispatch_loop() {
   std::unique_lock lock(mutex_);
   while (true) {
     Batch batch;
-    Clock::time_point next_deadline;
-    if (take_ready_locked(Clock::now(), batch, next_deadline)) {
+    kube::SteadyTime next_deadline;
+    if (take_ready_locked(clock_.now(), batch, next_deadline)) {
       ready_.push_back(std::move(batch));
       wake_workers_.notify_one();
       continue;
     }
     if (stopping_ && pending_.empty()) return;
-    if (next_deadline == Clock::time_point::max()) {
+    if (next_deadline == kube::SteadyTime::max()) {
       wake_dispatcher_.wait(lock);
     } else {
-      wake_dispatcher_.wait_until(lock, next_deadline);
+      // The clock's remaining time, waited in real time (a test clock moves only when told).
+      wake_dispatcher_.wait_for(lock, next_deadline - clock_.now());
     }
   }
 }
@@ -121,11 +154,11 @@ Result<std::vector<SignOutcome>> SignBatcher::send_guarded(
 void SignBatcher::send(Batch& batch) {
   std::vector<SignRequest> requests;
   requests.reserve(batch.waiters.size());
-  for (auto* w : batch.waiters) requests.push_back(w->request);
+  for (auto& w : batch.waiters) requests.push_back(w.request);
   if (observer_) observer_(requests.size());
   auto results = send_guarded(batch, requests);
   if (!results) {
-    for (auto* w : batch.waiters) w->promise.set_value(results.error());
+    for (auto& w : batch.waiters) complete(w.done, results.error());
     return;
   }
   std::unordered_map<std::string, SignOutcome*> by_id;
@@ -134,15 +167,14 @@ void SignBatcher::send(Batch& batch) {
     by_id[r.id] = &r;
     ++count[r.id];
   }
-  for (auto* w : batch.waiters) {
-    auto it = by_id.find(w->request.id);
+  for (auto& w : batch.waiters) {
+    auto it = by_id.find(w.request.id);
     if (it == by_id.end()) {
-      w->promise.set_value(make_error("BAD_RESPONSE", "signer returned no result for this entry"));
-    } else if (count[w->request.id] > 1) {
-      w->promise.set_value(
-          make_error("BAD_RESPONSE", "signer returned two results for this entry"));
+      complete(w.done, make_error("BAD_RESPONSE", "signer returned no result for this entry"));
+    } else if (count[w.request.id] > 1) {
+      complete(w.done, make_error("BAD_RESPONSE", "signer returned two results for this entry"));
     } else {
-      w->promise.set_value(*it->second);
+      complete(w.done, *it->second);
     }
   }
 }

@@ -1,14 +1,14 @@
 #pragma once
-// Groups concurrent sign requests per (signer handle, epoch) into batches of at most max_batch
-// entries, sent after a short linger, with at most max_in_flight batches on the wire (DESIGN §9).
-// Each reconcile worker blocks in sign() until its entry's batch has come back. A failed or
-// unreadable answer (even one that throws) fails the entries of that batch: BAD_RESPONSE when the
-// answer breaks the protocol, the sender's error otherwise.
+// Groups sign requests per (signer handle, epoch) into batches of at most max_batch requests,
+// sent when full or after a short linger, with at most max_in_flight batches on the wire
+// (DESIGN §9). Nobody waits for a batch: each request's completion is called on the sender's
+// thread when its batch came back, and must only hand the work on (an executor). A failed or
+// unreadable answer (even one that throws) fails the requests of that batch: BAD_RESPONSE when
+// the answer breaks the protocol, the sender's error otherwise. Stopping sends what is pending.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <map>
 #include <mutex>
 #include <string>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "controllers/republish/ports.h"
+#include "kube/clock.h"
 
 namespace cbx::op {
 
@@ -35,28 +36,31 @@ class SignBatcher : public RecordSigner {
   using BatchObserver = std::function<void(std::size_t size)>;
 
   explicit SignBatcher(SendBatch send = nullptr, BatcherOptions options = {},
-                       BatchObserver observer = nullptr);
+                       BatchObserver observer = nullptr,
+                       const kube::Clock& clock = kube::system_clock());
   ~SignBatcher() override;
   SignBatcher(const SignBatcher&) = delete;
   SignBatcher& operator=(const SignBatcher&) = delete;
 
-  Result<SignOutcome> sign(const SignerRef& signer, std::uint64_t current_epoch,
-                           const SignRequest& request) override;
+  void sign(const SignerRef& signer, std::uint64_t current_epoch, SignRequest request,
+            SignDone done) override;
+  // Requests waiting for their batch to be sent (not yet on the wire).
+  std::size_t waiting() const;
 
  private:
   struct Waiter {
     SignRequest request;
-    std::promise<Result<SignOutcome>> promise;
+    SignDone done;
   };
   struct Batch {
     SignerRef signer;
     std::uint64_t epoch = 0;
-    std::vector<Waiter*> waiters;
+    std::vector<Waiter> waiters;
   };
   struct Pending {
     SignerRef signer;  // keeps the handle alive while requests wait for it
-    std::vector<Waiter*> waiters;
-    std::chrono::steady_clock::time_point first_at;
+    std::vector<Waiter> waiters;
+    kube::SteadyTime first_at;
   };
   using GroupKey = std::pair<const SignerHandle*, std::uint64_t>;
 
@@ -65,16 +69,17 @@ class SignBatcher : public RecordSigner {
   void send(Batch& batch);
   Result<std::vector<SignOutcome>> send_guarded(const Batch& batch,
                                                 const std::vector<SignRequest>& requests);
-  bool take_ready_locked(std::chrono::steady_clock::time_point now, Batch& out,
-                         std::chrono::steady_clock::time_point& next_deadline);
+  bool take_ready_locked(kube::SteadyTime now, Batch& out, kube::SteadyTime& next_deadline);
 
   SendBatch send_;
   BatcherOptions options_;
   BatchObserver observer_;
-  std::mutex mutex_;
+  const kube::Clock& clock_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_dispatcher_;
   std::condition_variable wake_workers_;
   std::map<GroupKey, Pending> pending_;
+  std::size_t waiting_ = 0;
   std::deque<Batch> ready_;
   bool stopping_ = false;
   std::thread dispatcher_;
