@@ -37,7 +37,7 @@ SigningTarget RepublishController::signing_target(const IpnsRepublish& obj) {
     log::warn("signer unusable",
               {{"epoch", target.signer->epoch}, {"error", handle.error().message}});
     target.signer.reset();
-    target.key = KeyState{false, "SignerUnavailable", handle.error().message};
+    target.key = KeyState{false, Reason::kSignerUnavailable, handle.error().message};
     return target;
   }
   target.signer->handle = std::move(*handle);

@@ -57,7 +57,7 @@ TEST(StatusTable, ShowsResolvableAndTheValidityTheBestEndpointServes) {
   auto f = folder();
   f.status.endpoints = {endpoint("http://good", "Verified", 47h + 30min),
                         endpoint("http://bad", "ReadBackMismatch", std::nullopt)};
-  op::set_condition(f.status.conditions, "Resolvable", true, "Served", "", 1, kNow);
+  op::set_condition(f.status.conditions, "Resolvable", true, op::Reason::kServed, "", 1, kNow);
   auto text = table(f);
   EXPECT_THAT(text, HasSubstr("RESOLVABLE"));
   EXPECT_THAT(text, HasSubstr("SERVED-LEFT"));
@@ -71,7 +71,7 @@ TEST(StatusTable, ShowsResolvableAndTheValidityTheBestEndpointServes) {
 TEST(StatusTable, NothingServedShowsZeroLeftAndBeforeTheFirstReadBackADash) {
   auto f = folder();
   f.status.endpoints = {endpoint("http://bad", "ReadBackMismatch", std::nullopt)};
-  op::set_condition(f.status.conditions, "Resolvable", false, "NotServed", "", 1, kNow);
+  op::set_condition(f.status.conditions, "Resolvable", false, op::Reason::kNotServed, "", 1, kNow);
   auto text = table(f);
   EXPECT_THAT(text, HasSubstr("False"));
   EXPECT_THAT(text, HasSubstr(" 0s "));

@@ -155,11 +155,11 @@ TEST(WrongRecordTest, NothingAWrongRecordReachesTheRoutingServer) {
     signer.set(fault);
     auto r = reconciler.reconcile(store.stored, ActiveEpoch{1, "stand-in", handle}, now);
     ASSERT_TRUE(r) << r.error().message;
-    EXPECT_EQ(r->outcome, reason::kSignedRecordRejected) << static_cast<int>(fault);
+    EXPECT_EQ(r->outcome, to_string(Reason::kSignedRecordRejected)) << static_cast<int>(fault);
     EXPECT_FALSE(store.stored.status.pending);
     now = *r->requeue_at;
   }
-  EXPECT_EQ(events.warnings, std::vector<std::string>(3, reason::kSignedRecordRejected));
+  EXPECT_EQ(events.warnings, std::vector<std::string>(3, to_string(Reason::kSignedRecordRejected)));
   // Not one PUT arrived (valid or not): stats count every routing request by method.
   auto stats = routing_test_api(*http, routing.url, "stats");
   ASSERT_TRUE(stats.is_object()) << stats.dump();

@@ -36,7 +36,7 @@ TeeEpoch epoch_on(std::uint64_t n, const char* url, const char* phase, bool read
   e.status.phase = phase;
   e.status.signer = SignerIdentity{url, "", "", true};
   if (std::string(phase) == "Superseded") e.status.superseded_at = kStart;
-  if (ready) set_condition(e.status.conditions, "Ready", true, "KeyVerified", "", 1, {});
+  if (ready) set_condition(e.status.conditions, "Ready", true, Reason::kKeyVerified, "", 1, {});
   return e;
 }
 

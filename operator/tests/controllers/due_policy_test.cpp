@@ -25,7 +25,7 @@ TEST(DuePolicyTest, SuspendedFolderIsNeverDue) {
   obj.generation = 2;
   auto v = evaluate_due(obj, at("2026-02-01T00:00:00Z"), {});
   EXPECT_EQ(v.action, DueAction::kNone);
-  EXPECT_EQ(v.reason, reason::kSuspended);
+  EXPECT_EQ(v.reason, Reason::kSuspended);
 }
 
 TEST(DuePolicyTest, PublishesPendingRecordBeforeSigningAgain) {
@@ -43,25 +43,25 @@ TEST(DuePolicyTest, ResignsWhenPendingRecordHasLessThanHalfItsLifetimeLeft) {
       PendingRecord{7, "cmVj", at("2026-01-03T00:00:00Z"), at("2026-01-01T00:00:00Z"), "/ipfs/x"};
   auto v = evaluate_due(obj, at("2026-01-02T00:00:01Z"), {});
   EXPECT_EQ(v.action, DueAction::kSign);
-  EXPECT_EQ(v.reason, reason::kPendingNearExpiry);
+  EXPECT_EQ(v.reason, Reason::kPendingNearExpiry);
 }
 
 TEST(DuePolicyTest, SpecChangeManualTriggerAndFirstPublicationAreDueNow) {
   auto now = at("2026-01-01T01:00:00Z");
   auto changed = published_folder();
   changed.generation = 2;
-  EXPECT_EQ(evaluate_due(changed, now, {}).reason, reason::kSpecChanged);
+  EXPECT_EQ(evaluate_due(changed, now, {}).reason, Reason::kSpecChanged);
 
   auto triggered = published_folder();
   triggered.requested_at = "2026-01-01T00:30:00Z";
-  EXPECT_EQ(evaluate_due(triggered, now, {}).reason, reason::kManualTrigger);
+  EXPECT_EQ(evaluate_due(triggered, now, {}).reason, Reason::kManualTrigger);
   triggered.status.last_handled_request = triggered.requested_at;
   EXPECT_EQ(evaluate_due(triggered, now, {}).action, DueAction::kNone);
 
   auto fresh = published_folder();
   fresh.status = {};
   fresh.status.observed_generation = 1;
-  EXPECT_EQ(evaluate_due(fresh, now, {}).reason, reason::kInitial);
+  EXPECT_EQ(evaluate_due(fresh, now, {}).reason, Reason::kInitial);
 }
 
 // Reserving a sequence records the trigger as handled; a cycle that stopped right after (the API
@@ -74,7 +74,7 @@ TEST(DuePolicyTest, AReservedSequenceWithNothingAfterItIsDueAgain) {
   obj.status.sequence = 13;
   auto v = evaluate_due(obj, at("2026-01-01T01:00:00Z"), {});
   EXPECT_EQ(v.action, DueAction::kSign);
-  EXPECT_EQ(v.reason, reason::kCycleInterrupted);
+  EXPECT_EQ(v.reason, Reason::kCycleInterrupted);
 
   obj.status.sequence = 12;  // the cycle completed: nothing due before the schedule
   EXPECT_EQ(evaluate_due(obj, at("2026-01-01T01:00:00Z"), {}).action, DueAction::kNone);
@@ -88,7 +88,7 @@ TEST(DuePolicyTest, WaitsForNextRepublishAtThenSigns) {
   EXPECT_EQ(*before.recheck_at, at("2026-01-01T05:50:00Z"));
   auto after = evaluate_due(obj, at("2026-01-01T05:50:00Z"), {});
   EXPECT_EQ(after.action, DueAction::kSign);
-  EXPECT_EQ(after.reason, reason::kScheduled);
+  EXPECT_EQ(after.reason, Reason::kScheduled);
 }
 
 TEST(DuePolicyTest, FailuresBackOffExponentiallyUpToTheCap) {
@@ -112,7 +112,7 @@ TEST(DuePolicyTest, BackoffGatesEvenAnOverdueFolder) {
   BackoffPolicy policy{5s, 5min, 0.0};
   auto v = evaluate_due(obj, at("2026-01-01T06:00:10Z"), policy);
   EXPECT_EQ(v.action, DueAction::kNone);
-  EXPECT_EQ(v.reason, reason::kBackingOff);
+  EXPECT_EQ(v.reason, Reason::kBackingOff);
   EXPECT_EQ(*v.recheck_at, at("2026-01-01T06:00:20Z"));
   EXPECT_EQ(evaluate_due(obj, at("2026-01-01T06:00:20Z"), policy).action, DueAction::kSign);
 }

@@ -335,7 +335,7 @@ TEST(EpochReconcilerTest, APendingEpochBecomesActiveOnceItsAttestationIsVerified
   const auto* st = w.epoch_writer.last("epoch-1");
   ASSERT_TRUE(st);
   EXPECT_EQ(st->phase, phase::kPending);
-  EXPECT_EQ(condition(*st, "Attested").reason, attested_reason::kVerifierUnavailable);
+  EXPECT_EQ(condition(*st, "Attested").reason, to_string(Reason::kVerifierUnavailable));
   EXPECT_EQ(condition(*st, "Ready").status, "False");
   EXPECT_TRUE(st->public_key.empty());
 
@@ -346,7 +346,7 @@ TEST(EpochReconcilerTest, APendingEpochBecomesActiveOnceItsAttestationIsVerified
   EXPECT_EQ(st->phase, phase::kActive);
   EXPECT_EQ(st->public_key, a->public_key_hex(1));
   EXPECT_EQ(condition(*st, "Attested").status, "True");
-  EXPECT_EQ(condition(*st, "Attested").reason, attested_reason::kVerified);
+  EXPECT_EQ(condition(*st, "Attested").reason, to_string(Reason::kVerified));
   EXPECT_EQ(condition(*st, "Ready").reason, "KeyVerified");
   ASSERT_TRUE(st->attestation);
   EXPECT_TRUE(st->attestation->verified);
@@ -373,12 +373,12 @@ TEST(EpochReconcilerTest, ARefusedAttestationKeepsTheEpochFromBeingActive) {
   EXPECT_EQ(st->phase, phase::kPending);
   EXPECT_FALSE(st->activated_at);
   EXPECT_EQ(condition(*st, "Ready").reason, "AttestationRejected");
-  EXPECT_EQ(condition(*st, "Attested").reason, attested_reason::kTcbStatusNotAccepted);
+  EXPECT_EQ(condition(*st, "Attested").reason, to_string(Reason::kTcbStatusNotAccepted));
   ASSERT_TRUE(st->attestation);
   EXPECT_EQ(st->attestation->tcb_status, "OutOfDate");  // the verdict is shown
   EXPECT_TRUE(w.events.has(1, "AttestationRejected"));
   ASSERT_EQ(w.metrics.rejected.size(), 1u);
-  EXPECT_EQ(w.metrics.rejected[0].second, attested_reason::kTcbStatusNotAccepted);
+  EXPECT_EQ(w.metrics.rejected[0].second, to_string(Reason::kTcbStatusNotAccepted));
   EXPECT_FALSE(w.metrics.attested_by_epoch[1]);
 }
 
@@ -505,7 +505,8 @@ TEST(EpochReconcilerTest, ASupersededEpochRetiresAfterItsGracePeriodOnlyWhenNoKe
   auto superseded_at = std::chrono::floor<std::chrono::seconds>(w.clock.wall);
   EXPECT_EQ(w.epoch(1).status.superseded_at, superseded_at);
   EXPECT_EQ(w.epoch(1).status.retire_after, superseded_at + 1h);
-  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason, migrated::kLazyMigration);
+  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason,
+            to_string(Reason::kLazyMigration));
 
   // The folder's next republish re-encrypted its key to epoch 2 (status.migratedKey).
   f.migrated = EncryptedKeyRef{2, "bGF6eQ=="};
@@ -599,7 +600,7 @@ TEST(EpochReconcilerTest, ANewEpochOnAnotherSignerTriggersPreRotationAndIsHeldUn
     EXPECT_EQ(w.ledger_store.objects.at(name).keys.back().epoch, 2u);
   }
   const auto& migrating = condition(w.epoch(2).status, migrated::kCondition);
-  EXPECT_EQ(migrating.reason, migrated::kMigrating);
+  EXPECT_EQ(migrating.reason, to_string(Reason::kMigrating));
   EXPECT_NE(migrating.message.find("3 folder(s) on epoch(s) 1"), std::string::npos);
   ASSERT_TRUE(first->rewrap_again_in);  // one key left: the next pass comes at the pace
   EXPECT_EQ(*first->rewrap_again_in, std::chrono::seconds(1));  // 2 keys at 2 keys/s
@@ -620,7 +621,8 @@ TEST(EpochReconcilerTest, ANewEpochOnAnotherSignerTriggersPreRotationAndIsHeldUn
             phase::kPending);  // decided on the folders the pass began with
 
   ASSERT_TRUE(w.pass());
-  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason, migrated::kAllKeysMigrated);
+  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason,
+            to_string(Reason::kAllKeysMigrated));
   EXPECT_EQ(w.epoch(2).status.phase, phase::kActive);
   EXPECT_EQ(w.epoch(2).status.entries, 3);
   EXPECT_EQ(w.epoch(1).status.phase, phase::kSuperseded);
@@ -634,7 +636,8 @@ TEST(EpochReconcilerTest, WithoutApprovalNothingIsSentAndTheNewEpochWaits) {
   w.add_new_signer_epoch("");
   ASSERT_TRUE(w.pass());
   EXPECT_TRUE(w.a->rewrapped.empty());
-  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason, migrated::kApprovalRequired);
+  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason,
+            to_string(Reason::kApprovalRequired));
   EXPECT_EQ(w.epoch(2).status.phase, phase::kPending);
   EXPECT_EQ(w.epoch(1).status.phase, phase::kActive);
 }
@@ -646,8 +649,9 @@ TEST(EpochReconcilerTest, TheOldSignersRefusalIsRecordedAndNotRetriedBeforeTheRe
   w.add_new_signer_epoch("YmFk");
   ASSERT_TRUE(w.pass());
   ASSERT_EQ(w.a->rewrapped.size(), 1u);
-  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason, migrated::kApprovalInvalid);
-  EXPECT_TRUE(w.events.has(2, migrated::kApprovalInvalid));
+  EXPECT_EQ(condition(w.epoch(2).status, migrated::kCondition).reason,
+            to_string(Reason::kApprovalInvalid));
+  EXPECT_TRUE(w.events.has(2, to_string(Reason::kApprovalInvalid)));
   EXPECT_TRUE(w.folders.status_writes.empty());
   EXPECT_EQ(w.epoch(2).status.phase, phase::kPending);
   w.clock.advance(10s);

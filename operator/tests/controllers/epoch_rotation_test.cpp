@@ -28,11 +28,11 @@ TeeEpoch epoch_on(std::uint64_t n, const char* url, const char* phase, bool read
   e.spec.grace_period = 1h;
   e.status.phase = phase;
   e.status.signer = SignerIdentity{url, "", "", true};
-  if (ready) set_condition(e.status.conditions, "Ready", true, "KeyVerified", "", 1, {});
+  if (ready) set_condition(e.status.conditions, "Ready", true, Reason::kKeyVerified, "", 1, {});
   return e;
 }
 
-void set_migrated(TeeEpoch& e, bool done, const char* reason) {
+void set_migrated(TeeEpoch& e, bool done, Reason reason) {
   set_condition(e.status.conditions, migrated::kCondition, done, reason, "", 1, {});
 }
 
@@ -81,11 +81,11 @@ TEST(PreRotationPlanTest, NotReadyNewEpochIsNoTarget) {
 TEST(PreRotationPlanTest, MigrationRefusedOnlyForApprovalReasons) {
   auto e = epoch_on(2, kSignerB, "");
   EXPECT_FALSE(migration_refused(e));
-  set_migrated(e, false, migrated::kMigrating);
+  set_migrated(e, false, Reason::kMigrating);
   EXPECT_FALSE(migration_refused(e));
-  set_migrated(e, false, migrated::kApprovalRequired);
+  set_migrated(e, false, Reason::kApprovalRequired);
   EXPECT_TRUE(migration_refused(e));
-  set_migrated(e, false, migrated::kApprovalInvalid);
+  set_migrated(e, false, Reason::kApprovalInvalid);
   EXPECT_TRUE(migration_refused(e));
 }
 
@@ -140,7 +140,7 @@ TEST(SignerChoiceTest, SameSignerOlderEpochSignsAtTheActiveEpoch) {
   EXPECT_EQ(t.signer->epoch, 2u);  // lazy migration: currentEpoch = active
   EXPECT_EQ(t.signer->signer, kSignerA);
   EXPECT_FALSE(t.key.current);
-  EXPECT_EQ(t.key.reason, key_reason::kOlderEpoch);
+  EXPECT_EQ(t.key.reason, Reason::kKeyOnOlderEpoch);
   auto current = choose_signer(folder_on(1, 2), epochs);
   EXPECT_TRUE(current.key.current);
   EXPECT_EQ(current.signer->epoch, 2u);
@@ -152,7 +152,7 @@ TEST(SignerChoiceTest, KeyOnAnotherSignersEpochSignsThereAtItsOwnEpoch) {
   ASSERT_TRUE(old.signer);
   EXPECT_EQ(old.signer->epoch, 2u);
   EXPECT_EQ(old.signer->signer, kSignerA);
-  EXPECT_EQ(old.key.reason, key_reason::kMigrationPending);
+  EXPECT_EQ(old.key.reason, Reason::kKeyMigrationPending);
   auto migrated = choose_signer(folder_on(2, 3), epochs);  // rewrapped by pre-rotation
   ASSERT_TRUE(migrated.signer);
   EXPECT_EQ(migrated.signer->epoch, 3u);
@@ -175,20 +175,20 @@ TEST(SignerChoiceTest, KeyOnTheActiveEpochWaitsForAHeldEpochOnAnotherSigner) {
   EXPECT_EQ(t.signer->epoch, 2u);
   EXPECT_EQ(t.signer->signer, kSignerA);
   EXPECT_FALSE(t.key.current);
-  EXPECT_EQ(t.key.reason, key_reason::kMigrationPending);
+  EXPECT_EQ(t.key.reason, Reason::kKeyMigrationPending);
   auto lazy = choose_signer(folder_on(1), epochs);  // epoch 1 key: signer A migrates it to 2
   EXPECT_EQ(lazy.signer->epoch, 2u);
-  EXPECT_EQ(lazy.key.reason, key_reason::kOlderEpoch);
+  EXPECT_EQ(lazy.key.reason, Reason::kKeyOnOlderEpoch);
 }
 
 TEST(SignerChoiceTest, RefusedMigrationSaysKeyMigrationRequiredAndKeepsServing) {
   std::vector<TeeEpoch> epochs = {epoch_on(2, kSignerA, "Active"), epoch_on(3, kSignerB, "")};
-  set_migrated(epochs[1], false, migrated::kApprovalRequired);
+  set_migrated(epochs[1], false, Reason::kApprovalRequired);
   auto t = choose_signer(folder_on(2), epochs);
   ASSERT_TRUE(t.signer);
   EXPECT_EQ(t.signer->signer, kSignerA);
   EXPECT_FALSE(t.key.current);
-  EXPECT_EQ(t.key.reason, key_reason::kMigrationRequired);
+  EXPECT_EQ(t.key.reason, Reason::kKeyMigrationRequired);
   EXPECT_NE(t.key.message.find("seal --epoch 3"), std::string::npos);
 }
 
@@ -197,16 +197,16 @@ TEST(SignerChoiceTest, FailedUnknownOrNotReadyEpochSendsNothing) {
                                   epoch_on(4, kSignerB, "", false)};
   auto failed = choose_signer(folder_on(1), epochs);
   EXPECT_FALSE(failed.signer);
-  EXPECT_EQ(failed.key.reason, key_reason::kMigrationRequired);
+  EXPECT_EQ(failed.key.reason, Reason::kKeyMigrationRequired);
   auto unknown = choose_signer(folder_on(9), epochs);
   EXPECT_FALSE(unknown.signer);
-  EXPECT_EQ(unknown.key.reason, key_reason::kMigrationRequired);
+  EXPECT_EQ(unknown.key.reason, Reason::kKeyMigrationRequired);
   auto retired_elsewhere =
       std::vector<TeeEpoch>{epoch_on(1, kSignerA, "Retired"), epoch_on(2, kSignerB, "Active")};
   EXPECT_FALSE(choose_signer(folder_on(1), retired_elsewhere).signer);
   auto not_ready = choose_signer(folder_on(4), epochs);
   EXPECT_FALSE(not_ready.signer);
-  EXPECT_EQ(not_ready.key.reason, key_reason::kEpochNotReady);
+  EXPECT_EQ(not_ready.key.reason, Reason::kEpochNotReady);
 }
 
 // --- the reconciler with a stranded key ----------------------------------------------------
@@ -259,25 +259,25 @@ TEST(StrandedKeyTest, DueFolderOnAFailedEpochFailsWithKeyMigrationRequiredAndSen
   auto target = choose_signer(store.stored, epochs);
   auto result = reconciler.reconcile(store.stored, target, at("2026-06-01T00:00:00Z"));
   ASSERT_TRUE(result) << result.error().message;
-  EXPECT_EQ(result->outcome, key_reason::kMigrationRequired);
+  EXPECT_EQ(result->outcome, to_string(Reason::kKeyMigrationRequired));
   EXPECT_EQ(signer.calls, 0);
   const auto& st = store.stored.status;
-  EXPECT_EQ(st.failures.reason, key_reason::kMigrationRequired);
+  EXPECT_EQ(st.failures.reason, to_string(Reason::kKeyMigrationRequired));
   const auto* key = find_condition(st.conditions, "KeyCurrent");
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(key->status, "False");
-  EXPECT_EQ(key->reason, key_reason::kMigrationRequired);
+  EXPECT_EQ(key->reason, to_string(Reason::kKeyMigrationRequired));
   const auto* ready = find_condition(st.conditions, "Ready");
   ASSERT_NE(ready, nullptr);
   EXPECT_EQ(ready->status, "False");
-  EXPECT_EQ(ready->reason, key_reason::kMigrationRequired);
+  EXPECT_EQ(ready->reason, to_string(Reason::kKeyMigrationRequired));
 }
 
 // --- quote verdicts ---------------------------------------------------------------------------
 
 EpochKeyCheck hardware_check() {
   EpochKeyCheck c;
-  c.attested_reason = "ChainNotVerified";
+  c.attested_reason = Reason::kChainNotVerified;
   return c;
 }
 
@@ -301,7 +301,7 @@ TEST(QuoteVerdictTest, ChainVerdictAgainstTheAcceptedTcbStatuses) {
   apply_chain_verdict(ok, spec, chain_verdict(true, "UpToDate"));
   EXPECT_TRUE(ok.attested);
   EXPECT_TRUE(ok.attestation.verified);
-  EXPECT_EQ(ok.attested_reason, "Verified");
+  EXPECT_EQ(std::string(to_string(ok.attested_reason)), "Verified");
   EXPECT_FALSE(ok.quote_rejected);
   EXPECT_EQ(ok.attestation.tcb_status, "UpToDate");
   EXPECT_EQ(ok.attestation.trust_anchor, "intel");
@@ -312,7 +312,7 @@ TEST(QuoteVerdictTest, ChainVerdictAgainstTheAcceptedTcbStatuses) {
   apply_chain_verdict(hardening, spec, chain_verdict(true, "SWHardeningNeeded"));
   EXPECT_FALSE(hardening.attested);
   EXPECT_TRUE(hardening.quote_rejected);
-  EXPECT_EQ(hardening.attested_reason, "TcbStatusNotAccepted");
+  EXPECT_EQ(std::string(to_string(hardening.attested_reason)), "TcbStatusNotAccepted");
   EXPECT_FALSE(hardening.attestation.verified);
   EXPECT_EQ(hardening.attestation.tcb_status, "SWHardeningNeeded");
 
@@ -329,13 +329,13 @@ TEST(QuoteVerdictTest, ChainVerdictAgainstTheAcceptedTcbStatuses) {
   auto bad = hardware_check();
   apply_chain_verdict(bad, spec, chain_verdict(false, "UpToDate"));
   EXPECT_FALSE(bad.attested);
-  EXPECT_EQ(bad.attested_reason, "QuoteRejected");
+  EXPECT_EQ(std::string(to_string(bad.attested_reason)), "QuoteRejected");
   EXPECT_TRUE(bad.quote_rejected);
   EXPECT_NE(bad.attested_message.find("BAD_SIGNATURE"), std::string::npos);
 
   auto down = hardware_check();
   apply_chain_verdict(down, spec, Result<ChainVerdict>(make_error("COLLATERAL", "refused")));
-  EXPECT_EQ(down.attested_reason, "VerifierUnavailable");
+  EXPECT_EQ(std::string(to_string(down.attested_reason)), "VerifierUnavailable");
   EXPECT_FALSE(down.attested);
   EXPECT_FALSE(down.quote_rejected);
 }
@@ -352,7 +352,7 @@ TEST(QuoteVerdictTest, SecondOpinion) {
   apply_second_opinion(vetoed, QuoteVerdict{false, "TCB out of date"});
   EXPECT_FALSE(vetoed.attested);
   EXPECT_TRUE(vetoed.quote_rejected);
-  EXPECT_EQ(vetoed.attested_reason, "SecondOpinionRejected");
+  EXPECT_EQ(std::string(to_string(vetoed.attested_reason)), "SecondOpinionRejected");
   EXPECT_NE(vetoed.attested_message.find("TCB out of date"), std::string::npos);
 
   auto down = hardware_check();

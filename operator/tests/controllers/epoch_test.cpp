@@ -67,7 +67,7 @@ TEST(EpochKeyCheckTest, AcceptsAQuoteThatBindsEpochKeyAndNonce) {
   EXPECT_TRUE(check->attestation.simulated);
   EXPECT_FALSE(check->attestation.verified);
   EXPECT_FALSE(check->attested);
-  EXPECT_EQ(check->attested_reason, "Simulated");
+  EXPECT_EQ(std::string(to_string(check->attested_reason)), "Simulated");
   EXPECT_EQ(check->attestation.quote_sha256.size(), 64u);
   EXPECT_EQ(check->attestation.compose_hash, kComposeHash);
   EXPECT_EQ(check->attestation.app_id, kAppId);
@@ -141,7 +141,7 @@ TEST(EpochKeyCheckTest, HardwareQuoteWaitsForAChainVerdict) {
   auto check = check_epoch_key(hardware_spec(1), real.answer, real.nonce, {});
   ASSERT_TRUE(check) << check.error().message;
   EXPECT_FALSE(check->attested);
-  EXPECT_EQ(check->attested_reason, "ChainNotVerified");
+  EXPECT_EQ(std::string(to_string(check->attested_reason)), "ChainNotVerified");
   auto unpinned = hardware_spec(1);
   unpinned.signer.compose_hash = "";
   EXPECT_EQ(check_epoch_key(unpinned, real.answer, real.nonce, {}).error().code,
@@ -154,7 +154,7 @@ TeeEpoch epoch(std::uint64_t n, bool ready, const char* phase = "") {
   e.spec.epoch = n;
   e.spec.grace_period = 1h;
   e.status.phase = phase;
-  if (ready) set_condition(e.status.conditions, "Ready", true, "KeyVerified", "", 1, {});
+  if (ready) set_condition(e.status.conditions, "Ready", true, Reason::kKeyVerified, "", 1, {});
   return e;
 }
 

@@ -109,7 +109,7 @@ TEST(FolderIndexTest, GaugesFollowStatusChanges) {
   a.status.valid_until = kNow + 48h;
   auto b = on_epoch("b", 2, 1);  // never published: no nextRepublishAt, due
   b.status.pending = PendingRecord{3, "UkVD", kNow + 40h, kNow, "/ipfs/x"};
-  set_condition(b.status.conditions, "Stalled", true, "SignerUnavailable", "", 1, kNow);
+  set_condition(b.status.conditions, "Stalled", true, Reason::kSignerUnavailable, "", 1, kNow);
   index.upsert(a.key(), index_entry(a.json()));
   index.upsert(b.key(), index_entry(b.json()));
   auto counts = index.counts(kNow);

@@ -20,7 +20,7 @@ TeeEpoch epoch(std::uint64_t n, const char* url, const char* phase, bool ready =
   e.spec.epoch = n;
   e.spec.signer.url = url;
   e.status.phase = phase;
-  if (ready) set_condition(e.status.conditions, "Ready", true, "KeyVerified", "", 1, {});
+  if (ready) set_condition(e.status.conditions, "Ready", true, Reason::kKeyVerified, "", 1, {});
   return e;
 }
 

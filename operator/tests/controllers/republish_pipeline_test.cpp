@@ -164,7 +164,7 @@ struct Stages {
   }
   IpnsRepublish stored() { return folders.get("default/photos"); }
   void start() {
-    reconciler.start(stored(), SigningTarget{epoch, KeyState{true, "KeyCurrent", ""}}, now,
+    reconciler.start(stored(), SigningTarget{epoch, KeyState{true, Reason::kKeyCurrent, ""}}, now,
                      [this](Result<ReconcileResult> r) { outcomes.push_back(std::move(r)); });
   }
   void answer_signer() {
@@ -319,8 +319,9 @@ TEST(RepublishPipelineTest, BatchesFillWithFewWorkers) {
   kube::Controller controller(
       "republish",
       [&](const std::string& key, kube::ReconcileDone done) {
-        reconciler.start(folders.get(key), SigningTarget{epoch, KeyState{true, "KeyCurrent", ""}},
-                         now, [&, done](Result<ReconcileResult> r) {
+        reconciler.start(folders.get(key),
+                         SigningTarget{epoch, KeyState{true, Reason::kKeyCurrent, ""}}, now,
+                         [&, done](Result<ReconcileResult> r) {
                            if (r && r->outcome == "Published") ++published;
                            ++finished;
                            done(kube::ReconcileOutcome{});

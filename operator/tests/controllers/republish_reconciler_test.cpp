@@ -159,7 +159,7 @@ TEST(RepublishReconcilerTest, FirstCycleSignsOncePublishesAndSchedulesTheNext) {
   EXPECT_EQ(w.events.reasons.size(), 1u) << "a routine republish is no state change: no event";
   auto idle = w.run(now + 1h);
   ASSERT_TRUE(idle);
-  EXPECT_EQ(idle->outcome, reason::kNotDue);
+  EXPECT_EQ(idle->outcome, to_string(Reason::kNotDue));
   EXPECT_EQ(w.signer.calls, 2);
 }
 
@@ -197,7 +197,7 @@ TEST(RepublishReconcilerTest, SignerDownBacksOffAndCatchesUp) {
   EXPECT_EQ(*r->requeue_at, now + 5s);
   auto early = w.run(now + 1s);  // not yet: backing off, no signer call
   ASSERT_TRUE(early);
-  EXPECT_EQ(early->outcome, reason::kBackingOff);
+  EXPECT_EQ(early->outcome, to_string(Reason::kBackingOff));
   EXPECT_EQ(w.signer.calls, 1);
   w.signer.down = false;
   r = w.run(now + 5s);
@@ -270,7 +270,7 @@ TEST(RepublishReconcilerTest, NoProofRecordMeansNothingIsSigned) {
   w.store.stored.spec.owner_record.reset();
   auto r = w.run(at("2026-06-01T00:00:00Z"));
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->outcome, reason::kNoOwnerRecord);
+  EXPECT_EQ(r->outcome, to_string(Reason::kNoOwnerRecord));
   EXPECT_EQ(w.signer.calls, 0);
   EXPECT_FALSE(condition_is_true(w.store.stored.status.conditions, condition::kReady));
 }
@@ -299,7 +299,7 @@ TEST(RepublishReconcilerTest, OwnersNewerValueIsNeverRolledBackInLaterCycles) {
         << "cycle " << cycle;
     const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
     ASSERT_NE(ready, nullptr);
-    EXPECT_EQ(ready->reason, reason::kNetworkAhead);
+    EXPECT_EQ(ready->reason, to_string(Reason::kNetworkAhead));
   }
   EXPECT_EQ(w.store.stored.status.published_cid, kCidB);
 }
@@ -326,17 +326,17 @@ TEST(RepublishReconcilerTest, NoKnownSequenceAndNoRoutingAnswerSignsNothing) {
   w.publisher.lookup_fails = true;
   auto r = w.run(now);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->outcome, reason::kRoutingLookupFailed);
+  EXPECT_EQ(r->outcome, to_string(Reason::kRoutingLookupFailed));
   EXPECT_EQ(w.signer.calls, 0);
   EXPECT_FALSE(w.store.stored.status.sequence) << "no sequence reserved";
   EXPECT_EQ(*r->requeue_at, now + 5s);
   const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
   ASSERT_NE(ready, nullptr);
   EXPECT_EQ(ready->status, "False");
-  EXPECT_EQ(ready->reason, reason::kRoutingLookupFailed);
+  EXPECT_EQ(ready->reason, to_string(Reason::kRoutingLookupFailed));
   r = w.run(now + 5s);  // still failing: backs off further
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->outcome, reason::kRoutingLookupFailed);
+  EXPECT_EQ(r->outcome, to_string(Reason::kRoutingLookupFailed));
   EXPECT_EQ(*r->requeue_at, now + 5s + 10s);
   EXPECT_EQ(w.signer.calls, 0);
   w.publisher.lookup_fails = false;  // one endpoint answers (here: not found)
@@ -356,7 +356,7 @@ TEST(RepublishReconcilerTest, NoKnownSequenceAndAPartialLookupSignsNothing) {
   w.publisher.unanswered = {"http://routing-2: UNAVAILABLE 503"};
   auto r = w.run(now);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->outcome, reason::kRoutingLookupFailed);
+  EXPECT_EQ(r->outcome, to_string(Reason::kRoutingLookupFailed));
   EXPECT_EQ(w.signer.calls, 0);
   EXPECT_FALSE(w.store.stored.status.sequence) << "no sequence reserved";
   const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
@@ -404,7 +404,7 @@ TEST(RepublishReconcilerTest, DuplicateNameIsNeverSignedAndNamesTheOwner) {
                     now + 48h, now, "/ipfs/" + std::string(kCidA)};
   auto r = w.reconciler.reconcile_duplicate(w.store.stored, "team-a/photos", now);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->outcome, reason::kDuplicateName);
+  EXPECT_EQ(r->outcome, to_string(Reason::kDuplicateName));
   EXPECT_FALSE(r->requeue_at);
   EXPECT_EQ(w.signer.calls, 0);
   EXPECT_EQ(w.publisher.lookups, 0);
@@ -412,9 +412,9 @@ TEST(RepublishReconcilerTest, DuplicateNameIsNeverSignedAndNamesTheOwner) {
   const auto* ready = find_condition(w.store.stored.status.conditions, condition::kReady);
   ASSERT_NE(ready, nullptr);
   EXPECT_EQ(ready->status, "False");
-  EXPECT_EQ(ready->reason, reason::kDuplicateName);
+  EXPECT_EQ(ready->reason, to_string(Reason::kDuplicateName));
   EXPECT_NE(ready->message.find("team-a/photos"), std::string::npos);
-  ASSERT_EQ(w.events.reasons, std::vector<std::string>{reason::kDuplicateName});
+  ASSERT_EQ(w.events.reasons, std::vector<std::string>{to_string(Reason::kDuplicateName)});
   EXPECT_TRUE(w.events.warnings[0]);
   EXPECT_NE(w.events.messages[0].find("team-a/photos"), std::string::npos);
   int writes = w.store.writes;

@@ -165,17 +165,18 @@ TEST(SignedRecordCheckTest, AWrongRecordIsDroppedNeverStoredNorPublished) {
     w.signer.fault = fault;
     auto r = w.run(kNow);
     ASSERT_TRUE(r) << what;
-    EXPECT_EQ(r->outcome, reason::kSignedRecordRejected) << what;
+    EXPECT_EQ(r->outcome, to_string(Reason::kSignedRecordRejected)) << what;
     EXPECT_EQ(w.signer.calls, 1) << what;
     EXPECT_TRUE(w.routing.published.empty()) << what;
     EXPECT_FALSE(w.store.stored.status.pending) << what;
     EXPECT_TRUE(w.store.stored.status.last_record.empty()) << what;
     EXPECT_FALSE(w.store.stored.status.migrated_key) << what;
-    EXPECT_EQ(w.store.stored.status.failures.reason, reason::kSignedRecordRejected) << what;
+    EXPECT_EQ(w.store.stored.status.failures.reason, to_string(Reason::kSignedRecordRejected))
+        << what;
     EXPECT_EQ(w.store.stored.status.sequence, 3u) << what << ": the reserved sequence stays burnt";
     ASSERT_EQ(w.events.events.size(), 1u) << what;
     EXPECT_TRUE(w.events.events[0].warning) << what;
-    EXPECT_EQ(w.events.events[0].reason, reason::kSignedRecordRejected) << what;
+    EXPECT_EQ(w.events.events[0].reason, to_string(Reason::kSignedRecordRejected)) << what;
     // The next cycle signs afresh with a new sequence; a good record then goes out.
     w.signer.fault = Fault::kNone;
     auto next = w.run(*r->requeue_at);
@@ -240,16 +241,16 @@ TEST(SignedRecordCheckTest, SignOutcomesMapToDocumentedReasons) {
   IpnsRepublish obj = folder(key, kCidA);
   SigningPlan plan;
   auto unavailable = accept_sign_outcome(obj, plan, 1, make_error("UNAVAILABLE", "down"), kNow);
-  EXPECT_EQ(unavailable.error().code, reason::kSignerUnavailable);
+  EXPECT_EQ(unavailable.error().code, to_string(Reason::kSignerUnavailable));
   auto unreadable = accept_sign_outcome(obj, plan, 1, make_error("BAD_RESPONSE", "junk"), kNow);
-  EXPECT_EQ(unreadable.error().code, reason::kSignerProtocolError);
+  EXPECT_EQ(unreadable.error().code, to_string(Reason::kSignerProtocolError));
   SignOutcome refused;
   refused.error_code = "VALUE_NOT_OWNER_SIGNED";
   EXPECT_EQ(accept_sign_outcome(obj, plan, 1, refused, kNow).error().code,
             "VALUE_NOT_OWNER_SIGNED");
   refused.error_code.clear();
   EXPECT_EQ(accept_sign_outcome(obj, plan, 1, refused, kNow).error().code,
-            reason::kSignerProtocolError);
+            to_string(Reason::kSignerProtocolError));
 }
 
 TEST(SignedRecordCheckTest, AGoodRecordPassesWithItsValidity) {

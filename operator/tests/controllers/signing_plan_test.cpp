@@ -10,7 +10,9 @@ namespace {
 using namespace testing;
 const SysTime kNow = at("2026-06-01T00:00:00Z");
 
-std::string path(const char* cid) { return std::string("/ipfs/") + cid; }
+std::string path(const char* cid) {
+  return std::string("/ipfs/") + cid;
+}
 
 TEST(SigningPlanTest, FirstCycleSignsTheOwnersRecordValueWithTheNextSequence) {
   auto k = folder_key(1);
@@ -22,7 +24,7 @@ TEST(SigningPlanTest, FirstCycleSignsTheOwnersRecordValueWithTheNextSequence) {
   EXPECT_EQ(plan->sequence, 5u);
   EXPECT_EQ(plan->proof_source, "ownerRecord");
   EXPECT_EQ(plan->proof_record, *obj.spec.owner_record);
-  EXPECT_TRUE(plan->deviation_reason.empty());
+  EXPECT_FALSE(plan->deviation_reason);
   EXPECT_EQ(plan->valid_until, kNow + std::chrono::hours(48));
   EXPECT_EQ(plan->validity, "2026-06-03T00:00:00.000000000Z");
 }
@@ -36,7 +38,7 @@ TEST(SigningPlanTest, CidWithoutOwnerRecordKeepsTheOldValueAlive) {
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->value, path(kCidA));
   EXPECT_EQ(plan->sequence, 10u);
-  EXPECT_EQ(plan->deviation_reason, reason::kAwaitingOwnerRecord);
+  EXPECT_EQ(plan->deviation_reason, Reason::kAwaitingOwnerRecord);
 }
 
 TEST(SigningPlanTest, CidBackedByTheNewestOwnerRecordMovesToTheNewValue) {
@@ -50,7 +52,7 @@ TEST(SigningPlanTest, CidBackedByTheNewestOwnerRecordMovesToTheNewValue) {
   EXPECT_EQ(plan->value, path(kCidB));
   EXPECT_EQ(plan->proof_source, "ownerRecord");
   EXPECT_EQ(plan->sequence, 11u);
-  EXPECT_TRUE(plan->deviation_reason.empty());
+  EXPECT_FALSE(plan->deviation_reason);
 }
 
 // An owner record older than the newest record of the key is not served: the key signed
@@ -67,7 +69,7 @@ TEST(SigningPlanTest, OwnerRecordOlderThanTheNewestRecordIsNotServed) {
   EXPECT_EQ(plan->value, path(kCidA));
   EXPECT_EQ(plan->proof_source, "lastRecord");
   EXPECT_EQ(plan->sequence, 10u);
-  EXPECT_EQ(plan->deviation_reason, reason::kNetworkAhead);
+  EXPECT_EQ(plan->deviation_reason, Reason::kNetworkAhead);
   EXPECT_NE(plan->deviation_message.find("above 9"), std::string::npos) << plan->deviation_message;
 }
 
@@ -86,7 +88,7 @@ TEST(SigningPlanTest, OwnersNewerValueStaysAfterTheOperatorReSignedIt) {
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->value, path(kCidB));
     EXPECT_EQ(plan->sequence, 12u);
-    EXPECT_EQ(plan->deviation_reason, reason::kNetworkAhead);
+    EXPECT_EQ(plan->deviation_reason, Reason::kNetworkAhead);
   }
 }
 
@@ -101,12 +103,12 @@ TEST(SigningPlanTest, FreshObjectNeverSignsAnOlderOwnerRecordOverANewerNetworkRe
   EXPECT_EQ(plan->value, path(kCidB));
   EXPECT_EQ(plan->proof_source, "network");
   EXPECT_EQ(plan->sequence, 11u);
-  EXPECT_EQ(plan->deviation_reason, reason::kNetworkAhead);
+  EXPECT_EQ(plan->deviation_reason, Reason::kNetworkAhead);
   obj.spec.owner_record.reset();  // and without any record of spec.cid: the network value lives
   plan = plan_signing(obj, signed_record(k, path(kCidB), 10), kNow);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->value, path(kCidB));
-  EXPECT_EQ(plan->deviation_reason, reason::kAwaitingOwnerRecord);
+  EXPECT_EQ(plan->deviation_reason, Reason::kAwaitingOwnerRecord);
 }
 
 TEST(SigningPlanTest, UnpublishedPendingRecordCountsAsTheNewest) {
@@ -132,7 +134,7 @@ TEST(SigningPlanTest, OnASequenceTieTheRecordCarryingSpecCidIsServed) {
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->value, path(kCidA));
   EXPECT_EQ(plan->sequence, 11u);
-  EXPECT_TRUE(plan->deviation_reason.empty());
+  EXPECT_FALSE(plan->deviation_reason);
 }
 
 TEST(SigningPlanTest, OwnerRecordPublishedOnTheNetworkIsFoundThere) {
@@ -157,7 +159,7 @@ TEST(SigningPlanTest, NewerNetworkRecordIsNeverRolledBack) {
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->value, path(kCidC));
   EXPECT_EQ(plan->sequence, 13u);
-  EXPECT_EQ(plan->deviation_reason, reason::kNetworkAhead);
+  EXPECT_EQ(plan->deviation_reason, Reason::kNetworkAhead);
 }
 
 TEST(SigningPlanTest, SpecSequenceHintRaisesTheNextSequence) {
@@ -194,7 +196,8 @@ TEST(SigningPlanTest, CidVersionsAndBasesNameTheSameContent) {
   EXPECT_TRUE(value_points_to("/ipfs/QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",
                               "bafybeie5nqv6kd3qnfjupgvz34woh3oksc3iau6abmyajn7qvtf6d2ho34"));
   EXPECT_FALSE(value_points_to("/ipfs/" + std::string(kCidA), kCidB));
-  EXPECT_FALSE(value_points_to("/ipns/k51qzi5uqu5dg9ufswxt229ntzdy7p4125xzv5rtyjso89ajdujg6csfxcj260", kCidA));
+  EXPECT_FALSE(value_points_to(
+      "/ipns/k51qzi5uqu5dg9ufswxt229ntzdy7p4125xzv5rtyjso89ajdujg6csfxcj260", kCidA));
 }
 
 TEST(SigningPlanTest, MigratedKeyOnNewerEpochIsUsed) {

@@ -73,7 +73,7 @@ TEST(StatusTransitionsTest, AwaitingOwnerRecordKeepsReadyFalseAfterPublishing) {
   const auto* ready = find_condition(obj.status.conditions, condition::kReady);
   ASSERT_NE(ready, nullptr);
   EXPECT_EQ(ready->status, "False");
-  EXPECT_EQ(ready->reason, reason::kAwaitingOwnerRecord);
+  EXPECT_EQ(ready->reason, to_string(Reason::kAwaitingOwnerRecord));
   EXPECT_EQ(obj.status.published_cid, kCidA);
 }
 

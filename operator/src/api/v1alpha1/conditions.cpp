@@ -5,9 +5,15 @@
 namespace cbx::op {
 
 void set_condition(std::vector<Condition>& conditions, const std::string& type, bool status,
-                   const std::string& reason, const std::string& message, std::int64_t generation,
+                   Reason reason, const std::string& message, std::int64_t generation,
                    SysTime now) {
-  Condition next{type, status ? "True" : "False", reason, message, generation, format_rfc3339(now)};
+  set_condition_code(conditions, type, status, to_string(reason), message, generation, now);
+}
+
+void set_condition_code(std::vector<Condition>& conditions, const std::string& type, bool status,
+                        const std::string& code, const std::string& message,
+                        std::int64_t generation, SysTime now) {
+  Condition next{type, status ? "True" : "False", code, message, generation, format_rfc3339(now)};
   auto it = std::find_if(conditions.begin(), conditions.end(),
                          [&](const Condition& c) { return c.type == type; });
   if (it == conditions.end()) {
@@ -23,6 +29,12 @@ const Condition* find_condition(const std::vector<Condition>& conditions, const 
     if (c.type == type) return &c;
   }
   return nullptr;
+}
+
+std::optional<Reason> condition_reason(const std::vector<Condition>& conditions,
+                                       const std::string& type) {
+  const auto* c = find_condition(conditions, type);
+  return c ? parse_reason(c->reason) : std::nullopt;
 }
 
 bool condition_is_true(const std::vector<Condition>& conditions, const std::string& type) {

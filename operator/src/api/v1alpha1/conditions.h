@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/v1alpha1/reasons.h"
 #include "cbx/base/duration.h"
 
 namespace cbx::op {
@@ -14,7 +15,7 @@ namespace cbx::op {
 struct Condition {
   std::string type;
   std::string status;  // "True" | "False" | "Unknown"
-  std::string reason;
+  std::string reason;  // as on the wire: a reason of another operator version is kept as is
   std::string message;
   std::int64_t observed_generation = 0;
   std::string last_transition_time;  // RFC 3339
@@ -23,9 +24,16 @@ struct Condition {
 };
 
 void set_condition(std::vector<Condition>& conditions, const std::string& type, bool status,
-                   const std::string& reason, const std::string& message, std::int64_t generation,
-                   SysTime now);
+                   Reason reason, const std::string& message, std::int64_t generation, SysTime now);
 const Condition* find_condition(const std::vector<Condition>& conditions, const std::string& type);
+// For a reason that is another party's error code (a signer's refusal code, DESIGN §5): written
+// verbatim, since the table cannot list codes the operator does not define.
+void set_condition_code(std::vector<Condition>& conditions, const std::string& type, bool status,
+                        const std::string& code, const std::string& message,
+                        std::int64_t generation, SysTime now);
+// The condition's reason, nullopt when absent or not one this operator knows.
+std::optional<Reason> condition_reason(const std::vector<Condition>& conditions,
+                                       const std::string& type);
 bool condition_is_true(const std::vector<Condition>& conditions, const std::string& type);
 
 nlohmann::json to_json(const std::vector<Condition>& conditions);

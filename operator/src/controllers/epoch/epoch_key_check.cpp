@@ -80,12 +80,12 @@ Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochPubli
   a.rtmr3 = hex_encode(quote->rtmr[3]);
   out.quote = std::move(*quote_bytes);
   if (answer.simulated) {
-    out.attested_reason = attested_reason::kSimulated;
+    out.attested_reason = Reason::kSimulated;
     out.attested_message =
         "simulated quote: report data, event log and pins checked; no hardware chain "
         "(insecureSimulator)";
   } else {
-    out.attested_reason = attested_reason::kChainNotVerified;
+    out.attested_reason = Reason::kChainNotVerified;
     out.attested_message = "report data, event log and pins checked; the quote's chain is not";
   }
   return out;
@@ -95,7 +95,7 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
                          const Result<ChainVerdict>& verdict) {
   check.attested = false;
   if (!verdict) {
-    check.attested_reason = attested_reason::kVerifierUnavailable;
+    check.attested_reason = Reason::kVerifierUnavailable;
     check.attested_message = "no quote verdict: " + verdict.error().message;
     return;
   }
@@ -108,14 +108,14 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
   a.verified = false;
   if (!verdict->verified) {
     check.quote_rejected = true;
-    check.attested_reason = attested_reason::kQuoteRejected;
+    check.attested_reason = Reason::kQuoteRejected;
     check.attested_message =
         "quote verification failed (" + verdict->error_code + "): " + verdict->error_message;
     return;
   }
   if (!tcb_status_accepted(spec, verdict->tcb_status)) {
     check.quote_rejected = true;
-    check.attested_reason = attested_reason::kTcbStatusNotAccepted;
+    check.attested_reason = Reason::kTcbStatusNotAccepted;
     std::string advisories;
     for (const auto& id : verdict->advisory_ids) advisories += (advisories.empty() ? "" : ",") + id;
     check.attested_message = "the platform's TCB status is " +
@@ -127,7 +127,7 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
   }
   a.verified = true;
   check.attested = true;
-  check.attested_reason = attested_reason::kVerified;
+  check.attested_reason = Reason::kVerified;
   check.attested_message = "quote verified to the " + verdict->trust_anchor + " root, TCB " +
                            verdict->tcb_status + "; report data, event log, compose hash" +
                            (spec.signer.app_id.empty() ? "" : " and app id") + " checked";
@@ -143,7 +143,7 @@ void apply_second_opinion(EpochKeyCheck& check, const Result<QuoteVerdict>& verd
   check.attested = false;
   check.attestation.verified = false;
   check.quote_rejected = true;
-  check.attested_reason = attested_reason::kSecondOpinionRejected;
+  check.attested_reason = Reason::kSecondOpinionRejected;
   check.attested_message = "the external verifier rejected the quote" +
                            (verdict->reason.empty() ? "" : ": " + verdict->reason);
 }

@@ -20,23 +20,13 @@
 
 namespace cbx::op {
 
-namespace attested_reason {
-inline constexpr char kVerified[] = "Verified";
-inline constexpr char kSimulated[] = "Simulated";                // chain check skipped
-inline constexpr char kChainNotVerified[] = "ChainNotVerified";  // no verdict applied yet
-inline constexpr char kQuoteRejected[] = "QuoteRejected";        // chain/collateral invalid
-inline constexpr char kTcbStatusNotAccepted[] = "TcbStatusNotAccepted";
-inline constexpr char kVerifierUnavailable[] = "VerifierUnavailable";  // no verdict reachable
-inline constexpr char kSecondOpinionRejected[] = "SecondOpinionRejected";
-}  // namespace attested_reason
-
 struct EpochKeyCheck {
   std::string public_key_hex;
   SignerIdentity identity;  // compose hash and app id from the replayed event log
   Attestation attestation;
   Bytes quote;
   bool attested = false;  // Attested condition
-  std::string attested_reason;
+  Reason attested_reason = Reason::kChainNotVerified;
   std::string attested_message;
   bool quote_rejected = false;  // the platform is not trusted: the epoch must not be Ready
 };

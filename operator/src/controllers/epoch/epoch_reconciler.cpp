@@ -59,53 +59,58 @@ void EpochReconciler::fail_key_changed(TeeEpoch& e, const std::string& new_key, 
                         ", not the recorded " + e.status.public_key.substr(0, 18) +
                         "…; nothing more is sent to it";
   e.status.phase = phase::kFailed;
-  set_condition(e.status.conditions, kReady, false, "SignerKeyChanged", message, e.generation, now);
+  set_condition(e.status.conditions, kReady, false, Reason::kSignerKeyChanged, message,
+                e.generation, now);
   deps_.metrics.signer_key_changed(e.spec.epoch);
-  record_event(e, true, "SignerKeyChanged", message);
+  record_event(e, true, to_string(Reason::kSignerKeyChanged), message);
   log::error("signer key changed", {{"epoch", e.spec.epoch}, {"signer", e.spec.signer.url}});
 }
 
 // The platform or the measured app is not (or no longer) trusted: the epoch is not Ready, so it
 // leaves Active and nothing is sent to its signer until an accepted verdict comes back.
-void EpochReconciler::reject_attestation(TeeEpoch& e, const std::string& reason,
-                                         const std::string& message, SysTime now) {
+void EpochReconciler::reject_attestation(TeeEpoch& e, Reason reason, const std::string& message,
+                                         SysTime now) {
   const auto* before = find_condition(e.status.conditions, kAttested);
-  bool changed = !before || before->status != "False" || before->reason != reason;
+  bool changed = !before || before->status != "False" || parse_reason(before->reason) != reason;
   set_condition(e.status.conditions, kAttested, false, reason, message, e.generation, now);
-  set_condition(e.status.conditions, kReady, false, "AttestationRejected", message, e.generation,
-                now);
-  deps_.metrics.attestation_rejected(e.spec.epoch, reason);
-  if (changed) record_event(e, true, "AttestationRejected", reason + ": " + message);
+  set_condition(e.status.conditions, kReady, false, Reason::kAttestationRejected, message,
+                e.generation, now);
+  deps_.metrics.attestation_rejected(e.spec.epoch, to_string(reason));
+  if (changed) {
+    record_event(e, true, to_string(Reason::kAttestationRejected),
+                 std::string(to_string(reason)) + ": " + message);
+  }
   log::warn("epoch attestation rejected",
-            {{"epoch", e.spec.epoch}, {"reason", reason}, {"message", message}});
+            {{"epoch", e.spec.epoch}, {"reason", to_string(reason)}, {"message", message}});
 }
 
 // Returns false when the epoch's platform was found untrustworthy (attestation rejected).
 bool EpochReconciler::check_key(TeeEpoch& e, SysTime now) {
   auto signer = deps_.signers.signer_for(e.spec.signer);
-  auto not_ready = [&](const std::string& reason, const std::string& message) {
+  auto not_ready = [&](Reason reason, const std::string& message) {
     // A signer that is merely unreachable keeps a Ready epoch Ready: its key is still known.
     bool keep_ready =
-        reason == "SignerUnavailable" && condition_is_true(e.status.conditions, kReady);
+        reason == Reason::kSignerUnavailable && condition_is_true(e.status.conditions, kReady);
     if (!keep_ready)
       set_condition(e.status.conditions, kReady, false, reason, message, e.generation, now);
     log::warn("epoch key check failed",
-              {{"epoch", e.spec.epoch}, {"reason", reason}, {"message", message}});
+              {{"epoch", e.spec.epoch}, {"reason", to_string(reason)}, {"message", message}});
   };
   if (!signer) {
-    not_ready("SignerTokenUnavailable", signer.error().message);
+    not_ready(Reason::kSignerTokenUnavailable, signer.error().message);
     return true;
   }
   Bytes nonce(32);
   random_bytes(nonce);
   auto answer = (*signer)->epoch_public_key(e.spec.epoch, hex_encode(nonce));
   if (!answer) {
-    not_ready("SignerUnavailable", answer.error().message);
+    not_ready(Reason::kSignerUnavailable, answer.error().message);
     return true;
   }
   auto check = check_epoch_key(e.spec, *answer, nonce, now);
   if (!check) {
-    reject_attestation(e, check.error().code, check.error().message, now);
+    reject_attestation(e, reason_from_code(check.error().code, Reason::kAttestationRejected),
+                       check.error().message, now);
     return false;
   }
   if (!check->attestation.simulated) {
@@ -142,7 +147,7 @@ bool EpochReconciler::check_key(TeeEpoch& e, SysTime now) {
       fail_key_changed(e, check->public_key_hex, now);
       return true;
     }
-    set_condition(e.status.conditions, "SignerAdopted", false, "KeysDiffer",
+    set_condition(e.status.conditions, "SignerAdopted", false, Reason::kKeysDiffer,
                   "the new signer " + e.spec.signer.url + " derives a different key for epoch " +
                       std::to_string(e.spec.epoch) + "; still using " + e.status.signer->url +
                       " (create a new epoch on the new signer and pre-rotate)",
@@ -154,7 +159,7 @@ bool EpochReconciler::check_key(TeeEpoch& e, SysTime now) {
   e.status.attestation = check->attestation;
   set_condition(e.status.conditions, kAttested, check->attested, check->attested_reason,
                 check->attested_message, e.generation, now);
-  set_condition(e.status.conditions, kReady, true, "KeyVerified",
+  set_condition(e.status.conditions, kReady, true, Reason::kKeyVerified,
                 "signer derives the epoch key and the quote binds it", e.generation, now);
   e.status.observed_generation = e.generation;
   return true;
@@ -199,14 +204,14 @@ void EpochReconciler::maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime 
   auto created = deps_.epochs.create("epoch-" + std::to_string(next.epoch), next,
                                      {{"republish.cipherbox.io/created-by", "rotateAfter"}});
   if (created) {
-    record_event(*active, false, "RotationStarted",
+    record_event(*active, false, to_string(Reason::kRotationStarted),
                  "created epoch " + std::to_string(next.epoch) + " (rotateAfter)");
   } else if (created.error().code != "CONFLICT") {
     log::warn("rotation failed", {{"epoch", next.epoch}, {"error", created.error().message}});
   }
 }
 
-void EpochReconciler::set_migrated(TeeEpoch& target, bool done, const std::string& reason,
+void EpochReconciler::set_migrated(TeeEpoch& target, bool done, Reason reason,
                                    const std::string& message, SysTime now) {
   set_condition(target.status.conditions, migrated::kCondition, done, reason, message,
                 target.generation, now);
@@ -236,13 +241,13 @@ EpochReconciler::PreRotationOutcome EpochReconciler::pre_rotate(const PreRotatio
   const std::string n = std::to_string(plan.target);
   if (plan.sources.empty()) {
     if (plan.lazy > 0) {
-      set_migrated(*target, false, migrated::kLazyMigration,
+      set_migrated(*target, false, Reason::kLazyMigration,
                    std::to_string(plan.lazy) +
                        " folder(s) on older epochs of the same signer move to epoch " + n +
                        " on their next republish",
                    now);
     } else {
-      set_migrated(*target, true, migrated::kAllKeysMigrated, "no folder depends on an older epoch",
+      set_migrated(*target, true, Reason::kAllKeysMigrated, "no folder depends on an older epoch",
                    now);
     }
     return outcome;
@@ -252,7 +257,7 @@ EpochReconciler::PreRotationOutcome EpochReconciler::pre_rotate(const PreRotatio
   const std::string left =
       std::to_string(plan.remaining) + " folder(s) on epoch(s) " + sources + " of another signer";
   if (target->spec.approval.empty()) {
-    set_migrated(*target, false, migrated::kApprovalRequired,
+    set_migrated(*target, false, Reason::kApprovalRequired,
                  left + "; no spec.approval, so the old signer cannot re-encrypt them to epoch " +
                      n +
                      ": add one (cipherbox-republish approve-epoch) or re-seal each folder "
@@ -299,7 +304,7 @@ EpochReconciler::PreRotationOutcome EpochReconciler::pre_rotate(const PreRotatio
   next_rewrap_at_ = steady_now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                      std::chrono::duration<double>(budget / options_.rewrap_rate));
   outcome.more = left_count > migrated_now;
-  set_migrated(*target, false, migrated::kMigrating,
+  set_migrated(*target, false, Reason::kMigrating,
                left + ": re-encrypting them to epoch " + n + " on the old signer (pre-rotation)",
                now);
   return outcome;
@@ -331,9 +336,9 @@ std::size_t EpochReconciler::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
     if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID" ||
         code.starts_with("TARGET_ATTESTATION_")) {
       refused = true;
-      auto reason = code == "APPROVAL_REQUIRED"  ? migrated::kApprovalRequired
-                    : code == "APPROVAL_INVALID" ? migrated::kApprovalInvalid
-                                                 : migrated::kTargetNotAttested;
+      auto reason = code == "APPROVAL_REQUIRED"  ? Reason::kApprovalRequired
+                    : code == "APPROVAL_INVALID" ? Reason::kApprovalInvalid
+                                                 : Reason::kTargetNotAttested;
       set_migrated(target, false, reason,
                    "the old signer " + signer_url_of(source) +
                        " refused to re-encrypt keys of epoch " + std::to_string(source.spec.epoch) +
@@ -341,7 +346,7 @@ std::size_t EpochReconciler::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
                        "; re-seal the folders (cipherbox-republish seal --epoch " +
                        std::to_string(target.spec.epoch) + ") or fix spec.approval",
                    now);
-      record_event(target, true, reason, results.error().message);
+      record_event(target, true, to_string(reason), results.error().message);
     } else {
       log::warn("pre-rotation: rewrap failed",
                 {{"epoch", source.spec.epoch}, {"error", results.error().message}});

@@ -74,8 +74,7 @@ class EpochReconciler {
   using SourceFolders = std::map<std::uint64_t, std::vector<std::pair<std::string, std::string>>>;
 
   bool check_key(TeeEpoch& epoch, SysTime now);
-  void reject_attestation(TeeEpoch& epoch, const std::string& reason, const std::string& message,
-                          SysTime now);
+  void reject_attestation(TeeEpoch& epoch, Reason reason, const std::string& message, SysTime now);
   void fail_key_changed(TeeEpoch& epoch, const std::string& new_key, SysTime now);
   void check_keys(std::vector<TeeEpoch>& epochs, SysTime now);
   PreRotationOutcome pre_rotate(const PreRotationPlan& plan, const SourceFolders& on_sources,
@@ -85,8 +84,8 @@ class EpochReconciler {
   Result<RewrapTarget> rewrap_target(const TeeEpoch& target, SysTime now);
   bool only_unmigratable_left(const SourceFolders& on_sources) const;
   bool store_migrated_key(const IpnsRepublish& folder, const EncryptedKeyRef& key, SysTime now);
-  void set_migrated(TeeEpoch& target, bool done, const std::string& reason,
-                    const std::string& message, SysTime now);
+  void set_migrated(TeeEpoch& target, bool done, Reason reason, const std::string& message,
+                    SysTime now);
   void apply_key_needs(const std::vector<TeeEpoch>& epochs, std::vector<TeeEpochStatus>& phases);
   void maybe_rotate(const std::vector<TeeEpoch>& epochs, SysTime now);
   void forget_unused(const std::vector<TeeEpoch>& epochs);

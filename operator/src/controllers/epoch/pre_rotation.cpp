@@ -57,8 +57,9 @@ PreRotationPlan plan_pre_rotation(const std::vector<TeeEpoch>& epochs,
 bool migration_refused(const TeeEpoch& target) {
   const auto* c = find_condition(target.status.conditions, migrated::kCondition);
   if (!c || c->status != "False") return false;
-  return c->reason == migrated::kApprovalRequired || c->reason == migrated::kApprovalInvalid ||
-         c->reason == migrated::kTargetNotAttested;
+  auto reason = parse_reason(c->reason);
+  return reason == Reason::kApprovalRequired || reason == Reason::kApprovalInvalid ||
+         reason == Reason::kTargetNotAttested;
 }
 
 }  // namespace cbx::op

@@ -15,14 +15,6 @@ namespace cbx::op {
 
 namespace migrated {
 inline constexpr char kCondition[] = "Migrated";
-inline constexpr char kAllKeysMigrated[] = "AllKeysMigrated";
-inline constexpr char kLazyMigration[] = "LazyMigration";        // same signer: next cycle
-inline constexpr char kMigrating[] = "Migrating";                // eager rewrap under way
-inline constexpr char kApprovalRequired[] = "ApprovalRequired";  // no spec.approval / no authority
-inline constexpr char kApprovalInvalid[] = "ApprovalInvalid";    // the old signer refused it
-// The old signer could not verify the new epoch's attestation itself (quote, event log, compose
-// hash, chain): it re-encrypts nothing to that key.
-inline constexpr char kTargetNotAttested[] = "TargetNotAttested";
 }  // namespace migrated
 
 // The signer identity an epoch is served by: the adopted one (status.signer) when known.

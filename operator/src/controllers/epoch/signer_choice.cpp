@@ -10,7 +10,7 @@ std::string epoch_text(std::uint64_t n) {
   return "epoch " + std::to_string(n);
 }
 
-SigningTarget blocked(const char* reason, std::string message) {
+SigningTarget blocked(Reason reason, std::string message) {
   return SigningTarget{std::nullopt, KeyState{false, reason, std::move(message)}};
 }
 
@@ -30,18 +30,18 @@ KeyState cross_signer_state(const TeeEpoch& own, const std::vector<TeeEpoch>& ep
   const TeeEpoch* newest = newest_usable(epochs);
   if (!newest || newest->spec.epoch <= own.spec.epoch ||
       signer_url_of(*newest) == signer_url_of(own)) {
-    return {true, key_reason::kCurrent, "key on " + epoch_text(own.spec.epoch)};
+    return {true, Reason::kKeyCurrent, "key on " + epoch_text(own.spec.epoch)};
   }
   std::string where = "key on " + epoch_text(own.spec.epoch) + " (signer " + signer_url_of(own) +
                       "), newest is " + epoch_text(newest->spec.epoch) + " on another signer";
   if (migration_refused(*newest)) {
     const auto* c = find_condition(newest->status.conditions, migrated::kCondition);
-    return {false, key_reason::kMigrationRequired,
+    return {false, Reason::kKeyMigrationRequired,
             where + ": eager migration impossible (" + c->reason +
                 "); re-seal the key to the new epoch (cipherbox-republish seal --epoch " +
                 std::to_string(newest->spec.epoch) + ")"};
   }
-  return {false, key_reason::kMigrationPending, where + ": pre-rotation will re-encrypt it"};
+  return {false, Reason::kKeyMigrationPending, where + ": pre-rotation will re-encrypt it"};
 }
 
 }  // namespace
@@ -51,11 +51,11 @@ SigningTarget choose_signer(const IpnsRepublish& obj, const std::vector<TeeEpoch
   auto key = effective_key(obj);
   const TeeEpoch* own = find_epoch(epochs, key.epoch);
   if (!own) {
-    return blocked(key_reason::kMigrationRequired,
+    return blocked(Reason::kKeyMigrationRequired,
                    "key sealed to " + epoch_text(key.epoch) + ", which no TeeEpoch describes");
   }
   if (own->status.phase == phase::kFailed) {
-    return blocked(key_reason::kMigrationRequired,
+    return blocked(Reason::kKeyMigrationRequired,
                    "key sealed to " + epoch_text(key.epoch) +
                        ", which is Failed (its signer no longer derives that key); re-seal it");
   }
@@ -69,11 +69,11 @@ SigningTarget choose_signer(const IpnsRepublish& obj, const std::vector<TeeEpoch
     return SigningTarget{signer, state};
   }
   if (!epoch_usable(*own)) {
-    return blocked(key_reason::kEpochNotReady,
+    return blocked(Reason::kEpochNotReady,
                    "key sealed to " + epoch_text(key.epoch) + ", which is not Ready");
   }
   if (own->status.phase == phase::kRetired) {
-    return blocked(key_reason::kMigrationRequired,
+    return blocked(Reason::kKeyMigrationRequired,
                    "key sealed to " + epoch_text(key.epoch) +
                        ", which is Retired and not served by the active signer; re-seal it");
   }

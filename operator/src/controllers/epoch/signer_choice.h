@@ -16,15 +16,6 @@
 
 namespace cbx::op {
 
-namespace key_reason {
-inline constexpr char kCurrent[] = "KeyCurrent";
-inline constexpr char kOlderEpoch[] = "KeyOnOlderEpoch";            // migrates on its next cycle
-inline constexpr char kMigrationPending[] = "KeyMigrationPending";  // eager rewrap will move it
-inline constexpr char kMigrationRequired[] = "KeyMigrationRequired";
-inline constexpr char kEpochNotReady[] = "EpochNotReady";
-inline constexpr char kNoActiveEpoch[] = "NoActiveEpoch";
-}  // namespace key_reason
-
 // epochs: as cached, with their current phases.
 SigningTarget choose_signer(const IpnsRepublish& obj, const std::vector<TeeEpoch>& epochs);
 

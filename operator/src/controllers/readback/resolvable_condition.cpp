@@ -30,17 +30,17 @@ void update_resolvable(IpnsRepublishStatus& status, std::int64_t generation, Nan
   auto counts = std::to_string(checked) + " endpoint(s) read back";
   auto best = best_served_validity(status);
   if (long_enough > 0) {
-    set_condition(status.conditions, condition::kResolvable, true, "Served",
+    set_condition(status.conditions, condition::kResolvable, true, Reason::kServed,
                   std::to_string(long_enough) + " of " + counts + " serve a record valid until " +
                       format_rfc3339(*best),
                   generation, now);
   } else if (serving > 0) {
     set_condition(
-        status.conditions, condition::kResolvable, false, "ValidityBelowMargin",
+        status.conditions, condition::kResolvable, false, Reason::kValidityBelowMargin,
         "the best record served (" + counts + ") is valid only until " + format_rfc3339(*best),
         generation, now);
   } else {
-    set_condition(status.conditions, condition::kResolvable, false, "NotServed",
+    set_condition(status.conditions, condition::kResolvable, false, Reason::kNotServed,
                   "none of " + counts + " serves the published record", generation, now);
   }
 }

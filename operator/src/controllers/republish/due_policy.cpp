@@ -25,7 +25,7 @@ using Policy = std::function<std::optional<DueVerdict>(const IpnsRepublish&, Sys
 
 std::optional<DueVerdict> suspended(const IpnsRepublish& obj, SysTime) {
   if (!obj.spec.suspend) return std::nullopt;
-  return DueVerdict{DueAction::kNone, reason::kSuspended, std::nullopt};
+  return DueVerdict{DueAction::kNone, Reason::kSuspended, std::nullopt};
 }
 
 // A pending record was signed with a reserved sequence: publish exactly it (invariant 3) while
@@ -38,15 +38,15 @@ std::optional<DueVerdict> pending_record(const IpnsRepublish& obj, SysTime now) 
   if (pending->signed_at != SysTime{})
     lifetime = std::min(lifetime, pending->valid_until - pending->signed_at);
   if (pending->valid_until - now >= lifetime / 2) {
-    return DueVerdict{DueAction::kPublishPending, reason::kPendingUnpublished, std::nullopt};
+    return DueVerdict{DueAction::kPublishPending, Reason::kPendingUnpublished, std::nullopt};
   }
-  return DueVerdict{DueAction::kSign, reason::kPendingNearExpiry, std::nullopt};
+  return DueVerdict{DueAction::kSign, Reason::kPendingNearExpiry, std::nullopt};
 }
 
 // A cycle that failed stays due until it succeeds (the backoff gate above decides when).
 std::optional<DueVerdict> failed_cycle(const IpnsRepublish& obj, SysTime) {
   if (obj.status.failures.count == 0) return std::nullopt;
-  return DueVerdict{DueAction::kSign, reason::kRetrying, std::nullopt};
+  return DueVerdict{DueAction::kSign, Reason::kRetrying, std::nullopt};
 }
 
 // A sequence was reserved but neither a pending record nor a publication followed: the cycle
@@ -56,31 +56,31 @@ std::optional<DueVerdict> interrupted_cycle(const IpnsRepublish& obj, SysTime) {
   const auto& st = obj.status;
   if (!st.sequence || !st.published_sequence || *st.sequence <= *st.published_sequence)
     return std::nullopt;
-  return DueVerdict{DueAction::kSign, reason::kCycleInterrupted, std::nullopt};
+  return DueVerdict{DueAction::kSign, Reason::kCycleInterrupted, std::nullopt};
 }
 
 std::optional<DueVerdict> spec_changed(const IpnsRepublish& obj, SysTime) {
   if (obj.generation == obj.status.observed_generation) return std::nullopt;
-  return DueVerdict{DueAction::kSign, reason::kSpecChanged, std::nullopt};
+  return DueVerdict{DueAction::kSign, Reason::kSpecChanged, std::nullopt};
 }
 
 std::optional<DueVerdict> manual_trigger(const IpnsRepublish& obj, SysTime) {
   if (obj.requested_at.empty() || obj.requested_at == obj.status.last_handled_request) {
     return std::nullopt;
   }
-  return DueVerdict{DueAction::kSign, reason::kManualTrigger, std::nullopt};
+  return DueVerdict{DueAction::kSign, Reason::kManualTrigger, std::nullopt};
 }
 
 std::optional<DueVerdict> never_published(const IpnsRepublish& obj, SysTime) {
   if (obj.status.last_published_at) return std::nullopt;
-  return DueVerdict{DueAction::kSign, reason::kInitial, std::nullopt};
+  return DueVerdict{DueAction::kSign, Reason::kInitial, std::nullopt};
 }
 
 std::optional<DueVerdict> schedule_reached(const IpnsRepublish& obj, SysTime now) {
   auto next =
       obj.status.next_republish_at.value_or(*obj.status.last_published_at + obj.spec.interval);
-  if (now >= next) return DueVerdict{DueAction::kSign, reason::kScheduled, std::nullopt};
-  return DueVerdict{DueAction::kNone, reason::kNotDue, next};
+  if (now >= next) return DueVerdict{DueAction::kSign, Reason::kScheduled, std::nullopt};
+  return DueVerdict{DueAction::kNone, Reason::kNotDue, next};
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ DueVerdict evaluate_due(const IpnsRepublish& obj, SysTime now, const BackoffPoli
   const auto& failures = obj.status.failures;
   if (failures.count > 0 && failures.last_attempt_at) {
     auto retry_at = *failures.last_attempt_at + failure_backoff(failures.count, obj.key(), backoff);
-    if (now < retry_at) return DueVerdict{DueAction::kNone, reason::kBackingOff, retry_at};
+    if (now < retry_at) return DueVerdict{DueAction::kNone, Reason::kBackingOff, retry_at};
   }
   static const std::array<Policy, 7> chain = {pending_record,  failed_cycle,   interrupted_cycle,
                                               spec_changed,    manual_trigger, never_published,
@@ -122,7 +122,7 @@ DueVerdict evaluate_due(const IpnsRepublish& obj, SysTime now, const BackoffPoli
   for (const auto& policy : chain) {
     if (auto v = policy(obj, now)) return *v;
   }
-  return DueVerdict{DueAction::kNone, reason::kNotDue, std::nullopt};
+  return DueVerdict{DueAction::kNone, Reason::kNotDue, std::nullopt};
 }
 
 }  // namespace cbx::op

@@ -9,25 +9,11 @@
 
 namespace cbx::op {
 
-namespace reason {
-inline constexpr char kSuspended[] = "Suspended";
-inline constexpr char kBackingOff[] = "BackingOff";
-inline constexpr char kPendingUnpublished[] = "PendingUnpublished";
-inline constexpr char kPendingNearExpiry[] = "PendingNearExpiry";
-inline constexpr char kRetrying[] = "Retrying";
-inline constexpr char kCycleInterrupted[] = "CycleInterrupted";
-inline constexpr char kSpecChanged[] = "SpecChanged";
-inline constexpr char kManualTrigger[] = "ManualTrigger";
-inline constexpr char kInitial[] = "Initial";
-inline constexpr char kScheduled[] = "Scheduled";
-inline constexpr char kNotDue[] = "NotDue";
-}  // namespace reason
-
 enum class DueAction { kNone, kPublishPending, kSign };
 
 struct DueVerdict {
   DueAction action = DueAction::kNone;
-  std::string reason;
+  Reason reason = Reason::kNotDue;
   std::optional<SysTime> recheck_at;  // kNone: when to look again (nullopt: only on change)
 };
 

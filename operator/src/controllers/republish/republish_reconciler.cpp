@@ -120,7 +120,7 @@ Result<ReconcileResult> RepublishReconciler::without_signing(IpnsRepublish obj,
     case DueAction::kPublishPending:
       return publish_pending(std::move(obj), now);
     case DueAction::kSign: {  // due, but nothing may be sent to any signer
-      std::string why = target.key.reason.empty() ? "NoActiveEpoch" : target.key.reason;
+      std::string why = to_string(target.key.reason);
       std::string message =
           target.key.message.empty() ? "no TeeEpoch is Ready" : target.key.message;
       obj.status = refresh_conditions(obj, target.key, now);  // written with the failure
@@ -130,14 +130,14 @@ Result<ReconcileResult> RepublishReconciler::without_signing(IpnsRepublish obj,
       break;
   }
   auto st = refresh_conditions(obj, target.key, now);
-  return write_if_changed(obj, st, ReconcileResult{verdict.recheck_at, verdict.reason});
+  return write_if_changed(obj, st, ReconcileResult{verdict.recheck_at, to_string(verdict.reason)});
 }
 
 Result<IpnsRepublish> RepublishReconciler::resume(IpnsRepublish obj, const Resumption& resumption) {
   auto written = deps_.status.write_status(obj, apply_resumption(obj, resumption));
   if (!written) return written.error();
   if (resumption.key) {
-    deps_.events.emit(*written, false, "KeyResumed",
+    deps_.events.emit(*written, false, to_string(Reason::kKeyResumed),
                       "key taken from the key ledger: epoch " +
                           std::to_string(resumption.key->epoch) + " (spec.keyEpoch is " +
                           std::to_string(obj.spec.key_epoch) + ")");
@@ -157,12 +157,14 @@ Result<ReconcileResult> RepublishReconciler::reconcile_duplicate(IpnsRepublish o
                         owner_key +
                         " (created earlier); this object is never signed while that one exists";
   const auto* ready = find_condition(obj.status.conditions, condition::kReady);
-  bool news = !ready || ready->reason != reason::kDuplicateName || ready->message != message;
+  bool news =
+      !ready || parse_reason(ready->reason) != Reason::kDuplicateName || ready->message != message;
   auto st = obj.status;
-  set_condition(st.conditions, condition::kReady, false, reason::kDuplicateName, message,
+  set_condition(st.conditions, condition::kReady, false, Reason::kDuplicateName, message,
                 obj.generation, now);
-  auto result = write_if_changed(obj, st, ReconcileResult{std::nullopt, reason::kDuplicateName});
-  if (result && news) deps_.events.emit(obj, true, reason::kDuplicateName, message);
+  auto result =
+      write_if_changed(obj, st, ReconcileResult{std::nullopt, to_string(Reason::kDuplicateName)});
+  if (result && news) deps_.events.emit(obj, true, to_string(Reason::kDuplicateName), message);
   return result;
 }
 
@@ -174,7 +176,7 @@ void RepublishReconciler::sign_and_publish(IpnsRepublish obj, const ActiveEpoch&
   // endpoint, so signing after a partial answer could give one sequence two records. Wait until
   // every endpoint answered, found or not found.
   if (!obj.status.sequence && (!network || !network->unanswered.empty())) {
-    return done(fail(std::move(obj), reason::kRoutingLookupFailed,
+    return done(fail(std::move(obj), to_string(Reason::kRoutingLookupFailed),
                      lookup_failure(network) +
                          " and no sequence is known yet; nothing is signed until every endpoint "
                          "answers",
@@ -187,7 +189,8 @@ void RepublishReconciler::sign_and_publish(IpnsRepublish obj, const ActiveEpoch&
   auto plan = plan_signing(obj, network ? network->record : std::nullopt, now);
   if (!plan) {
     bool no_record = plan.error().code == "NO_OWNER_RECORD";
-    return done(fail(std::move(obj), no_record ? reason::kNoOwnerRecord : plan.error().code,
+    return done(fail(std::move(obj),
+                     no_record ? to_string(Reason::kNoOwnerRecord) : plan.error().code,
                      plan.error().message, now));
   }
   auto reserved = deps_.status.write_status(obj, reserve_sequence(obj, *plan, now));
@@ -213,7 +216,7 @@ void RepublishReconciler::continue_signed(const std::shared_ptr<Cycle>& cycle,
   auto record = accept_sign_outcome(obj, plan, cycle->epoch.epoch, outcome, now);
   if (!record) {
     const auto& [why, message] = record.error();
-    if (why != reason::kSignerUnavailable) deps_.events.emit(obj, true, why, message);
+    if (parse_reason(why) != Reason::kSignerUnavailable) deps_.events.emit(obj, true, why, message);
     return cycle->finish(fail(std::move(obj), why, message, now));
   }
   if (record->rewrapped && deps_.ledger) {
@@ -231,7 +234,7 @@ void RepublishReconciler::continue_signed(const std::shared_ptr<Cycle>& cycle,
   obj.status = store_signed(obj, plan, *record, now);
   crash_point("after-sign");
   if (record->rewrapped) {
-    deps_.events.emit(obj, false, "KeyMigrated",
+    deps_.events.emit(obj, false, to_string(Reason::kKeyMigrated),
                       "key re-encrypted to epoch " + std::to_string(record->rewrapped->epoch));
   }
   cycle->finish(publish_pending(std::move(obj), now));
@@ -242,13 +245,13 @@ Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, 
   if (!bytes) {
     auto st = obj.status;
     st.pending.reset();  // unreadable: drop it, the next cycle signs afresh
-    return write_if_changed(obj, st, ReconcileResult{now, "PendingDropped"});
+    return write_if_changed(obj, st, ReconcileResult{now, to_string(Reason::kPendingDropped)});
   }
   auto results = deps_.publisher.publish(obj.spec.ipns_name, *bytes);
   auto sequence = obj.status.pending->sequence;
   if (!any_ok(results)) {
     obj.status = with_endpoints(obj.status, results, sequence, now);  // kept by fail()'s copy
-    return fail(std::move(obj), "PublishFailed", summarize(results), now);
+    return fail(std::move(obj), to_string(Reason::kPublishFailed), summarize(results), now);
   }
   auto st = mark_published(obj, now);
   apply_endpoint_results(st, results, sequence, now);
@@ -259,7 +262,7 @@ Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, 
   auto published = deps_.status.write_status(obj, st);
   if (!published) return published.error();
   if (state_changed) {
-    deps_.events.emit(*published, false, "Published",
+    deps_.events.emit(*published, false, to_string(Reason::kPublished),
                       "sequence " + std::to_string(sequence) + " of " +
                           published->status.published_cid + " valid until " +
                           format_rfc3339(*published->status.valid_until));
@@ -267,7 +270,7 @@ Result<ReconcileResult> RepublishReconciler::publish_pending(IpnsRepublish obj, 
   log::info("published", {{"key", published->key()},
                           {"sequence", std::to_string(sequence)},
                           {"failedEndpoints", summarize(results)}});
-  return ReconcileResult{published->status.next_republish_at, "Published"};
+  return ReconcileResult{published->status.next_republish_at, to_string(Reason::kPublished)};
 }
 
 Result<ReconcileResult> RepublishReconciler::fail(IpnsRepublish obj, const std::string& reason,
@@ -275,7 +278,7 @@ Result<ReconcileResult> RepublishReconciler::fail(IpnsRepublish obj, const std::
   log::warn("republish failed", {{"key", obj.key()}, {"reason", reason}, {"message", message}});
   auto st = mark_failed(obj, reason, message, now);
   auto retry_at = now + failure_backoff(st.failures.count, obj.key(), backoff_);
-  bool terminal = reason == "INVALID_SPEC";
+  bool terminal = parse_reason(reason) == Reason::kInvalidSpec;
   return write_if_changed(
       obj, st, ReconcileResult{terminal ? std::nullopt : std::optional(retry_at), reason});
 }

@@ -21,11 +21,6 @@
 
 namespace cbx::op {
 
-namespace reason {
-inline constexpr char kRoutingLookupFailed[] = "RoutingLookupFailed";
-inline constexpr char kDuplicateName[] = "DuplicateName";
-}  // namespace reason
-
 struct ActiveEpoch {
   std::uint64_t epoch = 0;
   std::string signer;  // the URL of the signer serving it (controllers/epoch/signer_choice)

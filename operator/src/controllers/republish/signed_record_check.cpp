@@ -8,7 +8,7 @@ namespace cbx::op {
 namespace {
 
 Error rejected(const std::string& why) {
-  return make_error(reason::kSignedRecordRejected, why);
+  return make_error(to_string(Reason::kSignedRecordRejected), why);
 }
 
 std::uint64_t ttl_ns_asked(const SigningPlan& plan) {
@@ -78,12 +78,13 @@ Result<SignedRecord> accept_sign_outcome(const IpnsRepublish& obj, const Signing
                                          const Result<SignOutcome>& outcome, SysTime now) {
   if (!outcome) {
     bool unreadable = outcome.error().code == "BAD_RESPONSE";
-    return make_error(unreadable ? reason::kSignerProtocolError : reason::kSignerUnavailable,
-                      outcome.error().message);
+    return make_error(
+        to_string(unreadable ? Reason::kSignerProtocolError : Reason::kSignerUnavailable),
+        outcome.error().message);
   }
   if (!outcome->ok) {
     return make_error(
-        outcome->error_code.empty() ? reason::kSignerProtocolError : outcome->error_code,
+        outcome->error_code.empty() ? to_string(Reason::kSignerProtocolError) : outcome->error_code,
         outcome->error_message);
   }
   return check_signed_record(obj, plan, current_epoch, *outcome, now);

@@ -17,12 +17,6 @@
 
 namespace cbx::op {
 
-namespace reason {
-inline constexpr char kSignerUnavailable[] = "SignerUnavailable";        // exchange failed
-inline constexpr char kSignerProtocolError[] = "SignerProtocolError";    // answer unreadable
-inline constexpr char kSignedRecordRejected[] = "SignedRecordRejected";  // record failed a check
-}  // namespace reason
-
 // The record of an ok SignOutcome against the plan it answers. Error code SignedRecordRejected
 // with the check that failed.
 Result<SignedRecord> check_signed_record(const IpnsRepublish& obj, const SigningPlan& plan,

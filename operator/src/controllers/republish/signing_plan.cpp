@@ -75,7 +75,7 @@ const Candidate* choose_proof(const IpnsRepublish& obj, const std::vector<Candid
   const Candidate* top = newest(candidates, obj.spec.cid);
   if (!top || value_points_to(top->record.value, obj.spec.cid)) return top;
   if (const auto* carrying = newest_carrying(candidates, obj.spec.cid)) {
-    plan.deviation_reason = reason::kNetworkAhead;
+    plan.deviation_reason = Reason::kNetworkAhead;
     plan.deviation_message = "the folder key signed a newer value, " + describe(*top) +
                              ", than spec.cid's record " + describe(*carrying) +
                              "; spec.cid is older and is not signed (to serve it again, the owner "
@@ -83,9 +83,10 @@ const Candidate* choose_proof(const IpnsRepublish& obj, const std::vector<Candid
                              std::to_string(top->record.sequence) + ")";
     return top;
   }
-  plan.deviation_reason = reason::kAwaitingOwnerRecord;
+  plan.deviation_reason = Reason::kAwaitingOwnerRecord;
   plan.deviation_message = "no record signed by the folder key carries cid " + obj.spec.cid +
-                           "; keeping " + top->record.value + " alive until the owner publishes one";
+                           "; keeping " + top->record.value +
+                           " alive until the owner publishes one";
   return top;
 }
 
@@ -111,8 +112,8 @@ std::string cid_of_value(const std::string& value) {
   return value.starts_with(prefix) ? value.substr(prefix.size()) : value;
 }
 
-Result<SigningPlan> plan_signing(const IpnsRepublish& obj, const std::optional<Bytes>& network_record,
-                                 SysTime now) {
+Result<SigningPlan> plan_signing(const IpnsRepublish& obj,
+                                 const std::optional<Bytes>& network_record, SysTime now) {
   auto name = ipns::parse_name(obj.spec.ipns_name);
   if (!name) return make_error("INVALID_SPEC", "spec.ipnsName: " + name.error().message);
   if (!ipns::parse_cid(obj.spec.cid)) return make_error("INVALID_SPEC", "spec.cid: not a CID");

@@ -15,12 +15,6 @@
 
 namespace cbx::op {
 
-namespace reason {
-inline constexpr char kAwaitingOwnerRecord[] = "AwaitingOwnerRecord";
-inline constexpr char kNetworkAhead[] = "NetworkAhead";
-inline constexpr char kNoOwnerRecord[] = "NoOwnerRecord";
-}  // namespace reason
-
 struct SigningPlan {
   std::string value;  // exact value string of the proof record
   Bytes proof_record;
@@ -31,7 +25,7 @@ struct SigningPlan {
   Nanos ttl{};
   EncryptedKeyRef key;
   // Set when the folder does not end up on spec.cid: AwaitingOwnerRecord or NetworkAhead.
-  std::string deviation_reason;
+  std::optional<Reason> deviation_reason;
   std::string deviation_message;
 };
 

@@ -9,9 +9,9 @@ namespace {
 
 void set_deviation_conditions(IpnsRepublishStatus& st, const IpnsRepublish& obj,
                               const SigningPlan& plan, SysTime now) {
-  bool network_ahead = plan.deviation_reason == reason::kNetworkAhead;
+  bool network_ahead = plan.deviation_reason == Reason::kNetworkAhead;
   set_condition(st.conditions, condition::kNetworkAhead, network_ahead,
-                network_ahead ? reason::kNetworkAhead : "InSync",
+                network_ahead ? Reason::kNetworkAhead : Reason::kInSync,
                 network_ahead ? plan.deviation_message : "", obj.generation, now);
 }
 
@@ -28,12 +28,13 @@ void note_lifetime_cap(IpnsRepublishStatus& st, const IpnsRepublish& obj, SysTim
                                      format_duration(effective_interval(obj.spec, got - now))
                                : "";
   set_condition(st.conditions, condition::kLifetimeCapped, capped,
-                capped ? "SignerCap" : "AsRequested", message, obj.generation, now);
+                capped ? Reason::kSignerCap : Reason::kAsRequested, message, obj.generation, now);
 }
 
 }  // namespace
 
-IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan& plan, SysTime now) {
+IpnsRepublishStatus reserve_sequence(const IpnsRepublish& obj, const SigningPlan& plan,
+                                     SysTime now) {
   IpnsRepublishStatus st = obj.status;
   st.sequence = plan.sequence;
   st.key_epoch = plan.key.epoch;
@@ -53,10 +54,10 @@ IpnsRepublishStatus store_signed(const IpnsRepublish& obj, const SigningPlan& pl
       PendingRecord{plan.sequence, signed_record.record_base64, valid_until, now, plan.value};
   note_lifetime_cap(st, obj, plan.valid_until, valid_until, now);
   if (signed_record.rewrapped) adopt_migrated_key(obj.spec, st, *signed_record.rewrapped);
-  bool awaiting = plan.deviation_reason == reason::kAwaitingOwnerRecord;
-  bool ahead = plan.deviation_reason == reason::kNetworkAhead;
+  bool awaiting = plan.deviation_reason == Reason::kAwaitingOwnerRecord;
+  bool ahead = plan.deviation_reason == Reason::kNetworkAhead;
   set_condition(st.conditions, condition::kReady, !awaiting && !ahead,
-                awaiting || ahead ? plan.deviation_reason : "Signed",
+                awaiting || ahead ? *plan.deviation_reason : Reason::kSigned,
                 awaiting || ahead ? plan.deviation_message : "record signed, publishing",
                 obj.generation, now);
   return st;
@@ -76,17 +77,19 @@ IpnsRepublishStatus mark_published(const IpnsRepublish& obj, SysTime now) {
   st.pending.reset();
   st.failures = Failures{};
   const auto* ready = find_condition(st.conditions, condition::kReady);
-  bool deviating = ready && (ready->reason == reason::kAwaitingOwnerRecord ||
-                             ready->reason == reason::kNetworkAhead);
+  auto ready_reason = ready ? parse_reason(ready->reason) : std::nullopt;
+  bool deviating =
+      ready_reason == Reason::kAwaitingOwnerRecord || ready_reason == Reason::kNetworkAhead;
   if (!deviating) {
-    set_condition(st.conditions, condition::kReady, true, "Published",
-                  "sequence " + std::to_string(p.sequence) + " valid until " +
-                      format_rfc3339(p.valid_until),
-                  obj.generation, now);
+    set_condition(
+        st.conditions, condition::kReady, true, Reason::kPublished,
+        "sequence " + std::to_string(p.sequence) + " valid until " + format_rfc3339(p.valid_until),
+        obj.generation, now);
   }
-  set_condition(st.conditions, condition::kPublished, true, "Published",
+  set_condition(st.conditions, condition::kPublished, true, Reason::kPublished,
                 "sequence " + std::to_string(p.sequence) + " published", obj.generation, now);
-  set_condition(st.conditions, condition::kStalled, false, "Progressing", "", obj.generation, now);
+  set_condition(st.conditions, condition::kStalled, false, Reason::kProgressing, "", obj.generation,
+                now);
   return st;
 }
 
@@ -98,14 +101,20 @@ IpnsRepublishStatus mark_failed(const IpnsRepublish& obj, const std::string& rea
   st.failures.message = message;
   st.failures.last_attempt_at = std::chrono::floor<std::chrono::seconds>(now);
   bool stalled = st.failures.count >= kStalledAfterFailures;
-  set_condition(st.conditions, condition::kStalled, stalled, stalled ? reason : "Retrying",
-                stalled ? std::to_string(st.failures.count) + " consecutive failures: " + message
-                        : message,
-                obj.generation, now);
-  if (reason == reason::kNoOwnerRecord || reason == "INVALID_SPEC" ||
-      reason == "KeyMigrationRequired" || reason == "EpochNotReady" ||
-      reason == "RoutingLookupFailed") {
-    set_condition(st.conditions, condition::kReady, false, reason, message, obj.generation, now);
+  if (stalled) {
+    // Verbatim: the reason may be the signer's own refusal code, which the table cannot list.
+    set_condition_code(st.conditions, condition::kStalled, true, reason,
+                       std::to_string(st.failures.count) + " consecutive failures: " + message,
+                       obj.generation, now);
+  } else {
+    set_condition(st.conditions, condition::kStalled, false, Reason::kRetrying, message,
+                  obj.generation, now);
+  }
+  auto known = parse_reason(reason);
+  if (known == Reason::kNoOwnerRecord || known == Reason::kInvalidSpec ||
+      known == Reason::kKeyMigrationRequired || known == Reason::kEpochNotReady ||
+      known == Reason::kRoutingLookupFailed) {
+    set_condition(st.conditions, condition::kReady, false, *known, message, obj.generation, now);
   }
   return st;
 }
@@ -136,13 +145,13 @@ void apply_endpoint_results(IpnsRepublishStatus& st, const std::vector<EndpointR
 
 KeyState key_state_for(const IpnsRepublish& obj, std::uint64_t active_epoch) {
   auto key = effective_key(obj);
-  if (active_epoch == 0) return {false, "NoActiveEpoch", "no TeeEpoch is Ready"};
+  if (active_epoch == 0) return {false, Reason::kNoActiveEpoch, "no TeeEpoch is Ready"};
   if (key.epoch < active_epoch) {
-    return {false, "KeyOnOlderEpoch",
+    return {false, Reason::kKeyOnOlderEpoch,
             "key sealed to epoch " + std::to_string(key.epoch) + ", active epoch is " +
                 std::to_string(active_epoch)};
   }
-  return {true, "KeyCurrent", "key on epoch " + std::to_string(key.epoch)};
+  return {true, Reason::kKeyCurrent, "key on epoch " + std::to_string(key.epoch)};
 }
 
 IpnsRepublishStatus refresh_conditions(const IpnsRepublish& obj, std::uint64_t active_epoch,

@@ -30,8 +30,9 @@ inline constexpr std::uint32_t kStalledAfterFailures = 5;
 // What the KeyCurrent condition says about the folder's key (see controllers/epoch/signer_choice).
 struct KeyState {
   bool current = false;
-  std::string reason;  // KeyCurrent | KeyOnOlderEpoch | KeyMigrationPending | KeyMigrationRequired
-                       // | EpochNotReady | NoActiveEpoch
+  // KeyCurrent | KeyOnOlderEpoch | KeyMigrationPending | KeyMigrationRequired | EpochNotReady |
+  // NoActiveEpoch
+  Reason reason = Reason::kNoActiveEpoch;
   std::string message;
 };
 
