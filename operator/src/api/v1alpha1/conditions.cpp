@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cbx/json/field_reader.h"
+
 namespace cbx::op {
 
 void set_condition(std::vector<Condition>& conditions, const std::string& type, bool status,
@@ -58,12 +60,19 @@ nlohmann::json to_json(const std::vector<Condition>& conditions) {
 std::vector<Condition> conditions_from_json(const nlohmann::json& value) {
   std::vector<Condition> out;
   if (!value.is_array()) return out;
+  // Exception-free on any shape: a field of the wrong type reads as its default.
+  auto text = [](const cbx::json::FieldReader& r, const char* key, const char* fallback) {
+    auto s = r.optional_string(key);
+    return s && *s ? **s : std::string(fallback);
+  };
   for (const auto& item : value) {
     if (!item.is_object()) continue;
-    out.push_back(Condition{item.value("type", ""), item.value("status", "Unknown"),
-                            item.value("reason", ""), item.value("message", ""),
-                            item.value("observedGeneration", std::int64_t{0}),
-                            item.value("lastTransitionTime", "")});
+    cbx::json::FieldReader r(item, "", "INVALID_CONDITION");
+    auto generation = r.optional_int64("observedGeneration");
+    out.push_back(Condition{text(r, "type", ""), text(r, "status", "Unknown"),
+                            text(r, "reason", ""), text(r, "message", ""),
+                            generation && *generation ? **generation : 0,
+                            text(r, "lastTransitionTime", "")});
   }
   return out;
 }
