@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "cbx/ipns/record.h"
+#include "cbx/json/field_reader.h"
 
 namespace cbx::op {
 namespace {
@@ -21,6 +22,12 @@ std::optional<SysTime> time_field(const json& obj, const char* key) {
 
 std::string string_field(const json& obj, const char* key) {
   return obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : std::string{};
+}
+
+// Status fields are the operator's own output: one of the wrong type reads as absent.
+std::int64_t int64_field(const json& obj, const char* key) {
+  auto n = cbx::json::FieldReader(obj, "", "").optional_int64(key);
+  return n && *n ? **n : 0;
 }
 
 std::string value_of_record(const std::string& record_base64) {
@@ -202,12 +209,14 @@ IpnsRepublishStatus parse_status(const json& st) {
   out.last_handled_request = string_field(st, "lastHandledRequestAt");
   if (st.contains("failures") && st["failures"].is_object()) {
     const auto& f = st["failures"];
-    out.failures.count = f.value("count", 0u);
+    auto failures = cbx::json::FieldReader(f, "", "").optional_uint64("count");
+    out.failures.count = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(failures && *failures ? **failures : 0, UINT32_MAX));
     out.failures.reason = string_field(f, "reason");
     out.failures.message = string_field(f, "message");
     out.failures.last_attempt_at = time_field(f, "lastAttemptAt");
   }
-  out.observed_generation = st.value("observedGeneration", std::int64_t{0});
+  out.observed_generation = int64_field(st, "observedGeneration");
   if (st.contains("conditions")) out.conditions = conditions_from_json(st["conditions"]);
   return out;
 }
@@ -243,7 +252,7 @@ std::string sequence_to_string(std::uint64_t value) {
 }
 
 Result<IpnsRepublish> parse_ipns_republish(const json& object) {
-  if (!object.is_object() || !object.contains("metadata")) {
+  if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
     return make_error("INVALID_OBJECT", "not a Kubernetes object");
   }
   const auto& meta = object["metadata"];
@@ -252,13 +261,17 @@ Result<IpnsRepublish> parse_ipns_republish(const json& object) {
   out.name = string_field(meta, "name");
   out.uid = string_field(meta, "uid");
   out.resource_version = string_field(meta, "resourceVersion");
-  out.generation = meta.value("generation", std::int64_t{0});
+  auto generation =
+      cbx::json::FieldReader(meta, "metadata", "INVALID_OBJECT").optional_int64("generation");
+  if (!generation) return generation.error();
+  out.generation = generation->value_or(0);
   out.created_at = time_field(meta, "creationTimestamp");
   if (meta.contains("annotations") && meta["annotations"].is_object()) {
     out.requested_at = string_field(meta["annotations"], kRepublishRequestedAnnotation);
   }
   if (object.contains("status")) out.status = parse_status(object["status"]);
-  auto spec = parse_spec(object.value("spec", json::object()));
+  auto spec_value = object.find("spec");
+  auto spec = parse_spec(spec_value == object.end() ? json::object() : *spec_value);
   if (!spec) return spec.error();
   out.spec = std::move(*spec);
   return out;
