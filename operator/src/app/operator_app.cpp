@@ -338,7 +338,8 @@ int run_operator(const OperatorOptions& options) {
 
   kube::EventRecorder recorder(**client, "republish.cipherbox.io/operator",
                                kube::default_identity());
-  KubeStatusWriter status_writer(**client);
+  KubeStatusWriter api_status_writer(**client);
+  OwnWrites status_writer(api_status_writer);
   KubeEventSink event_sink(recorder);
   // KeyLedger objects live in the operator's own namespace only (controllers/ledger).
   kube::InformerOptions ledger_informer;
@@ -359,6 +360,18 @@ int run_operator(const OperatorOptions& options) {
   NameClaims claims;
   RepublishController republish_controller(republishes, epochs, signers, reconciler, metrics,
                                            claims);
+  republish_controller.set_own_writes(&status_writer);
+  // The cache caught up with a write (or the folder is gone): nothing to remember for it.
+  republishes.add_handlers({nullptr,
+                            [&status_writer](const nlohmann::json&, const nlohmann::json& object) {
+                              const auto& meta = object.value("metadata", nlohmann::json::object());
+                              (void)status_writer.superseded(
+                                  kube::key_of(object),
+                                  meta.value("resourceVersion", std::string{}));
+                            },
+                            [&status_writer](const nlohmann::json& object) {
+                              status_writer.forget(kube::key_of(object));
+                            }});
   republish_controller.set_ledger_lookup(
       [&ledger_store](const std::string& name) { return ledger_store.cached(name); });
   LedgerController ledger_controller(republishes, ledger_store, claims, options.ledger_retention);

@@ -71,6 +71,10 @@ void RepublishController::start(const std::string& key, kube::ReconcileDone done
     log::warn("invalid IpnsRepublish", {{"key", key}, {"error", obj.error().message}});
     return done(kube::ReconcileOutcome{});
   }
+  if (own_writes_ && own_writes_->superseded(key, obj->resource_version)) {
+    // Our own newer write's event re-queues the key; the timer only guards a lost event.
+    return done(kube::ReconcileOutcome{std::chrono::seconds(1)});
+  }
   auto started = std::chrono::steady_clock::now();
   auto now =
       std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());

@@ -13,6 +13,7 @@
 #include "api/v1alpha1/tee_epoch.h"
 #include "app/metrics.h"
 #include "app/name_locks.h"
+#include "app/own_writes.h"
 #include "controllers/republish/name_claims.h"
 #include "controllers/republish/republish_reconciler.h"
 #include "controllers/republish/signer_port.h"
@@ -29,6 +30,9 @@ class RepublishController {
   // Starts the key's cycle; done hears its outcome once the pipeline finished.
   void start(const std::string& key, kube::ReconcileDone done);
   // The cached KeyLedger of a name (nullopt: none): a folder resumes from it (issue 14).
+  // The status writes of this process (app/own_writes.h): a folder cached at a version one of
+  // them replaced is reconciled again when the cache caught up, not from the stale copy.
+  void set_own_writes(OwnWrites* writes) { own_writes_ = writes; }
   void set_ledger_lookup(std::function<std::optional<KeyLedger>(const std::string&)> lookup) {
     ledger_lookup_ = std::move(lookup);
   }
@@ -47,6 +51,7 @@ class RepublishController {
   const NameClaims& claims_;
   NameLocks name_locks_;
   std::function<std::optional<KeyLedger>(const std::string&)> ledger_lookup_;
+  OwnWrites* own_writes_ = nullptr;
 };
 
 }  // namespace cbx::op
