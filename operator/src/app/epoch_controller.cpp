@@ -5,7 +5,7 @@
 namespace cbx::op {
 
 EpochController::EpochController(kube::KubeClient& client, kube::Informer& epochs,
-                                 kube::Informer& republishes, SignerDirectory& signers,
+                                 FolderInformer& republishes, SignerDirectory& signers,
                                  kube::EventRecorder& events, OperatorMetrics& metrics,
                                  EpochControllerOptions options)
     : epochs_(epochs),

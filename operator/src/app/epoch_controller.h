@@ -33,7 +33,7 @@ class EpochController {
  public:
   static constexpr char kKey[] = "all";
   // Registers the FolderIndex feed on the informers: construct before they run.
-  EpochController(kube::KubeClient& client, kube::Informer& epochs, kube::Informer& republishes,
+  EpochController(kube::KubeClient& client, kube::Informer& epochs, FolderInformer& republishes,
                   SignerDirectory& signers, kube::EventRecorder& events, OperatorMetrics& metrics,
                   EpochControllerOptions options = {});
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);

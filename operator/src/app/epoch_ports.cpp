@@ -76,14 +76,9 @@ Status KubeFolderKeyWriter::write_status(const IpnsRepublish& folder,
 }
 
 std::optional<IpnsRepublish> KubeFolderReader::cached(const std::string& key) {
-  auto object = republishes_.store().get_shared(key);
-  if (!object) return std::nullopt;
-  try {
-    auto obj = parse_ipns_republish(*object);
-    if (obj) return std::move(*obj);
-  } catch (const std::exception&) {  // a field of a type the CRD does not allow
-  }
-  return std::nullopt;
+  auto cached = republishes_.store().get_shared(key);
+  if (!cached || cached->invalid_spec) return std::nullopt;
+  return IpnsRepublish(*cached);
 }
 
 Result<FolderReader::Fresh> KubeFolderReader::read_fresh() {
@@ -123,14 +118,16 @@ void PrometheusEpochMetrics::set_folder_counts(const FolderCounts& counts) {
   metrics_.set_folder_counts(out);
 }
 
-void feed_folder_index(kube::Informer& republishes, kube::Informer* ledgers, FolderIndex& index) {
-  // One parse per delta (the index keeps what the epoch reconciler reads, nothing else).
-  auto upsert = [&index](const nlohmann::json& object) {
-    index.upsert(kube::key_of(object), index_entry(object));
+void feed_folder_index(FolderInformer& republishes, kube::Informer* ledgers, FolderIndex& index) {
+  // The typed cache decoded the object once; the index keeps what the epoch reconciler reads.
+  auto upsert = [&index](const CachedFolder& folder) {
+    IndexedFolder entry = folder.invalid_spec ? IndexedFolder{} : index_entry(folder);
+    entry.copies = folder.key_copies();  // read leniently: refused objects count too
+    index.upsert(folder.key(), std::move(entry));
   };
   republishes.add_handlers(
-      {upsert, [upsert](const nlohmann::json&, const nlohmann::json& object) { upsert(object); },
-       [&index](const nlohmann::json& last_known) { index.remove(kube::key_of(last_known)); }});
+      {upsert, [upsert](const CachedFolder&, const CachedFolder& folder) { upsert(folder); },
+       [&index](const CachedFolder& last_known) { index.remove(last_known.key()); }});
   if (!ledgers) return;
   auto upsert_ledger = [&index](const nlohmann::json& object) {
     index.upsert_ledger(kube::key_of(object), ledger_key_copies_of(object));

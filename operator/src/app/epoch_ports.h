@@ -4,6 +4,7 @@
 // FolderIndex from the IpnsRepublish and KeyLedger informers' deltas.
 #include <string>
 
+#include "app/folder_informer.h"
 #include "app/metrics.h"
 #include "app/signer_directory.h"
 #include "controllers/epoch/folder_index.h"
@@ -38,7 +39,7 @@ class KubeFolderKeyWriter : public FolderKeyWriter {
 // operator's namespace for KeyLedgers) from the API server.
 class KubeFolderReader : public FolderReader {
  public:
-  KubeFolderReader(kube::KubeClient& client, kube::Informer& republishes,
+  KubeFolderReader(kube::KubeClient& client, FolderInformer& republishes,
                    std::string ledger_namespace, bool with_ledger)
       : client_(client),
         republishes_(republishes),
@@ -49,7 +50,7 @@ class KubeFolderReader : public FolderReader {
 
  private:
   kube::KubeClient& client_;
-  kube::Informer& republishes_;
+  FolderInformer& republishes_;
   std::string ledger_namespace_;
   bool with_ledger_;
 };
@@ -108,6 +109,6 @@ class SystemEpochClock : public EpochClock {
 
 // Registers handlers (before the informers run) that keep `index` in step with every delta.
 // ledgers: nullptr when there is no key ledger.
-void feed_folder_index(kube::Informer& republishes, kube::Informer* ledgers, FolderIndex& index);
+void feed_folder_index(FolderInformer& republishes, kube::Informer* ledgers, FolderIndex& index);
 
 }  // namespace cbx::op

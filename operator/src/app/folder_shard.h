@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "controllers/republish/ipns_republish.h"
 #include "kube/shard.h"
 
 namespace cbx::op {
@@ -15,6 +16,9 @@ std::string folder_shard_key(const nlohmann::json& object);
 
 inline bool owns_folder(const kube::ShardSpec& shard, const nlohmann::json& object) {
   return kube::owns_key(shard, folder_shard_key(object));
+}
+inline bool owns_folder(const kube::ShardSpec& shard, const IpnsRepublish& folder) {
+  return kube::owns_key(shard, folder.spec.ipns_name.empty() ? folder.key() : folder.spec.ipns_name);
 }
 
 }  // namespace cbx::op

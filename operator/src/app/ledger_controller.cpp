@@ -13,32 +13,18 @@ SysTime system_now() {
 }
 
 // What of an object the ledger cares about: a change of anything else needs no ledger pass.
-std::string ledger_fingerprint(const nlohmann::json& o) {
-  auto text = [&](const char* section, const char* field) -> std::string {
-    auto s = o.find(section);
-    if (s == o.end() || !s->is_object()) return "";
-    auto f = s->find(field);
-    if (f == s->end()) return "";
-    return f->is_string() ? f->get<std::string>() : f->dump();
-  };
+std::string ledger_fingerprint(const IpnsRepublish& o) {
   std::string migrated;
-  if (auto st = o.find("status"); st != o.end() && st->is_object()) {
-    if (auto m = st->find("migratedKey"); m != st->end()) migrated = m->dump();
+  if (o.status.migrated_key) {
+    migrated = std::to_string(o.status.migrated_key->epoch) + ":" + o.status.migrated_key->encrypted_key;
   }
-  return text("metadata", "uid") + "|" + text("spec", "ipnsName") + "|" + text("spec", "keyEpoch") +
-         "|" + text("spec", "encryptedKey") + "|" + migrated;
-}
-
-std::string ipns_name_of(const nlohmann::json& o) {
-  auto s = o.find("spec");
-  if (s == o.end() || !s->is_object()) return "";
-  auto f = s->find("ipnsName");
-  return f != s->end() && f->is_string() ? f->get<std::string>() : "";
+  return o.uid + "|" + o.spec.ipns_name + "|" + std::to_string(o.spec.key_epoch) + "|" +
+         o.spec.encrypted_key + "|" + migrated + "|" + (o.invalid_spec ? "invalid" : "");
 }
 
 }  // namespace
 
-LedgerController::LedgerController(kube::Informer& republishes, KubeKeyLedgerStore& store,
+LedgerController::LedgerController(FolderInformer& republishes, KubeKeyLedgerStore& store,
                                    const NameClaims& claims, Nanos retention)
     : republishes_(republishes),
       store_(store),
@@ -46,31 +32,31 @@ LedgerController::LedgerController(kube::Informer& republishes, KubeKeyLedgerSto
       claims_(claims),
       retention_(retention) {}
 
-void LedgerController::remember_deleted(const nlohmann::json& last_known) {
-  auto obj = parse_ipns_republish(last_known);
-  if (!obj || !valid_ledger_name(obj->spec.ipns_name)) return;
+void LedgerController::remember_deleted(const IpnsRepublish& last_known) {
+  const auto* obj = &last_known;
+  if (obj->invalid_spec || !valid_ledger_name(obj->spec.ipns_name)) return;
   if (!obj->status.sequence && !obj->status.pending) return;
   std::lock_guard lock(mutex_);
   auto& list = deleted_[obj->spec.ipns_name];
   if (list.size() < kLedgerMaxFolders) list.push_back(Deleted{obj->key(), obj->status});
 }
 
-void LedgerController::track(kube::Informer& republishes, kube::Controller& controller) {
-  auto enqueue = [&controller](const nlohmann::json& o) {
-    auto name = ipns_name_of(o);
+void LedgerController::track(FolderInformer& republishes, kube::Controller& controller) {
+  auto enqueue = [&controller](const IpnsRepublish& o) {
+    const auto& name = o.spec.ipns_name;
     if (valid_ledger_name(name)) controller.queue().add(name);
   };
   republishes.add_handlers(
       {enqueue,
-       [this, enqueue](const nlohmann::json& old_object, const nlohmann::json& object) {
+       [this, enqueue](const IpnsRepublish& old_object, const IpnsRepublish& object) {
          if (ledger_fingerprint(old_object) != ledger_fingerprint(object)) {
            enqueue(old_object);  // a changed name (re-created object) concerns both
            enqueue(object);
-         } else if (store_.cached_has_pending_record(ipns_name_of(object))) {
+         } else if (store_.cached_has_pending_record(object.spec.ipns_name)) {
            enqueue(object);  // its sequence may have passed the kept record: forget it
          }
        },
-       [this, enqueue](const nlohmann::json& last_known) {
+       [this, enqueue](const IpnsRepublish& last_known) {
          remember_deleted(last_known);
          enqueue(last_known);
        }});
@@ -111,10 +97,8 @@ Result<kube::ReconcileOutcome> LedgerController::reconcile(const std::string& ke
   if (!valid_ledger_name(key)) return kube::ReconcileOutcome{};
   std::vector<IpnsRepublish> live;
   for (const auto& folder : claims_.claimants(key)) {
-    auto object = republishes_.store().get(folder);
-    if (!object) continue;
-    if (auto obj = parse_ipns_republish(*object); obj && obj->spec.ipns_name == key)
-      live.push_back(std::move(*obj));
+    auto obj = republishes_.store().get_shared(folder);
+    if (obj && !obj->invalid_spec && obj->spec.ipns_name == key) live.push_back(*obj);
   }
   std::vector<Deleted> deleted;
   {

@@ -17,6 +17,7 @@
 #include "app/kube_key_ledger_store.h"
 #include "controllers/ledger/ledger_writer.h"
 #include "controllers/republish/name_claims.h"
+#include "app/folder_informer.h"
 #include "kube/informer.h"
 #include "kube/manager.h"
 
@@ -25,12 +26,12 @@ namespace cbx::op {
 class LedgerController {
  public:
   static constexpr char kSweepKey[] = "*retention-sweep*";  // never an IPNS name
-  LedgerController(kube::Informer& republishes, KubeKeyLedgerStore& store, const NameClaims& claims,
+  LedgerController(FolderInformer& republishes, KubeKeyLedgerStore& store, const NameClaims& claims,
                    Nanos retention);
 
   // Registers the IpnsRepublish handlers that enqueue names (and keep the last status of deleted
   // folders until their ledger holds it). Call before the informer runs, after the name claims'.
-  void track(kube::Informer& republishes, kube::Controller& controller);
+  void track(FolderInformer& republishes, kube::Controller& controller);
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
 
  private:
@@ -41,10 +42,10 @@ class LedgerController {
   Result<kube::ReconcileOutcome> sweep();
   bool apply(KeyLedger& ledger, const std::vector<IpnsRepublish>& live,
              const std::vector<Deleted>& deleted, SysTime now) const;
-  void remember_deleted(const nlohmann::json& last_known);
+  void remember_deleted(const IpnsRepublish& last_known);
   void forget_deleted(const std::string& name, std::size_t count);
 
-  kube::Informer& republishes_;
+  FolderInformer& republishes_;
   KubeKeyLedgerStore& store_;
   KeyLedgerWriter writer_;
   const NameClaims& claims_;

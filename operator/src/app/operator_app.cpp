@@ -29,27 +29,27 @@
 namespace cbx::op {
 namespace {
 
-std::vector<std::string> all_republish_keys(kube::Informer& republishes,
+std::vector<std::string> all_republish_keys(FolderInformer& republishes,
                                             const kube::ShardSpec& shard) {
   std::vector<std::string> keys;
-  republishes.store().for_each([&](const nlohmann::json& o) {
-    if (owns_folder(shard, o)) keys.push_back(kube::key_of(o));
+  republishes.store().for_each([&](const CachedFolder& o) {
+    if (owns_folder(shard, o)) keys.push_back(o.key());
   });
   return keys;
 }
 
 // Folder work of this shard only: other shards' folders are neither enqueued nor reconciled
 // (the reconcile guard catches keys added by any other path, e.g. name-claim requeues).
-std::function<std::vector<std::string>(const nlohmann::json&)> own_folder(
+std::function<std::vector<std::string>(const CachedFolder&)> own_folder(
     const kube::ShardSpec& shard) {
-  return [shard](const nlohmann::json& object) {
+  return [shard](const CachedFolder& object) {
     if (!owns_folder(shard, object)) return std::vector<std::string>{};
-    return std::vector<std::string>{kube::key_of(object)};
+    return std::vector<std::string>{object.key()};
   };
 }
 // A key no longer in the cache (deleted) is left to the shard its key hashes to: there is nothing
 // to sign for it, so at most a no-op reconcile runs.
-kube::Reconciler only_own_folders(const kube::ShardSpec& shard, kube::Informer& republishes,
+kube::Reconciler only_own_folders(const kube::ShardSpec& shard, FolderInformer& republishes,
                                   kube::Reconciler reconcile) {
   return [shard, &republishes, reconcile = std::move(reconcile)](const std::string& key) {
     auto object = republishes.store().get_shared(key);  // no copy: this runs every reconcile
@@ -147,46 +147,37 @@ class EpochChangeFilter {
 
 // Keeps the name claims in step with the cache. When an object appears or goes, every other
 // claimant of its name is reconciled again: one may have become (or stopped being) the owner.
-void track_name_claims(kube::Informer& republishes, NameClaims& claims, kube::Controller& ctl) {
+void track_name_claims(FolderInformer& republishes, NameClaims& claims, kube::Controller& ctl) {
   auto requeue_name = [&claims, &ctl](const std::string& name, const std::string& except) {
     if (name.empty()) return;
     for (const auto& key : claims.claimants(name)) {
       if (key != except) ctl.queue().add(key);
     }
   };
-  auto upsert = [&claims](const nlohmann::json& object) {
-    auto obj = parse_ipns_republish(object);
-    if (obj) {
-      claims.upsert(*obj);
+  auto upsert = [&claims](const CachedFolder& object) {
+    if (!object.invalid_spec) {
+      claims.upsert(object);
     } else {
-      claims.remove(kube::key_of(object));  // an invalid object is never signed: no claim
+      claims.remove(object.key());  // an invalid object is never signed: no claim
     }
   };
   republishes.add_handlers(
-      {[=, &claims](const nlohmann::json& object) {
+      {[=, &claims](const CachedFolder& object) {
          upsert(object);
-         auto key = kube::key_of(object);
+         auto key = object.key();
          requeue_name(claims.name_of(key), key);
        },
-       [=, &claims](const nlohmann::json& old_object, const nlohmann::json& object) {
-         // uid and ipnsName never change for one object: most updates (status writes) need
-         // no parse; a re-created object (after a re-list) or a fixed invalid one does.
-         auto identity = [](const nlohmann::json& o) {
-           auto text = [&](const char* section, const char* field) {
-             auto s = o.find(section);
-             if (s == o.end() || !s->is_object()) return std::string{};
-             auto f = s->find(field);
-             return f != s->end() && f->is_string() ? f->get<std::string>() : std::string{};
-           };
-           return text("metadata", "uid") + "|" + text("spec", "ipnsName");
-         };
-         if (identity(old_object) == identity(object) &&
-             !claims.name_of(kube::key_of(object)).empty())
+       [=, &claims](const CachedFolder& old_object, const CachedFolder& object) {
+         // uid and ipnsName never change for one object: most updates (status writes) need no
+         // claim change; a re-created object (after a re-list) or a fixed invalid one does.
+         if (old_object.uid == object.uid && old_object.spec.ipns_name == object.spec.ipns_name &&
+             !old_object.invalid_spec && !object.invalid_spec &&
+             !claims.name_of(object.key()).empty())
            return;
          upsert(object);
        },
-       [=, &claims](const nlohmann::json& last_known) {
-         auto key = kube::key_of(last_known);
+       [=, &claims](const CachedFolder& last_known) {
+         auto key = last_known.key();
          auto name = claims.name_of(key);
          claims.remove(key);
          requeue_name(name, key);
@@ -231,38 +222,32 @@ std::map<std::uint64_t, double> collateral_next_updates(kube::Informer& epochs) 
   return out;
 }
 
-kube::ReconcileOutcome update_validity_slo(kube::Informer& republishes, kube::Informer& epochs,
+kube::ReconcileOutcome update_validity_slo(FolderInformer& republishes, kube::Informer& epochs,
                                            OperatorMetrics& metrics, Nanos margin, Nanos period) {
   metrics.set_collateral_next_update(collateral_next_updates(epochs));
   auto now =
       std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
   ValiditySloBuilder slo(now, margin);
-  republishes.store().for_each([&](const nlohmann::json& object) {
-    if (auto obj = parse_ipns_republish(object)) slo.add(*obj);
-  });
+  for (const auto& folder : republishes.store().list_shared()) {
+    if (!folder->invalid_spec) slo.add(*folder);
+  }
   metrics.set_validity_slo(slo.build());
   return kube::ReconcileOutcome{std::chrono::duration_cast<kube::Duration>(period)};
 }
 
 // Observes each republication's lead time as the cache sees status change (leader only: a
 // follower sees the same changes and would count them twice across replicas).
-void track_lead_time(kube::Informer& republishes, kube::Manager& manager,
+void track_lead_time(FolderInformer& republishes, kube::Manager& manager,
                      OperatorMetrics& metrics) {
-  auto published = [](const nlohmann::json& o) {
-    auto st = o.find("status");
-    if (st == o.end() || !st->is_object()) return nlohmann::json();
-    return st->value("publishedSequence", nlohmann::json());
-  };
   republishes.add_handlers(
       {nullptr,
-       [&manager, &metrics, published](const nlohmann::json& old_object,
-                                       const nlohmann::json& object) {
-         if (!manager.is_leader() || published(old_object) == published(object)) return;
-         if (!owns_folder(manager.shard(), object)) return;
-         auto before = parse_ipns_republish(old_object);
-         auto after = parse_ipns_republish(object);
-         if (!before || !after) return;
-         if (auto lead = republish_lead_seconds(before->status, after->status)) {
+       [&manager, &metrics](const CachedFolder& before, const CachedFolder& after) {
+         if (!manager.is_leader() ||
+             before.status.published_sequence == after.status.published_sequence)
+           return;
+         if (!owns_folder(manager.shard(), after)) return;
+         if (before.invalid_spec || after.invalid_spec) return;
+         if (auto lead = republish_lead_seconds(before.status, after.status)) {
            metrics.republish_lead_time(*lead);
          }
        },
@@ -355,7 +340,7 @@ int run_operator(const OperatorOptions& options) {
       BackoffPolicy{millis(options.backoff_base_seconds), millis(options.backoff_max_seconds),
                     0.2});
 
-  auto& republishes = manager.add_informer(kube::resources::kIpnsRepublish);
+  auto& republishes = add_folder_informer(manager);
   auto& epochs = manager.add_informer(kube::resources::kTeeEpoch);
   NameClaims claims;
   RepublishController republish_controller(republishes, epochs, signers, reconciler, metrics,

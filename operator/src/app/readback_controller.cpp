@@ -4,14 +4,12 @@
 
 namespace cbx::op {
 
-ReadBackController::ReadBackController(kube::Informer& republishes, ReadBackChecker& checker)
+ReadBackController::ReadBackController(FolderInformer& republishes, ReadBackChecker& checker)
     : republishes_(republishes), checker_(checker) {}
 
 Result<kube::ReconcileOutcome> ReadBackController::reconcile(const std::string& key) {
-  auto object = republishes_.store().get(key);
-  if (!object) return kube::ReconcileOutcome{};
-  auto obj = parse_ipns_republish(*object);
-  if (!obj) return kube::ReconcileOutcome{};
+  auto obj = republishes_.store().get_shared(key);
+  if (!obj || obj->invalid_spec) return kube::ReconcileOutcome{};
   auto now =
       std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
   auto result = checker_.check(*obj, now);

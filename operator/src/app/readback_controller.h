@@ -6,18 +6,18 @@
 #include <string>
 
 #include "controllers/readback/readback_checker.h"
-#include "kube/informer.h"
+#include "app/folder_informer.h"
 #include "kube/manager.h"
 
 namespace cbx::op {
 
 class ReadBackController {
  public:
-  ReadBackController(kube::Informer& republishes, ReadBackChecker& checker);
+  ReadBackController(FolderInformer& republishes, ReadBackChecker& checker);
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
 
  private:
-  kube::Informer& republishes_;
+  FolderInformer& republishes_;
   ReadBackChecker& checker_;
 };
 

@@ -7,7 +7,7 @@
 
 namespace cbx::op {
 
-RepublishController::RepublishController(kube::Informer& republishes, kube::Informer& epochs,
+RepublishController::RepublishController(FolderInformer& republishes, kube::Informer& epochs,
                                          SignerPool& signers, RepublishReconciler& reconciler,
                                          OperatorMetrics& metrics, const NameClaims& claims)
     : republishes_(republishes),
@@ -64,13 +64,13 @@ void RepublishController::start_owned(IpnsRepublish obj, SysTime now, ReconcileD
 }
 
 void RepublishController::start(const std::string& key, kube::ReconcileDone done) {
-  auto object = republishes_.store().get(key);
-  if (!object) return done(kube::ReconcileOutcome{});  // deleted: nothing to keep alive
-  auto obj = parse_ipns_republish(*object);
-  if (!obj) {
-    log::warn("invalid IpnsRepublish", {{"key", key}, {"error", obj.error().message}});
+  auto cached = republishes_.store().get_shared(key);
+  if (!cached) return done(kube::ReconcileOutcome{});  // deleted: nothing to keep alive
+  if (cached->invalid_spec) {
+    log::warn("invalid IpnsRepublish", {{"key", key}, {"error", cached->invalid_spec->message}});
     return done(kube::ReconcileOutcome{});
   }
+  std::optional<IpnsRepublish> obj = *cached;  // the cycle works on its own copy
   if (own_writes_ && own_writes_->superseded(key, obj->resource_version)) {
     // Our own newer write's event re-queues the key; the timer only guards a lost event.
     return done(kube::ReconcileOutcome{std::chrono::seconds(1)});

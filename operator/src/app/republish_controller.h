@@ -11,6 +11,7 @@
 
 #include "api/v1alpha1/key_ledger.h"
 #include "api/v1alpha1/tee_epoch.h"
+#include "app/folder_informer.h"
 #include "app/metrics.h"
 #include "app/name_locks.h"
 #include "app/own_writes.h"
@@ -24,7 +25,7 @@ namespace cbx::op {
 
 class RepublishController {
  public:
-  RepublishController(kube::Informer& republishes, kube::Informer& epochs, SignerPool& signers,
+  RepublishController(FolderInformer& republishes, kube::Informer& epochs, SignerPool& signers,
                       RepublishReconciler& reconciler, OperatorMetrics& metrics,
                       const NameClaims& claims);
   // Starts the key's cycle; done hears its outcome once the pipeline finished.
@@ -43,7 +44,7 @@ class RepublishController {
   // The cycle for an object that owns its name, or the duplicate's verdict.
   void start_owned(IpnsRepublish obj, SysTime now, ReconcileDone done);
 
-  kube::Informer& republishes_;
+  FolderInformer& republishes_;
   kube::Informer& epochs_;
   SignerPool& signers_;
   RepublishReconciler& reconciler_;

@@ -205,7 +205,7 @@ Result<ListPage> KubeClient::list(const Resource& r, std::string_view ns, ListOp
 }
 
 Status KubeClient::watch(const Resource& r, std::string_view ns, const WatchOptions& options,
-                         const std::function<bool(const WatchEvent&)>& on_event,
+                         const std::function<bool(WatchEvent&)>& on_event,
                          http::Cancellation* cancel) {
   std::string path = r.collection_path(ns);
   add_query(path, "watch", "1");

@@ -92,7 +92,7 @@ class KubeClient {
   // Streams events until the server ends the watch (ok), on_event returns false (ok), cancel
   // fires (CANCELLED), or an error: GONE when resource_version is too old (re-list).
   Status watch(const Resource& r, std::string_view ns, const WatchOptions& options,
-               const std::function<bool(const WatchEvent&)>& on_event,
+               const std::function<bool(WatchEvent&)>& on_event,
                http::Cancellation* cancel = nullptr);
   Result<json> create(const Resource& r, std::string_view ns, const json& object);
   // PUT; object.metadata.resourceVersion is the precondition (CONFLICT when stale).

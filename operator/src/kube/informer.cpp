@@ -23,41 +23,21 @@ void strip_managed_fields(json& object) {
   }
 }
 
-Informer::Informer(KubeClient& client, Resource resource, InformerOptions options)
+InformerBase::InformerBase(KubeClient& client, Resource resource, InformerOptions options)
     : client_(client), resource_(std::move(resource)), options_(std::move(options)) {}
 
-void Informer::add_handlers(InformerHandlers handlers) {
-  handlers_.push_back(std::move(handlers));
-}
-
-InformerStats Informer::stats() const {
+InformerStats InformerBase::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
 }
 
-bool Informer::wait_for_sync(Duration timeout) const {
+bool InformerBase::wait_for_sync(Duration timeout) const {
   std::unique_lock lock(mutex_);
   return cv_.wait_for(lock, timeout, [this] { return synced_.load() || stopped_.load(); }) &&
          synced_;
 }
 
-void Informer::dispatch(const Delta& delta) {
-  for (const auto& h : handlers_) {
-    switch (delta.type) {
-      case Delta::Type::added:
-        if (h.on_add) h.on_add(*delta.object);
-        break;
-      case Delta::Type::updated:
-        if (h.on_update) h.on_update(*delta.old_object, *delta.object);
-        break;
-      case Delta::Type::deleted:
-        if (h.on_delete) h.on_delete(*delta.object);
-        break;
-    }
-  }
-}
-
-bool Informer::relist(std::string& resource_version) {
+bool InformerBase::relist(std::string& resource_version) {
   ListOptions list_options;
   list_options.label_selector = options_.label_selector;
   list_options.limit = options_.page_size;
@@ -71,7 +51,7 @@ bool Informer::relist(std::string& resource_version) {
   if (options_.transform) {
     for (auto& item : page->items) options_.transform(item);
   }
-  for (const auto& delta : store_.replace(std::move(page->items))) dispatch(delta);
+  replace_all(std::move(page->items));
   resource_version = page->resource_version;
   {
     std::lock_guard lock(mutex_);
@@ -82,14 +62,14 @@ bool Informer::relist(std::string& resource_version) {
   return true;
 }
 
-void Informer::sleep_backoff(Duration& backoff) {
+void InformerBase::sleep_backoff(Duration& backoff) {
   std::unique_lock lock(mutex_);
   ++stats_.errors;
   cv_.wait_for(lock, backoff, [this] { return stopped_.load(); });
   backoff = std::min(backoff * 2, options_.max_backoff);
 }
 
-void Informer::run() {
+void InformerBase::run() {
   std::string resource_version;
   bool need_list = true;
   Duration backoff = options_.min_backoff;
@@ -112,17 +92,12 @@ void Informer::run() {
     }
     auto status = client_.watch(
         resource_, options_.namespace_name, watch_options,
-        [&](const WatchEvent& event) {
+        [&](WatchEvent& event) {
           backoff = options_.min_backoff;  // the server answers again
           if (auto rv = resource_version_of(event.object); !rv.empty()) resource_version = rv;
           if (event.type == "BOOKMARK") return !stopped_;
-          if (options_.transform) {
-            WatchEvent transformed = event;
-            options_.transform(transformed.object);
-            if (auto delta = store_.apply(transformed)) dispatch(*delta);
-          } else if (auto delta = store_.apply(event)) {
-            dispatch(*delta);
-          }
+          if (options_.transform) options_.transform(event.object);
+          apply_event(event.type, std::move(event.object));
           return !stopped_.load();
         },
         &cancel_);
@@ -141,7 +116,7 @@ void Informer::run() {
   }
 }
 
-void Informer::stop() {
+void InformerBase::stop() {
   stopped_ = true;
   cancel_.cancel();
   std::lock_guard lock(mutex_);

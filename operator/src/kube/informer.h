@@ -16,12 +16,6 @@
 
 namespace cbx::kube {
 
-struct InformerHandlers {
-  std::function<void(const json& object)> on_add;
-  std::function<void(const json& old_object, const json& object)> on_update;
-  std::function<void(const json& last_known)> on_delete;
-};
-
 void strip_managed_fields(json& object);
 
 struct InformerOptions {
@@ -45,12 +39,20 @@ struct InformerStats {
   int errors = 0;   // failed list/watch attempts
 };
 
-class Informer {
- public:
-  Informer(KubeClient& client, Resource resource, InformerOptions options = {});
+template <class Object>
+struct BasicInformerHandlers {
+  std::function<void(const Object& object)> on_add;
+  std::function<void(const Object& old_object, const Object& object)> on_update;
+  std::function<void(const Object& last_known)> on_delete;
+};
+using InformerHandlers = BasicInformerHandlers<json>;
 
-  // Register before run().
-  void add_handlers(InformerHandlers handlers);
+// The list + watch loop, independent of what objects are decoded into.
+class InformerBase {
+ public:
+  InformerBase(KubeClient& client, Resource resource, InformerOptions options);
+  virtual ~InformerBase() = default;
+
   // Blocks until stop().
   void run();
   void stop();
@@ -58,26 +60,89 @@ class Informer {
   // Waits up to timeout for the first list to finish.
   bool wait_for_sync(Duration timeout) const;
 
-  const Store& store() const { return store_; }
   const Resource& resource() const { return resource_; }
   InformerStats stats() const;
 
+ protected:
+  // A whole (re-)list, each item already transformed.
+  virtual void replace_all(std::vector<json> items) = 0;
+  // One ADDED / MODIFIED / DELETED event, transformed.
+  virtual void apply_event(const std::string& type, json object) = 0;
+
  private:
   bool relist(std::string& resource_version);
-  void dispatch(const Delta& delta);
   void sleep_backoff(Duration& backoff);
 
   KubeClient& client_;
   Resource resource_;
   InformerOptions options_;
-  Store store_;
-  std::vector<InformerHandlers> handlers_;
   std::atomic<bool> synced_{false};
   std::atomic<bool> stopped_{false};
   http::Cancellation cancel_;
   mutable std::mutex mutex_;
   mutable std::condition_variable cv_;
   InformerStats stats_;
+};
+
+// Each object is decoded once, when its event arrives, into an immutable Object the store and
+// every handler share (no consumer parses it again). decode must not throw: an object it cannot
+// read fully is still cached (its type says how it is invalid), or the cache would miss deletes.
+template <class Object>
+class BasicInformer : public InformerBase {
+ public:
+  using Decode = std::function<Object(json&& object)>;
+
+  BasicInformer(KubeClient& client, Resource resource, InformerOptions options, Decode decode)
+      : InformerBase(client, std::move(resource), std::move(options)),
+        decode_(std::move(decode)) {}
+
+  // Register before run().
+  void add_handlers(BasicInformerHandlers<Object> handlers) {
+    handlers_.push_back(std::move(handlers));
+  }
+  const BasicStore<Object>& store() const { return store_; }
+
+ protected:
+  void replace_all(std::vector<json> items) override {
+    std::vector<Object> decoded;
+    decoded.reserve(items.size());
+    for (auto& item : items) decoded.push_back(decode_(std::move(item)));
+    items.clear();
+    for (const auto& delta : store_.replace(std::move(decoded))) dispatch(delta);
+  }
+  void apply_event(const std::string& type, json object) override {
+    if (auto delta = store_.apply(type, decode_(std::move(object)))) dispatch(*delta);
+  }
+
+ private:
+  void dispatch(const BasicDelta<Object>& delta) {
+    using Type = typename BasicDelta<Object>::Type;
+    for (const auto& h : handlers_) {
+      switch (delta.type) {
+        case Type::added:
+          if (h.on_add) h.on_add(*delta.object);
+          break;
+        case Type::updated:
+          if (h.on_update) h.on_update(*delta.old_object, *delta.object);
+          break;
+        case Type::deleted:
+          if (h.on_delete) h.on_delete(*delta.object);
+          break;
+      }
+    }
+  }
+
+  Decode decode_;
+  BasicStore<Object> store_;
+  std::vector<BasicInformerHandlers<Object>> handlers_;
+};
+
+// The raw-JSON informer (small resources: TeeEpochs, Leases, KeyLedgers).
+class Informer : public BasicInformer<json> {
+ public:
+  Informer(KubeClient& client, Resource resource, InformerOptions options = {})
+      : BasicInformer<json>(client, std::move(resource), std::move(options),
+                            [](json&& object) { return std::move(object); }) {}
 };
 
 }  // namespace cbx::kube

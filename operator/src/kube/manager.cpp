@@ -165,8 +165,10 @@ Manager::~Manager() {
 }
 
 Informer& Manager::add_informer(const Resource& resource, InformerOptions options) {
-  informers_.push_back(std::make_unique<Informer>(client_, resource, std::move(options)));
-  return *informers_.back();
+  auto informer = std::make_unique<Informer>(client_, resource, std::move(options));
+  auto& out = *informer;
+  informers_.push_back(std::move(informer));
+  return out;
 }
 
 Controller& Manager::add_controller(const std::string& name, Reconciler reconciler) {
@@ -188,19 +190,6 @@ Controller& Manager::observed(Controller& controller) {
     reconcile_family_->Add({{"controller", name}, {"result", result}}).Increment();
   };
   return controller;
-}
-
-void Manager::watch(Informer& informer, Controller& controller,
-                    std::function<std::vector<std::string>(const json&)> map) {
-  auto enqueue = [&controller, map = std::move(map)](const json& object) {
-    if (!map) {
-      controller.queue().add(key_of(object));
-      return;
-    }
-    for (const auto& key : map(object)) controller.queue().add(key);
-  };
-  informer.add_handlers(
-      {enqueue, [enqueue](const json&, const json& now) { enqueue(now); }, enqueue});
 }
 
 bool Manager::ready() const {

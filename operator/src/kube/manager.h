@@ -104,6 +104,17 @@ class Manager {
   ~Manager();
 
   Informer& add_informer(const Resource& resource, InformerOptions options = {});
+  // An informer whose cache holds each object decoded once into Object (kube/informer.h).
+  template <class Object>
+  BasicInformer<Object>& add_typed_informer(const Resource& resource,
+                                            typename BasicInformer<Object>::Decode decode,
+                                            InformerOptions options = {}) {
+    auto informer = std::make_unique<BasicInformer<Object>>(client_, resource, std::move(options),
+                                                            std::move(decode));
+    auto& out = *informer;
+    informers_.push_back(std::move(informer));
+    return out;
+  }
   Controller& add_controller(const std::string& name, Reconciler reconciler);
   // A controller whose reconciles finish later (a pipeline), max_in_flight keys at a time.
   // Stopping the workers waits until every started key is done.
@@ -111,8 +122,24 @@ class Manager {
                                       std::size_t max_in_flight);
   // Enqueues keys for every change the informer sees; map turns an object into keys of the
   // controller (default: the object's own key).
+  template <class Object>
+  void watch(BasicInformer<Object>& informer, Controller& controller,
+             std::type_identity_t<std::function<std::vector<std::string>(const Object&)>> map =
+                 nullptr) {
+    auto enqueue = [&controller, map = std::move(map)](const Object& object) {
+      if (!map) {
+        controller.queue().add(ObjectTraits<Object>::key(object));
+        return;
+      }
+      for (const auto& key : map(object)) controller.queue().add(key);
+    };
+    informer.add_handlers(
+        {enqueue, [enqueue](const Object&, const Object& now) { enqueue(now); }, enqueue});
+  }
   void watch(Informer& informer, Controller& controller,
-             std::function<std::vector<std::string>(const json&)> map = nullptr);
+             std::function<std::vector<std::string>(const json&)> map = nullptr) {
+    watch<json>(informer, controller, std::move(map));
+  }
 
   // Blocks until stop() (returns 0) or lost leadership (kLostLeadership).
   int run();
@@ -143,7 +170,7 @@ class Manager {
   const Clock& clock_;
   std::unique_ptr<Random> owned_random_;
   Random* random_;
-  std::vector<std::unique_ptr<Informer>> informers_;
+  std::vector<std::unique_ptr<InformerBase>> informers_;
   std::vector<std::unique_ptr<Controller>> controllers_;
   std::vector<std::thread> informer_threads_;
   std::vector<std::thread> worker_threads_;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "fakes.h"
@@ -112,6 +113,66 @@ TEST(Informer, RetriesAListThatFailedAndThenSyncs) {
   runner.join();
   EXPECT_EQ(informer.stats().errors, 1);
   EXPECT_TRUE(informer.store().get("ns/a"));
+}
+
+
+// A typed cache entry: what a decoder keeps of an object (kube/store.h ObjectTraits).
+struct Named {
+  std::string ns, name, resource_version;
+  int decoded_as = 0;  // the decode call that made this instance
+  std::string key() const { return ns + "/" + name; }
+};
+
+TEST(TypedInformer, DecodesEachEventOnceAndHandlersShareTheCachedInstance) {
+  auto owned = std::make_unique<ScriptedTransport>();
+  auto* transport = owned.get();
+  KubeClientOptions options;
+  options.qps = 0;
+  KubeClient client(std::move(owned), "https://api", TokenSource(), "ns", options);
+  transport->answers.push_back(response(200, list_body("10", {item("a", "1"), item("b", "2")})));
+  transport->streams.push_back(
+      {200, {event("MODIFIED", item("a", "12")), event("DELETED", item("b", "13"))}, ""});
+
+  std::atomic<int> decodes{0};
+  BasicInformer<Named> informer(client, resources::kIpnsRepublish, {}, [&](json&& o) {
+    const auto& meta = o["metadata"];
+    return Named{meta.value("namespace", ""), meta.value("name", ""),
+                 meta.value("resourceVersion", ""), ++decodes};
+  });
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  std::vector<const Named*> updated;
+  informer.add_handlers(
+      {[&](const Named& o) {
+         std::lock_guard lock(mutex);
+         seen.push_back("add " + o.key() + "@" + o.resource_version);
+       },
+       [&](const Named& old_object, const Named& o) {
+         std::lock_guard lock(mutex);
+         seen.push_back("update " + old_object.resource_version + "->" + o.resource_version);
+         updated.push_back(&o);
+       },
+       [&](const Named& o) {
+         std::lock_guard lock(mutex);
+         seen.push_back("delete " + o.key() + "@" + o.resource_version);
+       }});
+  std::thread runner([&] { informer.run(); });
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(10)));
+  for (int i = 0; i < 500 && informer.stats().watches < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  informer.stop();
+  runner.join();
+
+  EXPECT_EQ(seen, (std::vector<std::string>{"add ns/a@1", "add ns/b@2", "update 1->12",
+                                            "delete ns/b@13"}));
+  EXPECT_EQ(decodes.load(), 4) << "two list items and two events, each decoded once";
+  auto cached = informer.store().get_shared("ns/a");
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->decoded_as, 3);
+  ASSERT_EQ(updated.size(), 1u);
+  EXPECT_EQ(updated[0], cached.get()) << "the handler saw the cached instance, not a copy";
+  EXPECT_FALSE(informer.store().get_shared("ns/b"));
 }
 
 }  // namespace

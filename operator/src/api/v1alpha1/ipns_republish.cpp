@@ -251,29 +251,69 @@ std::string sequence_to_string(std::uint64_t value) {
   return std::to_string(value);
 }
 
-Result<IpnsRepublish> parse_ipns_republish(const json& object) {
+namespace {
+
+IpnsRepublish decode_or_throw(const json& object) {
+  IpnsRepublish out;
   if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
-    return make_error("INVALID_OBJECT", "not a Kubernetes object");
+    out.invalid_spec = make_error("INVALID_OBJECT", "not a Kubernetes object");
+    return out;
   }
   const auto& meta = object["metadata"];
-  IpnsRepublish out;
   out.ns = string_field(meta, "namespace");
   out.name = string_field(meta, "name");
   out.uid = string_field(meta, "uid");
   out.resource_version = string_field(meta, "resourceVersion");
   auto generation =
       cbx::json::FieldReader(meta, "metadata", "INVALID_OBJECT").optional_int64("generation");
-  if (!generation) return generation.error();
+  if (!generation) {
+    out.invalid_spec = generation.error();
+    return out;
+  }
   out.generation = generation->value_or(0);
   out.created_at = time_field(meta, "creationTimestamp");
   if (meta.contains("annotations") && meta["annotations"].is_object()) {
     out.requested_at = string_field(meta["annotations"], kRepublishRequestedAnnotation);
   }
   if (object.contains("status")) out.status = parse_status(object["status"]);
-  auto spec_value = object.find("spec");
-  auto spec = parse_spec(spec_value == object.end() ? json::object() : *spec_value);
-  if (!spec) return spec.error();
-  out.spec = std::move(*spec);
+  auto spec_json = object.find("spec");
+  auto spec = parse_spec(spec_json != object.end() ? *spec_json : json::object());
+  if (spec) {
+    out.spec = std::move(*spec);
+  } else {
+    out.invalid_spec = spec.error();
+    if (spec_json != object.end()) out.spec.ipns_name = string_field(*spec_json, "ipnsName");
+  }
+  return out;
+}
+
+}  // namespace
+
+IpnsRepublish decode_ipns_republish(const json& object) {
+  try {
+    return decode_or_throw(object);
+  } catch (const json::exception& e) {
+    // A field of a type the CRD schema does not allow (a status written by hand, an old API
+    // server): cached as invalid rather than letting the informer thread die.
+    IpnsRepublish out;
+    out.invalid_spec = make_error("INVALID_OBJECT", std::string("unreadable field: ") + e.what());
+    auto meta = object.is_object() ? object.find("metadata") : object.end();
+    if (object.is_object() && meta != object.end() && meta->is_object()) {
+      out.ns = string_field(*meta, "namespace");
+      out.name = string_field(*meta, "name");
+      out.uid = string_field(*meta, "uid");
+      out.resource_version = string_field(*meta, "resourceVersion");
+    }
+    if (object.is_object() && object.contains("spec")) {
+      out.spec.ipns_name = string_field(object["spec"], "ipnsName");
+    }
+    return out;
+  }
+}
+
+Result<IpnsRepublish> parse_ipns_republish(const json& object) {
+  auto out = decode_ipns_republish(object);
+  if (out.invalid_spec) return *out.invalid_spec;
   return out;
 }
 

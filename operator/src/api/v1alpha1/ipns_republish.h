@@ -116,6 +116,9 @@ struct IpnsRepublish {
   std::string requested_at;           // annotation value, empty when absent
   IpnsRepublishSpec spec;
   IpnsRepublishStatus status;
+  // Set (by decode_ipns_republish) when spec could not be read: such an object is cached, so
+  // that its deletion and claims are seen, but never signed. spec then holds only ipnsName.
+  std::optional<Error> invalid_spec;
 
   std::string key() const { return ns + "/" + name; }
 };
@@ -123,6 +126,9 @@ struct IpnsRepublish {
 // Parses a whole object (metadata, spec, status). Spec errors come back as Error{"INVALID_SPEC"}
 // naming the field; status fields the operator cannot read are treated as absent.
 Result<IpnsRepublish> parse_ipns_republish(const nlohmann::json& object);
+// The same for the informer's typed cache: never fails; an unreadable spec is kept in
+// invalid_spec (an object that is not a Kubernetes object has empty metadata).
+IpnsRepublish decode_ipns_republish(const nlohmann::json& object);
 nlohmann::json status_to_json(const IpnsRepublishStatus& status);
 
 // The key the signer should use: a migrated key on a newer epoch than the user's wins.
