@@ -18,7 +18,8 @@ inline bool owns_folder(const kube::ShardSpec& shard, const nlohmann::json& obje
   return kube::owns_key(shard, folder_shard_key(object));
 }
 inline bool owns_folder(const kube::ShardSpec& shard, const IpnsRepublish& folder) {
-  return kube::owns_key(shard, folder.spec.ipns_name.empty() ? folder.key() : folder.spec.ipns_name);
+  return kube::owns_key(shard,
+                        folder.spec.ipns_name.empty() ? folder.key() : folder.spec.ipns_name);
 }
 
 }  // namespace cbx::op

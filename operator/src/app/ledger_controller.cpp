@@ -16,7 +16,8 @@ SysTime system_now() {
 std::string ledger_fingerprint(const IpnsRepublish& o) {
   std::string migrated;
   if (o.status.migrated_key) {
-    migrated = std::to_string(o.status.migrated_key->epoch) + ":" + o.status.migrated_key->encrypted_key;
+    migrated =
+        std::to_string(o.status.migrated_key->epoch) + ":" + o.status.migrated_key->encrypted_key;
   }
   return o.uid + "|" + o.spec.ipns_name + "|" + std::to_string(o.spec.key_epoch) + "|" +
          o.spec.encrypted_key + "|" + migrated + "|" + (o.invalid_spec ? "invalid" : "");

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "app/folder_informer.h"
 #include "app/kube_key_ledger_store.h"
 #include "controllers/ledger/ledger_writer.h"
 #include "controllers/republish/name_claims.h"
-#include "app/folder_informer.h"
 #include "kube/informer.h"
 #include "kube/manager.h"
 

@@ -5,8 +5,8 @@
 // by a token bucket shared by all its workers.
 #include <string>
 
-#include "controllers/readback/readback_checker.h"
 #include "app/folder_informer.h"
+#include "controllers/readback/readback_checker.h"
 #include "kube/manager.h"
 
 namespace cbx::op {

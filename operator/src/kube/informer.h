@@ -93,8 +93,7 @@ class BasicInformer : public InformerBase {
   using Decode = std::function<Object(json&& object)>;
 
   BasicInformer(KubeClient& client, Resource resource, InformerOptions options, Decode decode)
-      : InformerBase(client, std::move(resource), std::move(options)),
-        decode_(std::move(decode)) {}
+      : InformerBase(client, std::move(resource), std::move(options)), decode_(std::move(decode)) {}
 
   // Register before run().
   void add_handlers(BasicInformerHandlers<Object> handlers) {

@@ -123,9 +123,9 @@ class Manager {
   // Enqueues keys for every change the informer sees; map turns an object into keys of the
   // controller (default: the object's own key).
   template <class Object>
-  void watch(BasicInformer<Object>& informer, Controller& controller,
-             std::type_identity_t<std::function<std::vector<std::string>(const Object&)>> map =
-                 nullptr) {
+  void watch(
+      BasicInformer<Object>& informer, Controller& controller,
+      std::type_identity_t<std::function<std::vector<std::string>(const Object&)>> map = nullptr) {
     auto enqueue = [&controller, map = std::move(map)](const Object& object) {
       if (!map) {
         controller.queue().add(ObjectTraits<Object>::key(object));

@@ -89,7 +89,8 @@ class BasicStore {
     auto old = objects_.find(key);
     if (type == "DELETED") {
       if (old == objects_.end()) return std::nullopt;
-      Delta delta{Delta::Type::deleted, key, nullptr, std::make_shared<const Object>(std::move(object))};
+      Delta delta{Delta::Type::deleted, key, nullptr,
+                  std::make_shared<const Object>(std::move(object))};
       objects_.erase(old);
       return delta;
     }

@@ -115,7 +115,6 @@ TEST(Informer, RetriesAListThatFailedAndThenSyncs) {
   EXPECT_TRUE(informer.store().get("ns/a"));
 }
 
-
 // A typed cache entry: what a decoder keeps of an object (kube/store.h ObjectTraits).
 struct Named {
   std::string ns, name, resource_version;
@@ -142,20 +141,20 @@ TEST(TypedInformer, DecodesEachEventOnceAndHandlersShareTheCachedInstance) {
   std::mutex mutex;
   std::vector<std::string> seen;
   std::vector<const Named*> updated;
-  informer.add_handlers(
-      {[&](const Named& o) {
-         std::lock_guard lock(mutex);
-         seen.push_back("add " + o.key() + "@" + o.resource_version);
-       },
-       [&](const Named& old_object, const Named& o) {
-         std::lock_guard lock(mutex);
-         seen.push_back("update " + old_object.resource_version + "->" + o.resource_version);
-         updated.push_back(&o);
-       },
-       [&](const Named& o) {
-         std::lock_guard lock(mutex);
-         seen.push_back("delete " + o.key() + "@" + o.resource_version);
-       }});
+  informer.add_handlers({[&](const Named& o) {
+                           std::lock_guard lock(mutex);
+                           seen.push_back("add " + o.key() + "@" + o.resource_version);
+                         },
+                         [&](const Named& old_object, const Named& o) {
+                           std::lock_guard lock(mutex);
+                           seen.push_back("update " + old_object.resource_version + "->" +
+                                          o.resource_version);
+                           updated.push_back(&o);
+                         },
+                         [&](const Named& o) {
+                           std::lock_guard lock(mutex);
+                           seen.push_back("delete " + o.key() + "@" + o.resource_version);
+                         }});
   std::thread runner([&] { informer.run(); });
   ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(10)));
   for (int i = 0; i < 500 && informer.stats().watches < 2; ++i) {
