@@ -3,8 +3,8 @@
 // immutable CachedFolder that the store and every controller share; no reconcile parses JSON.
 #include <memory>
 
+#include "api/v1alpha1/ipns_republish.h"
 #include "controllers/epoch/decommission.h"
-#include "controllers/republish/ipns_republish.h"
 #include "kube/manager.h"
 
 namespace cbx::op {
