@@ -60,7 +60,7 @@ kube::Reconciler only_own_folders(const kube::ShardSpec& shard, FolderInformer& 
 }
 
 // The same guard for a pipeline controller's reconciles.
-kube::PipelineReconciler only_own_folders(const kube::ShardSpec& shard, kube::Informer& republishes,
+kube::PipelineReconciler only_own_folders(const kube::ShardSpec& shard, FolderInformer& republishes,
                                           kube::PipelineReconciler start) {
   return [shard, &republishes, start = std::move(start)](const std::string& key,
                                                          kube::ReconcileDone done) {
