@@ -347,16 +347,12 @@ int run_operator(const OperatorOptions& options) {
                                            claims);
   republish_controller.set_own_writes(&status_writer);
   // The cache caught up with a write (or the folder is gone): nothing to remember for it.
-  republishes.add_handlers({nullptr,
-                            [&status_writer](const nlohmann::json&, const nlohmann::json& object) {
-                              const auto& meta = object.value("metadata", nlohmann::json::object());
-                              (void)status_writer.superseded(
-                                  kube::key_of(object),
-                                  meta.value("resourceVersion", std::string{}));
-                            },
-                            [&status_writer](const nlohmann::json& object) {
-                              status_writer.forget(kube::key_of(object));
-                            }});
+  republishes.add_handlers(
+      {nullptr,
+       [&status_writer](const CachedFolder&, const CachedFolder& folder) {
+         (void)status_writer.superseded(folder.key(), folder.resource_version);
+       },
+       [&status_writer](const CachedFolder& folder) { status_writer.forget(folder.key()); }});
   republish_controller.set_ledger_lookup(
       [&ledger_store](const std::string& name) { return ledger_store.cached(name); });
   LedgerController ledger_controller(republishes, ledger_store, claims, options.ledger_retention);
