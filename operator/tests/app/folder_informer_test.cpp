@@ -92,7 +92,8 @@ TEST(FolderInformerTest, HostileFieldTypesNeverThrowAndAreCachedAsInvalid) {
   ASSERT_TRUE(decode_cached_folder(hostile[0]).invalid_spec);
   EXPECT_NE(decode_cached_folder(hostile[0]).invalid_spec->message.find("metadata.generation"),
             std::string::npos);
-  EXPECT_TRUE(decode_cached_folder(hostile[1]).invalid_spec);
+  EXPECT_FALSE(decode_cached_folder(hostile[1]).invalid_spec) << "a status field reads as absent";
+  EXPECT_EQ(decode_cached_folder(hostile[1]).status.failures.count, 0u);
   EXPECT_TRUE(decode_cached_folder(hostile[4]).invalid_spec);
   EXPECT_FALSE(decode_cached_folder(hostile[3]).key_copies().readable)
       << "an unreadable migratedKey needs every epoch, whatever the typed status holds";

@@ -266,11 +266,7 @@ IpnsRepublish decode_or_throw(const json& object) {
   out.resource_version = string_field(meta, "resourceVersion");
   auto generation =
       cbx::json::FieldReader(meta, "metadata", "INVALID_OBJECT").optional_int64("generation");
-  if (!generation) {
-    out.invalid_spec = generation.error();
-    return out;
-  }
-  out.generation = generation->value_or(0);
+  if (generation) out.generation = generation->value_or(0);
   out.created_at = time_field(meta, "creationTimestamp");
   if (meta.contains("annotations") && meta["annotations"].is_object()) {
     out.requested_at = string_field(meta["annotations"], kRepublishRequestedAnnotation);
@@ -278,10 +274,10 @@ IpnsRepublish decode_or_throw(const json& object) {
   if (object.contains("status")) out.status = parse_status(object["status"]);
   auto spec_json = object.find("spec");
   auto spec = parse_spec(spec_json != object.end() ? *spec_json : json::object());
-  if (spec) {
+  if (spec && generation) {
     out.spec = std::move(*spec);
   } else {
-    out.invalid_spec = spec.error();
+    out.invalid_spec = spec ? generation.error() : spec.error();
     if (spec_json != object.end()) out.spec.ipns_name = string_field(*spec_json, "ipnsName");
   }
   return out;
