@@ -29,12 +29,33 @@ std::string event(const std::string& type, const std::string& object) {
   return R"({"type":")" + type + R"(","object":)" + object + "}\n";
 }
 
-TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
+// A client whose answers the test scripts (no rate limit).
+struct ScriptedApi {
+  ScriptedTransport* transport;
+  std::unique_ptr<KubeClient> client;
+};
+ScriptedApi scripted_api() {
   auto owned = std::make_unique<ScriptedTransport>();
   auto* transport = owned.get();
   KubeClientOptions options;
   options.qps = 0;
-  KubeClient client(std::move(owned), "https://api", TokenSource(), "ns", options);
+  return {transport, std::make_unique<KubeClient>(std::move(owned), "https://api", TokenSource(),
+                                                  "ns", options)};
+}
+
+// Runs the informer until it synced and started its second watch (the script is used up).
+void run_through_second_watch(InformerBase& informer) {
+  std::thread runner([&] { informer.run(); });
+  EXPECT_TRUE(informer.wait_for_sync(std::chrono::seconds(10)));
+  for (int i = 0; i < 500 && informer.stats().watches < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  informer.stop();
+  runner.join();
+}
+
+TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
+  auto [transport, client] = scripted_api();
 
   // First list: a@1, b@2. Watch: c added, a modified, then 410. While the watch was down b was
   // deleted, c changed and d created; a is unchanged. Then the watch idles until stopped.
@@ -49,7 +70,7 @@ TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
   transport->answers.push_back(
       response(200, list_body("20", {item("a", "12"), item("c", "15"), item("d", "16")})));
 
-  Informer informer(client, resources::kIpnsRepublish);
+  Informer informer(*client, resources::kIpnsRepublish);
   std::mutex mutex;
   std::vector<std::string> seen;
   auto note = [&](const std::string& what) {
@@ -62,14 +83,9 @@ TEST(Informer, RelistAfterGoneDeliversExactlyTheMissedChanges) {
          note("update " + key_of(o) + "@" + resource_version_of(o));
        },
        [&](const json& o) { note("delete " + key_of(o)); }});
-  std::thread runner([&] { informer.run(); });
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(10)));
-  for (int i = 0; i < 500 && informer.stats().watches < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  informer.stop();
-  runner.join();
+  run_through_second_watch(informer);
 
+  ASSERT_EQ(seen.size(), 7u) << "two listed, two watched, three re-list changes";
   std::sort(seen.begin() + 2, seen.begin() + 4);
   std::sort(seen.begin() + 4, seen.end());
   EXPECT_EQ(seen, (std::vector<std::string>{"add ns/a@1", "add ns/b@2",       // first list
@@ -123,17 +139,13 @@ struct Named {
 };
 
 TEST(TypedInformer, DecodesEachEventOnceAndHandlersShareTheCachedInstance) {
-  auto owned = std::make_unique<ScriptedTransport>();
-  auto* transport = owned.get();
-  KubeClientOptions options;
-  options.qps = 0;
-  KubeClient client(std::move(owned), "https://api", TokenSource(), "ns", options);
+  auto [transport, client] = scripted_api();
   transport->answers.push_back(response(200, list_body("10", {item("a", "1"), item("b", "2")})));
   transport->streams.push_back(
       {200, {event("MODIFIED", item("a", "12")), event("DELETED", item("b", "13"))}, ""});
 
   std::atomic<int> decodes{0};
-  BasicInformer<Named> informer(client, resources::kIpnsRepublish, {}, [&](json&& o) {
+  BasicInformer<Named> informer(*client, resources::kIpnsRepublish, {}, [&](json&& o) {
     const auto& meta = o["metadata"];
     return Named{meta.value("namespace", ""), meta.value("name", ""),
                  meta.value("resourceVersion", ""), ++decodes};
@@ -155,13 +167,7 @@ TEST(TypedInformer, DecodesEachEventOnceAndHandlersShareTheCachedInstance) {
                            std::lock_guard lock(mutex);
                            seen.push_back("delete " + o.key() + "@" + o.resource_version);
                          }});
-  std::thread runner([&] { informer.run(); });
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(10)));
-  for (int i = 0; i < 500 && informer.stats().watches < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  informer.stop();
-  runner.join();
+  run_through_second_watch(informer);
 
   EXPECT_EQ(seen, (std::vector<std::string>{"add ns/a@1", "add ns/b@2", "update 1->12",
                                             "delete ns/b@13"}));

@@ -232,19 +232,7 @@ void put_sequence(json& obj, const char* key, const std::optional<std::uint64_t>
 }  // namespace
 
 std::optional<std::uint64_t> sequence_from_json(const json& value) {
-  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
-  if (value.is_number_integer()) {
-    auto v = value.get<std::int64_t>();
-    if (v < 0) return std::nullopt;
-    return static_cast<std::uint64_t>(v);
-  }
-  if (!value.is_string()) return std::nullopt;
-  const auto& s = value.get_ref<const std::string&>();
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  std::uint64_t out = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
-  return out;
+  return cbx::json::uint64_of(value, cbx::json::Uint64Form::kNumberOrDecimalString);
 }
 
 std::string sequence_to_string(std::uint64_t value) {
