@@ -368,7 +368,8 @@ int run_operator(const OperatorOptions& options) {
        [&readback_pace] { readback_pace.wait(); },
        [&epochs](std::uint64_t epoch) { return evidence_of(epochs, epoch); }},
       options.read_back);
-  ReadBackController readback_controller(republishes, readback_checker);
+  ReadBackController readback_controller(republishes, readback_checker,
+                                         republish_controller.name_locks());
   auto chain = make_quote_chain(options);  // in-process DCAP (PCCS collateral, pinned root)
   if (!chain) {
     log::error("cannot set up quote verification", {{"error", chain.error().message}});

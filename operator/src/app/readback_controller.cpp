@@ -4,11 +4,15 @@
 
 namespace cbx::op {
 
-ReadBackController::ReadBackController(FolderInformer& republishes, ReadBackChecker& checker)
-    : republishes_(republishes), checker_(checker) {}
+ReadBackController::ReadBackController(FolderInformer& republishes, ReadBackChecker& checker,
+                                       NameLocks& name_locks)
+    : republishes_(republishes), checker_(checker), name_locks_(name_locks) {}
 
 Result<kube::ReconcileOutcome> ReadBackController::reconcile(const std::string& key) {
   auto obj = republishes_.store().get_shared(key);
+  if (!obj || obj->invalid_spec) return kube::ReconcileOutcome{};
+  auto name_lock = name_locks_.lock(obj->spec.ipns_name);
+  obj = republishes_.store().get_shared(key);  // as the cycle that held the name left it
   if (!obj || obj->invalid_spec) return kube::ReconcileOutcome{};
   auto now =
       std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/folder_informer.h"
+#include "app/name_locks.h"
 #include "controllers/readback/readback_checker.h"
 #include "kube/manager.h"
 
@@ -13,12 +14,16 @@ namespace cbx::op {
 
 class ReadBackController {
  public:
-  ReadBackController(FolderInformer& republishes, ReadBackChecker& checker);
+  // name_locks: the republish cycles' (app/republish_controller.h). A read-back writes a folder's
+  // status only while no cycle of its name is in flight, so it cannot make a cycle's outcome
+  // write fail (a CONFLICT there skips the reserved sequence and the next cycle signs again).
+  ReadBackController(FolderInformer& republishes, ReadBackChecker& checker, NameLocks& name_locks);
   Result<kube::ReconcileOutcome> reconcile(const std::string& key);
 
  private:
   FolderInformer& republishes_;
   ReadBackChecker& checker_;
+  NameLocks& name_locks_;
 };
 
 }  // namespace cbx::op

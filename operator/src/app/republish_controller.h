@@ -30,6 +30,8 @@ class RepublishController {
                       const NameClaims& claims);
   // Starts the key's cycle; done hears its outcome once the pipeline finished.
   void start(const std::string& key, kube::ReconcileDone done);
+  // One cycle per IPNS name at a time; the read-back takes the same locks.
+  NameLocks& name_locks() { return name_locks_; }
   // The cached KeyLedger of a name (nullopt: none): a folder resumes from it (issue 14).
   // The status writes of this process (app/own_writes.h): a folder cached at a version one of
   // them replaced is reconciled again when the cache caught up, not from the stale copy.
