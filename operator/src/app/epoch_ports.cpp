@@ -109,13 +109,7 @@ void KubeEpochEvents::emit(const TeeEpoch& epoch, bool warning, const std::strin
 }
 
 void PrometheusEpochMetrics::set_folder_counts(const FolderCounts& counts) {
-  OperatorMetrics::FolderCounts out;
-  out.entries_per_epoch = counts.entries_per_epoch;
-  out.earliest_valid_until_per_epoch = counts.earliest_valid_until_per_epoch;
-  out.due = counts.due;
-  out.pending = counts.pending;
-  out.stalled = counts.stalled;
-  metrics_.set_folder_counts(out);
+  metrics_.set_folder_counts(counts);
 }
 
 void feed_folder_index(FolderInformer& republishes, kube::Informer* ledgers, FolderIndex& index) {

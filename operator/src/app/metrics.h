@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/validity_slo.h"
+#include "controllers/epoch/ports.h"
 
 namespace cbx::op {
 
@@ -36,13 +37,7 @@ class OperatorMetrics {
   void set_epoch_attested(std::uint64_t epoch, bool attested);
   // Gauges recomputed from the caches (cert-manager's collector approach): nothing is lost on a
   // restart because everything comes from CR status.
-  struct FolderCounts {
-    std::map<std::uint64_t, std::int64_t> entries_per_epoch;
-    std::map<std::uint64_t, double> earliest_valid_until_per_epoch;  // unix seconds
-    std::int64_t due = 0;
-    std::int64_t pending = 0;
-    std::int64_t stalled = 0;
-  };
+  using FolderCounts = op::FolderCounts;  // the epoch reconciler's (controllers/epoch/ports.h)
   // Replaces the per-epoch gauges: an epoch absent from `counts` loses its series (no folder on
   // it anymore, or retired), so its last value does not freeze and alert falsely.
   void set_folder_counts(const FolderCounts& counts);
