@@ -79,7 +79,7 @@ dep=$(obj defaults Deployment $D)
 check_eq "defaults: 2 replicas" 2 "$(q defaults "$dep.spec.replicas")"
 args=$(q defaults "$dep.spec.template.spec.containers[0].args | join(\" \")")
 check_eq "defaults: operator args" \
-  "run --namespace=$NS --routing=https://delegated-ipfs.dev --probe-address=0.0.0.0:8080 --leader-elect=true --log-level=info --workers=64 --batch-size=50 --batch-linger=50ms --max-in-flight=4 --backoff-base=5s --backoff-max=5m --key-recheck=5m --readback-delay=10s --readback-margin=24h --readback-rate=20 --readback-retry-base=30s --readback-retry-max=30m --readback-recheck=0s --pccs-url=https://pccs.phala.network --collateral-max-age=1h --ledger-retention=720h --qps=0 --burst=0" \
+  "run --namespace=$NS --routing=https://delegated-ipfs.dev --probe-address=0.0.0.0:8080 --leader-elect=true --leader-elect-lease-duration=15s --leader-elect-renew-deadline=10s --leader-elect-retry-period=2s --log-level=info --workers=64 --pipeline-depth=1000 --publish-workers=32 --batch-size=50 --batch-linger=50ms --max-in-flight=4 --backoff-base=5s --backoff-max=5m --key-recheck=5m --epoch-resync=15s --rewrap-rate=20 --validity-slo-period=30s --readback-delay=10s --readback-margin=24h --readback-rate=20 --readback-retry-base=30s --readback-retry-max=30m --readback-recheck=0s --pccs-url=https://pccs.phala.network --collateral-max-age=1h --ledger-retention=720h --qps=0 --burst=0" \
   "$args"
 c="$dep.spec.template.spec.containers[0]"
 check_eq "defaults: image from appVersion" ghcr.io/cipherbox/cipherbox-republish:0.1.0 "$(q defaults "$c.image")"
@@ -176,6 +176,16 @@ check "attestation.pccsUrl becomes --pccs-url" grep -q -- '- --pccs-url=https://
 check "render verifier" render verifier --set attestationVerifier=https://verifier.example/v1/verify
 check "attestationVerifier becomes --attestation-verifier" \
   grep -q -- '- --attestation-verifier=https://verifier.example/v1/verify' "$WORK/verifier.yaml"
+check "routing: no Lease timing flags without leader election" bash -c "! grep -q -- '--leader-elect-' <<<'$args'"
+check "render pipeline" render pipeline --set pipelineDepth=5000,publishWorkers=8,epochResync=30s,validitySloPeriod=1m \
+  --set-json rewrapRate=2.5 --set leaderElectionTiming.leaseDuration=30s,leaderElectionTiming.renewDeadline=20s \
+  --set leaderElectionTiming.retryPeriod=4s
+args=$(grep -- '^ *- --' "$WORK/pipeline.yaml" | sed 's/^ *- //' | tr '\n' ' ' || true)
+for flag in --pipeline-depth=5000 --publish-workers=8 --epoch-resync=30s --rewrap-rate=2.5 \
+  --validity-slo-period=1m --leader-elect-lease-duration=30s --leader-elect-renew-deadline=20s \
+  --leader-elect-retry-period=4s; do
+  check "pipeline values: $flag" grep -q -- " $flag " <<<" $args"
+done
 check_eq "routing: 3 replicas" 3 "$(q routing "$(obj routing Deployment $D).spec.replicas")"
 check_eq "routing: Secret names from values" "tok-a,tok-b" \
   "$(q routing "$(obj routing Role $D).rules[] | select(.resources == [\"secrets\"]) | .resourceNames | join(\",\")")"
@@ -219,6 +229,16 @@ refused "schema: unknown value refused" "additional properties" --set replicas=2
 refused "schema: read-back rate 0 refused" "readBack/rate" --set readBack.rate=0
 refused "schema: bad read-back margin refused" "readBack/margin" --set readBack.margin=soon
 refused "no routing endpoint at all refused" "at least one routing endpoint" --set-json 'routing.endpoints=[]'
+refused "schema: negative pipelineDepth refused" "/pipelineDepth': minimum" --set pipelineDepth=-1
+refused "schema: pipelineDepth above 100000 refused" "/pipelineDepth': maximum" --set pipelineDepth=100001
+refused "schema: 0 publishWorkers refused" "/publishWorkers': minimum" --set publishWorkers=0
+refused "schema: publishWorkers above 1024 refused" "/publishWorkers': maximum" --set publishWorkers=1025
+refused "schema: rewrapRate 0 refused" "/rewrapRate': exclusiveMinimum" --set rewrapRate=0
+refused "schema: negative epochResync refused" "/epochResync': '-15s' does not match" --set epochResync=-15s
+refused "schema: bad validitySloPeriod refused" "/validitySloPeriod': 'soon' does not match" \
+  --set validitySloPeriod=soon
+refused "schema: bad Lease duration refused" "/leaderElectionTiming/leaseDuration': '-1s' does not match" \
+  --set leaderElectionTiming.leaseDuration=-1s
 refused "schema: 0 shards refused" "shards" --set shards=0
 refused "schema: 257 shards refused" "shards" --set shards=257
 refused "shards without leader election refused" "shards above 1 need leaderElection" --set shards=2,leaderElection=false
