@@ -6,6 +6,11 @@
 # BENCH_OPERATOR_ARGS: extra flags for the measured operator (e.g. "--qps 200 --burst 400").
 # BENCH_SHARDS=n (n > 1): n operator processes (--shard i/n, leader election on) share the
 # folders; prints the time until all are published and each process's peak RSS and requests.
+# BENCH_READBACK_RATE: the operator's --readback-rate (default COUNT/100, at least 20: every
+# folder is read back within ~100 s, so the idle window starts after its cycle at any COUNT).
+# BENCH_WRAP: a command the measured operator runs under (e.g. "heaptrack -o FILE").
+# Last, with the operator stopped, the same API server is measured for plain status patches
+# (cbx_load_folders --patch-status): the rate the operator's writes compare with.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
@@ -50,13 +55,23 @@ PUBKEY=$(kubectl get teeepoch epoch-1 -o jsonpath='{.status.publicKey}')
 "$BIN/cbx_load_folders" --kubeconfig "$KUBECONFIG" --epoch-public-key "$PUBKEY" --count "$COUNT" --namespace bench
 
 SHARDS=${BENCH_SHARDS:-1}
+RB_RATE=${BENCH_READBACK_RATE:-$((COUNT / 100 > 20 ? COUNT / 100 : 20))}
+api_counts() {  # verb=count of the operator's API requests, one per line
+  curl -fsS "127.0.0.1:$1/metrics" | awk -F'[{},="]+' '/^cipherbox_kube_api_requests_total/ {
+    for (i = 2; i < NF; i += 2) if ($i == "verb") v = $(i + 1); n[v] += $NF } END { for (v in n) print v "=" n[v] }'
+}
+writes_of() { awk -F= '$1 ~ /^(CREATE|PATCH|UPDATE|DELETE)$/ {s += $2} END {print s + 0}'; }
+server_patch_rate() {  # plain status merge patches/s this API server takes (operators stopped)
+  "$BIN/cbx_load_folders" --kubeconfig "$KUBECONFIG" --patch-status --count "$((COUNT < 10000 ? COUNT : 10000))" \
+    --namespace bench --threads 32 | sed 's/.*(\([0-9]*\)\/s.*/\1/'
+}
 if [ "$SHARDS" -gt 1 ]; then
   OPS=() SHARD_PROBES=()
   start=$(date +%s.%N)
   for i in $(seq 0 $((SHARDS - 1))); do
     p=$(free_port)
     "$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace cipherbox-system --routing "$ROUTING" \
-      --probe-address "127.0.0.1:$p" --shard "$i/$SHARDS" --log-level warn ${BENCH_OPERATOR_ARGS:-} \
+      --probe-address "127.0.0.1:$p" --shard "$i/$SHARDS" --log-level warn --readback-rate "$RB_RATE" ${BENCH_OPERATOR_ARGS:-} \
       >"$STATE/logs/operator-$i.log" 2>&1 &
     OPS+=($!) SHARD_PROBES+=("$p")
     PIDS+=($!)
@@ -72,17 +87,23 @@ if [ "$SHARDS" -gt 1 ]; then
   sleep 5
   echo "operator bench: $COUNT folders due at once, $SHARDS shards (one process each, on this host); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "  all published (routing holds every name) after: ${elapsed} s  ($(python3 -c "print(f'{$COUNT / $elapsed:.0f}')") folders/s)"
+  all_writes=0
   for i in $(seq 0 $((SHARDS - 1))); do
-    m=$(curl -fsS "127.0.0.1:${SHARD_PROBES[$i]}/metrics")
-    req=$(echo "$m" | awk '/^cipherbox_kube_api_requests_total/ {s += $NF} END {print s}')
-    echo "  shard $i/$SHARDS: peak RSS $(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/${OPS[$i]}/status") MiB, API requests $req"
+    counts=$(api_counts "${SHARD_PROBES[$i]}")
+    req=$(echo "$counts" | awk -F= '{s += $2} END {print s + 0}')
+    w=$(echo "$counts" | writes_of); all_writes=$((all_writes + w))
+    echo "  shard $i/$SHARDS: peak RSS $(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/${OPS[$i]}/status") MiB, RSS now $(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/${OPS[$i]}/status") MiB, API requests $req (writes $w: $(echo "$counts" | sort | tr '\n' ' '))"
   done
+  echo "  API writes/s of all shards while publishing:   $(python3 -c "print(f'{$all_writes / $elapsed:.0f}')")"
+  for op in "${OPS[@]}"; do kill "$op" 2>/dev/null || true; done
+  echo "  the API server alone, plain status patches:   $(server_patch_rate)/s"
   exit 0
 fi
 PROBE=$(free_port)
 start=$(date +%s.%N)
-"$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace cipherbox-system --routing "$ROUTING" \
-  --probe-address "127.0.0.1:$PROBE" --leader-elect=false --log-level warn ${BENCH_OPERATOR_ARGS:-} \
+# shellcheck disable=SC2086
+${BENCH_WRAP:-} "$BIN/cipherbox-republish" run --kubeconfig "$KUBECONFIG" --namespace cipherbox-system --routing "$ROUTING" \
+  --probe-address "127.0.0.1:$PROBE" --leader-elect=false --log-level warn --readback-rate "$RB_RATE" ${BENCH_OPERATOR_ARGS:-} \
   >"$STATE/logs/operator.log" 2>&1 & OP=$!
 PIDS+=($OP)
 while :; do
@@ -95,7 +116,9 @@ end=$(date +%s.%N)
 elapsed=$(python3 -c "print(f'{$end - $start:.1f}')")
 sleep 5  # the last status writes
 metrics=$(curl -fsS "127.0.0.1:$PROBE/metrics")
-api_requests=$(echo "$metrics" | awk '/^cipherbox_kube_api_requests_total/ {s += $NF} END {print s}')
+publish_counts=$(api_counts "$PROBE")
+publish_writes=$(echo "$publish_counts" | writes_of)
+api_requests=$(echo "$publish_counts" | awk -F= '{s += $2} END {print s + 0}')
 batches=$(echo "$metrics" | awk '/^cipherbox_sign_batch_size_count/ {print $NF}')
 rss_mb=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$OP/status")
 # Read-back (every published record looked up again, paced by --readback-rate) is part of the
@@ -132,17 +155,28 @@ for k in sorted(b):
 PY
 )
 idle_cpu=$(python3 -c "print(f'{($t1 - $t0) / $(getconf CLK_TCK) / 30 * 100:.2f}')")
+rss_now_mb=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$OP/status")
 published=$(kubectl get ipnsrepublishes -n bench -o jsonpath='{range .items[*]}{.status.publishedSequence}{"\n"}{end}' | grep -c '^2$' || true)
 echo "operator bench: $COUNT folders due at once${BENCH_OPERATOR_ARGS:+ (operator flags: $BENCH_OPERATOR_ARGS)}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  all published (routing holds every name) after: ${elapsed} s  ($(python3 -c "print(f'{$COUNT / $elapsed:.0f}')") folders/s)"
 echo "  folders with status.publishedSequence = 2:    $published"
-echo "  operator peak RSS:                             ${rss_mb} MiB"
-echo "  Kubernetes API requests by the operator:       $api_requests ($(python3 -c "print(f'{$api_requests / $COUNT:.2f}')") per folder)"
+echo "  operator peak RSS:                             ${rss_mb} MiB (after the cycle: ${rss_now_mb} MiB)"
+echo "  Kubernetes API requests by the operator:       $api_requests ($(python3 -c "print(f'{$api_requests / $COUNT:.2f}')") per folder: $(echo "$publish_counts" | sort | tr '\n' ' '))"
+echo "  API writes/s while publishing:                 $(python3 -c "print(f'{$publish_writes / $elapsed:.0f}')") ($publish_writes writes)"
+cycle_counts=$(api_counts "$PROBE")
+echo "  status writes per folder, whole cycle:         $(echo "$cycle_counts" | awk -F= -v n="$COUNT" '$1 == "PATCH" {printf "%.2f", $2 / n}') (with the read-back's; all requests: $(echo "$cycle_counts" | sort | tr '\n' ' '))"
 echo "  sign batches:                                  $batches (avg $(python3 -c "print(f'{$COUNT / max($batches,1):.1f}')") entries)"
 echo "  read-back of every folder done after:         ${readback_s} s more ($(readbacks) checks)"
 echo "  operator CPU when idle (30 s):                 ${idle_cpu} %"
 # The API requests and reconciles of the idle window, by kind: what still runs between cycles.
 echo "  during the idle window:                        $(echo "$idle_metrics_delta" | tr '\n' ' ')"
+if [ -n "${BENCH_WRAP:-}" ]; then  # the wrapper's child is the operator: stop it cleanly
+  pkill -TERM -f "cipherbox-republish run --kubeconfig $KUBECONFIG .*--leader-elect=false" || true
+  sleep 10
+elif [ -z "${BENCH_HOLD:-}" ]; then
+  kill "$OP"; wait "$OP" 2>/dev/null || true
+  echo "  the API server alone, plain status patches:   $(server_patch_rate)/s"
+fi
 if [ -n "${BENCH_HOLD:-}" ]; then  # keep everything running for a look: KUBECONFIG, probe
   echo "  holding ${BENCH_HOLD} s: KUBECONFIG=$KUBECONFIG probe 127.0.0.1:$PROBE"
   sleep "$BENCH_HOLD"

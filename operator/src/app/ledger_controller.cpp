@@ -108,18 +108,25 @@ Result<kube::ReconcileOutcome> LedgerController::reconcile(const std::string& ke
   }
   auto now = system_now();
   // The cache first: most passes change nothing and need no request.
-  if (auto cached = store_.cached(key)) {
-    if (!apply(*cached, live, deleted, now)) {
+  auto cached = store_.cached(key);
+  if (cached) {
+    auto unchanged = *cached;
+    if (!apply(unchanged, live, deleted, now)) {
       forget_deleted(key, deleted.size());
       return kube::ReconcileOutcome{};
     }
   }
-  auto written = writer_.update(key, [&](KeyLedger& l) {
-    // No ledger, no folder, nothing kept from a deleted one: nothing to record (and a ledger the
-    // retention sweep just removed is not brought back).
-    if (l.resource_version.empty() && live.empty() && deleted.empty()) return false;
-    return apply(l, live, deleted, now);
-  });
+  // The cached state is the first attempt's read (a new folder's ledger is created without a
+  // GET that answers 404 first).
+  auto written = writer_.update(
+      key,
+      [&](KeyLedger& l) {
+        // No ledger, no folder, nothing kept from a deleted one: nothing to record (and a ledger
+        // the retention sweep just removed is not brought back).
+        if (l.resource_version.empty() && live.empty() && deleted.empty()) return false;
+        return apply(l, live, deleted, now);
+      },
+      std::optional<std::optional<KeyLedger>>(std::move(cached)));
   if (!written) {
     if (written.error().code == "INVALID_LEDGER") {
       log::warn("KeyLedger unreadable: left as it is",

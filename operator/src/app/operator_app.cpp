@@ -201,6 +201,10 @@ SignerEvidence evidence_of(kube::Informer& epochs, std::uint64_t number) {
 
 // The validity SLO gauges, recomputed from the cache on a period (app/validity_slo.h).
 constexpr char kValiditySloKey[] = "validity-slo";
+// Read-backs are paced (--readback-rate) and take milliseconds each; ledger reconciles are rare.
+// The republish controller keeps --workers: its workers make the reservation writes.
+constexpr int kReadBackWorkers = 8;
+constexpr int kLedgerWorkers = 4;
 
 // Read straight from TeeEpoch status (the epoch controller owns the field; only read here).
 std::map<std::uint64_t, double> collateral_next_updates(kube::Informer& epochs) {
@@ -400,9 +404,10 @@ int run_operator(const OperatorOptions& options) {
           })),
       static_cast<std::size_t>(options.pipeline_depth));
   auto& readback_ctl = manager.add_controller(
-      "readback", only_own_folders(shard, republishes, [&](const std::string& key) {
-        return readback_controller.reconcile(key);
-      }));
+      "readback",
+      only_own_folders(shard, republishes,
+                       [&](const std::string& key) { return readback_controller.reconcile(key); }),
+      kReadBackWorkers);
   track_name_claims(republishes, claims, republish_ctl);  // before watch: claims first
   track_lead_time(republishes, manager, metrics);
   manager.watch(republishes, republish_ctl, own_folder(shard));
@@ -418,7 +423,8 @@ int run_operator(const OperatorOptions& options) {
   // gate), over the whole cache, which every shard keeps.
   if (shard.index == 0) {
     auto& ledger_ctl = manager.add_controller(
-        "ledger", [&](const std::string& key) { return ledger_controller.reconcile(key); });
+        "ledger", [&](const std::string& key) { return ledger_controller.reconcile(key); },
+        kLedgerWorkers);
     ledger_controller.track(republishes, ledger_ctl);  // after the claims: owners are known
     // Every ledger is looked at once the caches are synced (workers wait for that): a folder
     // deleted while no operator ran is noticed by its ledger still listing it.
@@ -434,11 +440,14 @@ int run_operator(const OperatorOptions& options) {
     epoch_controller = std::make_unique<EpochController>(**client, epochs, republishes, signers,
                                                          recorder, metrics, epoch_options);
     auto& epoch_ctl = manager.add_controller(
-        "epoch", [&](const std::string& key) { return epoch_controller->reconcile(key); });
-    auto& slo_ctl = manager.add_controller("validity-slo", [&](const std::string&) {
-      return Result<kube::ReconcileOutcome>(update_validity_slo(
-          republishes, epochs, metrics, options.read_back.margin, options.validity_slo_period));
-    });
+        "epoch", [&](const std::string& key) { return epoch_controller->reconcile(key); }, 1);
+    auto& slo_ctl = manager.add_controller(
+        "validity-slo",
+        [&](const std::string&) {
+          return Result<kube::ReconcileOutcome>(update_validity_slo(
+              republishes, epochs, metrics, options.read_back.margin, options.validity_slo_period));
+        },
+        1);
     // The epoch controller runs on epoch changes and on its own period (it reads its folder
     // index then, kept from the informers' deltas); folder changes do not trigger a pass. The SLO
     // pass is started by the first epoch event, then runs on its own period.

@@ -171,9 +171,10 @@ Informer& Manager::add_informer(const Resource& resource, InformerOptions option
   return out;
 }
 
-Controller& Manager::add_controller(const std::string& name, Reconciler reconciler) {
+Controller& Manager::add_controller(const std::string& name, Reconciler reconciler, int workers) {
   controllers_.push_back(std::make_unique<Controller>(name, std::move(reconciler), clock_, *random_,
                                                       options_.backoff));
+  controllers_.back()->workers = workers;
   return observed(*controllers_.back());
 }
 
@@ -251,7 +252,8 @@ void Manager::start_workers() {
   std::lock_guard lock(mutex_);
   leader_ = true;
   for (auto& controller : controllers_) {
-    for (int i = 0; i < options_.workers_per_controller; ++i) {
+    int workers = controller->workers > 0 ? controller->workers : options_.workers_per_controller;
+    for (int i = 0; i < workers; ++i) {
       worker_threads_.emplace_back([this, c = controller.get()] {
         // Reconcile only from synced caches (controller-runtime's WaitForCacheSync).
         for (auto& informer : informers_) {

@@ -68,6 +68,8 @@ class Controller {
   Controller(std::string name, PipelineReconciler reconciler, std::size_t max_in_flight,
              const Clock& clock, Random& random, BackoffPolicy backoff);
   const std::string& name() const { return name_; }
+  // Worker threads of this controller; 0: the manager's workers_per_controller.
+  int workers = 0;
   WorkQueue& queue() { return queue_; }
   // Takes one key from the queue and starts its reconcile (a plain Reconciler: runs it); false
   // once shut down.
@@ -115,7 +117,9 @@ class Manager {
     informers_.push_back(std::move(informer));
     return out;
   }
-  Controller& add_controller(const std::string& name, Reconciler reconciler);
+  // workers: its threads (0: options.workers_per_controller). A controller of one key (a
+  // periodic pass) needs one; each thread is a stack and a malloc arena's worth of memory.
+  Controller& add_controller(const std::string& name, Reconciler reconciler, int workers = 0);
   // A controller whose reconciles finish later (a pipeline), max_in_flight keys at a time.
   // Stopping the workers waits until every started key is done.
   Controller& add_pipeline_controller(const std::string& name, PipelineReconciler reconciler,

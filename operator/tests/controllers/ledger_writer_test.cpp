@@ -61,5 +61,49 @@ TEST(LedgerWriterTest, NeverOverwritesAnObjectItCannotRead) {
   EXPECT_EQ(store.puts, 0);
 }
 
+bool record_mig(KeyLedger& ledger) {
+  return record_key(ledger, {2, "bWln"}, ledger_source::kMigrated, kT0);
+}
+
+TEST(LedgerWriterTest, ACacheWithoutTheLedgerCreatesItWithoutAReadFirst) {
+  MemoryLedgerStore store;
+  KeyLedgerWriter writer(store);
+  auto written = writer.update(name(), record_mig,
+                               std::optional<std::optional<KeyLedger>>(std::optional<KeyLedger>{}));
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_TRUE(*written);
+  EXPECT_EQ(store.gets, 0);
+  EXPECT_EQ(store.puts, 1);
+  EXPECT_EQ(store.objects.at(name()).key_for(2)->encrypted_key, "bWln");
+}
+
+TEST(LedgerWriterTest, AStaleCacheLosesToThePreconditionAndTheRetryReadsTheApiServer) {
+  MemoryLedgerStore store;
+  KeyLedgerWriter writer(store);
+  ASSERT_TRUE(writer.record(name(), {1, "c3BlYw=="}, ledger_source::kSpec, kT0));
+  store.gets = 0;
+  // The cache has not seen the ledger yet: the create is refused, the retry reads and keeps both.
+  auto written = writer.update(name(), record_mig,
+                               std::optional<std::optional<KeyLedger>>(std::optional<KeyLedger>{}));
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_TRUE(*written);
+  EXPECT_EQ(store.gets, 1);
+  EXPECT_EQ(store.objects.at(name()).key_for(1)->encrypted_key, "c3BlYw==");
+  EXPECT_EQ(store.objects.at(name()).key_for(2)->encrypted_key, "bWln");
+}
+
+TEST(LedgerWriterTest, ACachedCopyThatNeedsNoChangeIsCheckedAgainstTheApiServer) {
+  MemoryLedgerStore store;
+  KeyLedgerWriter writer(store);
+  ASSERT_TRUE(writer.record(name(), {1, "c3BlYw=="}, ledger_source::kSpec, kT0));
+  // An older cached copy already lists the key (it was removed since): the write still happens.
+  KeyLedger stale = store.objects.at(name());
+  ASSERT_TRUE(record_mig(stale));
+  auto written = writer.update(name(), record_mig, std::optional<std::optional<KeyLedger>>(stale));
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_TRUE(*written);
+  EXPECT_EQ(store.objects.at(name()).key_for(2)->encrypted_key, "bWln");
+}
+
 }  // namespace
 }  // namespace cbx::op

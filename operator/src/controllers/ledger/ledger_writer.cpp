@@ -3,13 +3,20 @@
 namespace cbx::op {
 
 Result<bool> KeyLedgerWriter::update(const std::string& ipns_name,
-                                     const std::function<bool(KeyLedger&)>& change) {
+                                     const std::function<bool(KeyLedger&)>& change,
+                                     std::optional<std::optional<KeyLedger>> cached) {
   Error last = make_error("CONFLICT", "no attempt made");
   for (int attempt = 0; attempt < attempts_; ++attempt) {
-    auto current = store_.get(ipns_name);
+    bool from_cache = attempt == 0 && cached.has_value();
+    Result<std::optional<KeyLedger>> current =
+        from_cache ? Result<std::optional<KeyLedger>>(std::move(*cached)) : store_.get(ipns_name);
     if (!current) return current.error();
     KeyLedger ledger = *current ? std::move(**current) : new_key_ledger(ipns_name);
-    if (!change(ledger)) return false;
+    // A cached copy may be stale: "nothing to change" is only believed from the API server.
+    if (!change(ledger)) {
+      if (from_cache) continue;
+      return false;
+    }
     auto written = store_.put(ledger);
     if (written) return true;
     last = written.error();
