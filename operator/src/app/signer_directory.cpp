@@ -51,15 +51,21 @@ Result<SecretBytes> SignerDirectory::read_token(const SignerSpec& spec) {
   return token;
 }
 
-Result<SignerDirectory::Entry> SignerDirectory::current_entry(const SignerSpec& spec) {
-  auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(mutex_);
-    auto it = by_url_.find(spec.url);
-    if (it != by_url_.end() && it->second.spec == spec && now - it->second.read_at < kTokenTtl) {
-      return it->second;
-    }
+std::optional<SignerDirectory::Entry> SignerDirectory::fresh_entry(
+    const SignerSpec& spec, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto it = by_url_.find(spec.url);
+  if (it != by_url_.end() && it->second.spec == spec && now - it->second.read_at < kTokenTtl) {
+    return it->second;
   }
+  return std::nullopt;
+}
+
+Result<SignerDirectory::Entry> SignerDirectory::current_entry(const SignerSpec& spec) {
+  if (auto entry = fresh_entry(spec, std::chrono::steady_clock::now())) return *entry;
+  std::lock_guard refresh(refresh_mutex_);
+  auto now = std::chrono::steady_clock::now();
+  if (auto entry = fresh_entry(spec, now)) return *entry;  // refreshed while this one waited
   auto token = read_token(spec);
   if (!token) return token.error();
   auto digest = sha256(token->span());

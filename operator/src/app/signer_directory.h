@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -56,6 +57,8 @@ class SignerDirectory : public SignerPool {
   };
   Result<SecretBytes> read_token(const SignerSpec& spec);
   Result<Entry> current_entry(const SignerSpec& spec);
+  std::optional<Entry> fresh_entry(const SignerSpec& spec,
+                                   std::chrono::steady_clock::time_point now);
   // The handle's signer refused its token: read it again next time (if still this handle's).
   void invalidate_handle(const SignerHandle* handle);
 
@@ -63,6 +66,10 @@ class SignerDirectory : public SignerPool {
   std::string namespace_;
   TransportFactory transports_;
   std::mutex mutex_;
+  // One refresh at a time: the workers that find an entry missing or expired together wait for
+  // the first one's Secret read and client instead of each making their own (64 trust stores
+  // loaded at once were the operator's peak memory).
+  std::mutex refresh_mutex_;
   std::map<std::string, Entry> by_url_;
 };
 

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "../kube/fakes.h"
 #include "cbx/base/encoding.h"
 
@@ -87,6 +90,26 @@ TEST_F(SignerDirectoryTest, TheSameSpecGivesTheSameHandleAndReadsTheTokenOnce) {
   EXPECT_EQ(first->get(), second->get());
   EXPECT_EQ(secret_reads(), 1u);
   EXPECT_EQ((*first)->url(), "http://127.0.0.1:1");
+}
+
+TEST_F(SignerDirectoryTest, WorkersAskingTogetherShareOneClientMadeOnce) {
+  std::atomic<int> made{0};
+  SignerDirectory pool(kube, "cipherbox-system", [&made](const SignerSpec&) {
+    ++made;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a trust store being loaded
+    return Result<std::unique_ptr<http::HttpTransport>>(std::make_unique<ScriptedTransport>());
+  });
+  std::vector<std::thread> workers;
+  std::vector<const SignerHandle*> handles(16);
+  for (std::size_t i = 0; i < handles.size(); ++i) {
+    workers.emplace_back([&, i] {
+      auto handle = pool.handle_for(simulator("http://127.0.0.1:1"));
+      handles[i] = handle ? handle->get() : nullptr;
+    });
+  }
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(made.load(), 1);
+  for (const auto* handle : handles) EXPECT_EQ(handle, handles[0]);
 }
 
 TEST_F(SignerDirectoryTest, AnotherUrlOrSpecGivesAnotherHandle) {
