@@ -148,6 +148,14 @@ TEST(RepublishReconcilerTest, FirstCycleSignsOncePublishesAndSchedulesTheNext) {
   ASSERT_TRUE(record);
   EXPECT_EQ(record->sequence, 3u);
   EXPECT_EQ(w.store.writes, 2);  // reserve, published (the record is not written before)
+  const auto* key_current =
+      find_condition(w.store.stored.status.conditions, condition::kKeyCurrent);
+  ASSERT_NE(key_current, nullptr) << "the cycle's writes carry KeyCurrent";
+  EXPECT_EQ(key_current->status, "True");
+  auto echo = w.run(now + 1s);  // the reconcile the cycle's own write causes
+  ASSERT_TRUE(echo) << echo.error().message;
+  EXPECT_EQ(echo->outcome, to_string(Reason::kNotDue));
+  EXPECT_EQ(w.store.writes, 2) << "a folder's first cycle costs 2 status writes, not 3";
   EXPECT_EQ(w.store.stored.status.published_sequence, 3u);
   EXPECT_EQ(w.store.stored.status.published_cid, kCidA);
   ASSERT_EQ(w.store.stored.status.endpoints.size(), 1u);

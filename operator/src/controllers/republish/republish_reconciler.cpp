@@ -106,6 +106,8 @@ void RepublishReconciler::start(IpnsRepublish obj, const SigningTarget& target, 
                                 ReconcileDone done) {
   auto verdict = evaluate_due(obj, now, backoff_);
   if (verdict.action == DueAction::kSign && target.signer) {
+    // KeyCurrent goes out with the cycle's writes: the reconcile they cause has nothing to write.
+    obj.status = refresh_conditions(obj, target.key, now);
     sign_and_publish(std::move(obj), *target.signer, now, std::move(done));
     return;
   }
