@@ -1,5 +1,6 @@
 #include "app/epoch_ports.h"
 
+#include "app/client_epoch_signer.h"
 #include "cbx/base/log.h"
 #include "controllers/epoch/ledger_copies.h"
 #include "kube/resource.h"
@@ -25,22 +26,6 @@ nlohmann::json signer_to_json(const SignerSpec& s) {
   if (!s.ca_bundle.empty()) signer["caBundle"] = s.ca_bundle;
   return signer;
 }
-
-class ClientEpochSigner : public EpochSigner {
- public:
-  explicit ClientEpochSigner(std::shared_ptr<SignerClient> client) : client_(std::move(client)) {}
-  Result<EpochPublicKey> epoch_public_key(std::uint64_t epoch,
-                                          const std::string& nonce_hex) override {
-    return client_->epoch_public_key(epoch, nonce_hex);
-  }
-  Result<std::vector<RewrapResult>> rewrap(const RewrapTarget& target,
-                                           const std::vector<RewrapEntry>& entries) override {
-    return client_->rewrap(target, entries);
-  }
-
- private:
-  std::shared_ptr<SignerClient> client_;
-};
 
 }  // namespace
 

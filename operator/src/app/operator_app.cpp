@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "api/v1alpha1/tee_epoch.h"
+#include "app/client_epoch_signer.h"
 #include "app/epoch_controller.h"
 #include "app/folder_shard.h"
 #include "app/kube_key_ledger_store.h"
@@ -360,10 +361,10 @@ int run_operator(const OperatorOptions& options) {
   republish_controller.set_ledger_lookup(
       [&ledger_store](const std::string& name) { return ledger_store.cached(name); });
   LedgerController ledger_controller(republishes, ledger_store, claims, options.ledger_retention);
-  std::unique_ptr<AttestationVerifier> verifier;
+  std::unique_ptr<QuoteSecondOpinion> verifier;
   if (!options.attestation_verifier.empty()) {
-    verifier =
-        std::make_unique<AttestationVerifier>(**routing_transport, options.attestation_verifier);
+    verifier = std::make_unique<ClientQuoteSecondOpinion>(**routing_transport,
+                                                          options.attestation_verifier);
   }
   MeteredEndpointRouting readback_routing(routing, metrics);
   kube::TokenBucket readback_pace(options.readback_rate, 1);

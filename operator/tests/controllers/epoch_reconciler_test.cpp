@@ -32,7 +32,7 @@ class FakeSigner : public EpochSigner {
  public:
   FakeSigner(std::uint8_t seed, bool simulated) : seed_(seed), simulated_(simulated) {}
 
-  Result<EpochPublicKey> epoch_public_key(std::uint64_t epoch,
+  Result<EpochKeyAnswer> epoch_public_key(std::uint64_t epoch,
                                           const std::string& nonce_hex) override {
     ++key_requests;
     if (unavailable) return make_error("UNAVAILABLE", "connection refused");
@@ -44,21 +44,20 @@ class FakeSigner : public EpochSigner {
     std::array<epoch::Measurement, 4> rtmr{};
     rtmr[3] = log.rtmr3;
     auto quote = epoch::build_simulated_tdx_quote(rd, {}, rtmr);
-    return EpochPublicKey{epoch,         hex_encode(pk), hex_encode(rd), hex_encode(quote),
-                          log.json_text, kComposeHash,   kAppId,         simulated_};
+    return EpochKeyAnswer{epoch, hex_encode(pk), hex_encode(quote), log.json_text, simulated_};
   }
 
-  Result<std::vector<RewrapResult>> rewrap(const RewrapTarget& target,
-                                           const std::vector<RewrapEntry>& entries) override {
+  Result<std::vector<RewrapOutcome>> rewrap(const RewrapDestination& target,
+                                            const std::vector<RewrapRequest>& entries) override {
     targets.push_back(target);
     rewrapped.push_back(entries);
     if (!refusal.empty()) return make_error(refusal, "the rotation authority did not sign this");
-    std::vector<RewrapResult> out;
+    std::vector<RewrapOutcome> out;
     for (const auto& e : entries) {
       if (undecryptable.contains(e.id)) {
-        out.push_back(RewrapResult{e.id, false, 0, "", "DECRYPT_FAILED", "not this signer's"});
+        out.push_back(RewrapOutcome{e.id, false, {}, "DECRYPT_FAILED", "not this signer's"});
       } else {
-        out.push_back(RewrapResult{e.id, true, target.epoch, "cmV3cmFwcGVk", "", ""});
+        out.push_back(RewrapOutcome{e.id, true, {target.epoch, "cmV3cmFwcGVk"}, "", ""});
       }
     }
     return out;
@@ -70,8 +69,8 @@ class FakeSigner : public EpochSigner {
   std::string refusal;                  // request-level refusal code for /v1/rewrap
   std::set<std::string> undecryptable;  // folder keys it cannot re-encrypt
   int key_requests = 0;
-  std::vector<RewrapTarget> targets;
-  std::vector<std::vector<RewrapEntry>> rewrapped;
+  std::vector<RewrapDestination> targets;
+  std::vector<std::vector<RewrapRequest>> rewrapped;
   std::uint8_t seed_shift = 0;  // != 0: the signer now derives other keys
 
  private:
@@ -588,7 +587,7 @@ TEST(EpochReconcilerTest, ANewEpochOnAnotherSignerTriggersPreRotationAndIsHeldUn
   EXPECT_EQ(w.a->targets[0].epoch, 2u);
   EXPECT_EQ(w.a->targets[0].public_key_hex, w.b->public_key_hex(2));
   EXPECT_EQ(w.a->targets[0].approval, "YXBwcm92YWw=");
-  EXPECT_EQ(w.a->rewrapped[0][0].key_epoch, 1u);
+  EXPECT_EQ(w.a->rewrapped[0][0].key.epoch, 1u);
   // Each stored through the ledger first, then the folder's status (migratedKey + keyEpoch).
   ASSERT_EQ(w.folders.status_writes.size(), 2u);
   for (const auto& [key, st] : w.folders.status_writes) {
@@ -685,7 +684,7 @@ TEST(EpochReconcilerTest, KeysTheOldSignerCannotReEncryptDoNotHoldTheNewEpochFor
   w.clock.advance(1s);
   ASSERT_TRUE(w.pass());
   ASSERT_EQ(w.a->rewrapped.size(), 2u);
-  EXPECT_EQ(w.a->rewrapped[1][0].encrypted_key, "cmVzZWFsZWQ=");
+  EXPECT_EQ(w.a->rewrapped[1][0].key.encrypted_key, "cmVzZWFsZWQ=");
 }
 
 TEST(EpochReconcilerTest, AConflictingTeeEpochWriteFailsThePassForARetry) {

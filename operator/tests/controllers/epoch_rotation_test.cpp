@@ -344,12 +344,12 @@ TEST(QuoteVerdictTest, SecondOpinion) {
   TeeEpochSpec spec;
   auto ok = hardware_check();
   apply_chain_verdict(ok, spec, chain_verdict(true, "UpToDate"));
-  apply_second_opinion(ok, QuoteVerdict{true, ""});
+  apply_second_opinion(ok, ExternalQuoteVerdict{true, ""});
   EXPECT_TRUE(ok.attested);
 
   auto vetoed = hardware_check();
   apply_chain_verdict(vetoed, spec, chain_verdict(true, "UpToDate"));
-  apply_second_opinion(vetoed, QuoteVerdict{false, "TCB out of date"});
+  apply_second_opinion(vetoed, ExternalQuoteVerdict{false, "TCB out of date"});
   EXPECT_FALSE(vetoed.attested);
   EXPECT_TRUE(vetoed.quote_rejected);
   EXPECT_EQ(std::string(to_string(vetoed.attested_reason)), "SecondOpinionRejected");
@@ -357,7 +357,7 @@ TEST(QuoteVerdictTest, SecondOpinion) {
 
   auto down = hardware_check();
   apply_chain_verdict(down, spec, chain_verdict(true, "UpToDate"));
-  apply_second_opinion(down, Result<QuoteVerdict>(make_error("UNAVAILABLE", "refused")));
+  apply_second_opinion(down, Result<ExternalQuoteVerdict>(make_error("UNAVAILABLE", "refused")));
   EXPECT_TRUE(down.attested);
   EXPECT_NE(down.attested_message.find("unavailable"), std::string::npos);
 }

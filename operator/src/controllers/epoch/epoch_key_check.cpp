@@ -37,7 +37,7 @@ bool tcb_status_accepted(const TeeEpochSpec& spec, const std::string& tcb_status
          std::find(accepted.begin(), accepted.end(), tcb_status) != accepted.end();
 }
 
-Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochPublicKey& answer,
+Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochKeyAnswer& answer,
                                       ByteView nonce, SysTime now) {
   if (answer.epoch != spec.epoch) {
     return make_error("EPOCH_MISMATCH",
@@ -133,7 +133,7 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
                            (spec.signer.app_id.empty() ? "" : " and app id") + " checked";
 }
 
-void apply_second_opinion(EpochKeyCheck& check, const Result<QuoteVerdict>& verdict) {
+void apply_second_opinion(EpochKeyCheck& check, const Result<ExternalQuoteVerdict>& verdict) {
   if (!verdict) {
     check.attested_message +=
         " (second-opinion verifier unavailable: " + verdict.error().message + ")";

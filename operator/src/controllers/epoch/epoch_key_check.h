@@ -14,9 +14,8 @@
 #include "cbx/base/duration.h"
 #include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
-#include "clients/attestation_verifier.h"
-#include "clients/signer_client.h"
 #include "controllers/epoch/quote_chain.h"
+#include "controllers/epoch/signer_port.h"
 
 namespace cbx::op {
 
@@ -35,7 +34,7 @@ struct EpochKeyCheck {
 // SIMULATED_NOT_ALLOWED, the event-log codes of cbx/attest/event_log.h (EVENT_LOG_INVALID,
 // EVENT_DIGEST_MISMATCH, EVENT_LOG_INCOMPLETE, RTMR_MISMATCH), COMPOSE_HASH_NOT_PINNED,
 // COMPOSE_HASH_MISMATCH, APP_ID_MISMATCH.
-Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochPublicKey& answer,
+Result<EpochKeyCheck> check_epoch_key(const TeeEpochSpec& spec, const EpochKeyAnswer& answer,
                                       ByteView nonce, SysTime now);
 
 // Folds the in-process verifier's verdict into a successful check of a hardware quote:
@@ -47,7 +46,7 @@ void apply_chain_verdict(EpochKeyCheck& check, const TeeEpochSpec& spec,
 
 // The optional external verifier (a second opinion): a rejection of a hardware quote rejects the
 // key; an unavailable verifier is only mentioned in the message.
-void apply_second_opinion(EpochKeyCheck& check, const Result<QuoteVerdict>& verdict);
+void apply_second_opinion(EpochKeyCheck& check, const Result<ExternalQuoteVerdict>& verdict);
 
 bool tcb_status_accepted(const TeeEpochSpec& spec, const std::string& tcb_status);
 

@@ -319,18 +319,16 @@ std::size_t EpochReconciler::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
               {{"epoch", source.spec.epoch}, {"error", signer.error().message}});
     return 0;
   }
-  auto to = rewrap_target(target, now);
+  auto to = rewrap_destination(target, now);
   if (!to) {
     log::warn("pre-rotation: the new epoch's attestation is unavailable",
               {{"epoch", target.spec.epoch}, {"error", to.error().message}});
     return 0;
   }
-  std::vector<RewrapEntry> entries;
-  for (const auto& f : batch) {
-    auto key = effective_key(f);
-    entries.push_back(RewrapEntry{f.key(), f.spec.ipns_name, key.encrypted_key, key.epoch});
-  }
-  auto results = (*signer)->rewrap(*to, entries);
+  std::vector<RewrapRequest> requests;
+  for (const auto& f : batch)
+    requests.push_back(RewrapRequest{f.key(), f.spec.ipns_name, effective_key(f)});
+  auto results = (*signer)->rewrap(*to, requests);
   if (!results) {
     const auto& code = results.error().code;
     if (code == "APPROVAL_REQUIRED" || code == "APPROVAL_INVALID" ||
@@ -358,14 +356,14 @@ std::size_t EpochReconciler::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
     auto it = std::find_if(batch.begin(), batch.end(),
                            [&](const IpnsRepublish& f) { return f.key() == r.id; });
     if (it == batch.end()) continue;
-    if (!r.ok || r.epoch != target.spec.epoch) {
+    if (!r.ok || r.key.epoch != target.spec.epoch) {
       rewrap_failed_.record(rewrap_id(it->key(), effective_key(*it)), r.error_code);
       log::warn("pre-rotation: key not re-encrypted",
                 {{"key", r.id}, {"code", r.error_code}, {"message", r.error_message}});
       continue;
     }
     crash_point("during-rewrap");
-    if (store_migrated_key(*it, EncryptedKeyRef{r.epoch, r.encrypted_key}, now)) ++stored;
+    if (store_migrated_key(*it, r.key, now)) ++stored;
   }
   log::info("pre-rotation batch", {{"from", source.spec.epoch},
                                    {"to", target.spec.epoch},
@@ -377,8 +375,8 @@ std::size_t EpochReconciler::rewrap_batch(TeeEpoch& target, const TeeEpoch& sour
 // The new epoch as the old signer must see it: the approved key and compose hash (verified
 // values from status), with a fresh quote of the new signer binding that key, its event log and
 // the collateral of the quote's chain, so that the old signer verifies it all itself.
-Result<RewrapTarget> EpochReconciler::rewrap_target(const TeeEpoch& target, SysTime now) {
-  RewrapTarget to;
+Result<RewrapDestination> EpochReconciler::rewrap_destination(const TeeEpoch& target, SysTime now) {
+  RewrapDestination to;
   to.epoch = target.spec.epoch;
   to.public_key_hex = target.status.public_key;
   to.compose_hash_hex = target.status.attestation ? target.status.attestation->compose_hash : "";

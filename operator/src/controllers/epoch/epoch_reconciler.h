@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "api/v1alpha1/tee_epoch.h"
-#include "clients/attestation_verifier.h"
 #include "controllers/epoch/decommission.h"
 #include "controllers/epoch/folder_index.h"
 #include "controllers/epoch/ports.h"
@@ -50,7 +49,7 @@ struct EpochReconcilerOptions {
   // In-process quote verification (chain, collateral, TCB status). nullptr: hardware quotes get
   // no verdict (Attested=False VerifierUnavailable, never Ready); simulator epochs do not need it.
   QuoteChainVerifier* chain = nullptr;
-  AttestationVerifier* second_opinion = nullptr;  // optional external verifier
+  QuoteSecondOpinion* second_opinion = nullptr;  // optional external verifier
 };
 
 struct EpochPassResult {
@@ -81,7 +80,7 @@ class EpochReconciler {
                                 std::vector<TeeEpoch>& epochs, SysTime now);
   std::size_t rewrap_batch(TeeEpoch& target, const TeeEpoch& source,
                            const std::vector<IpnsRepublish>& batch, SysTime now, bool& refused);
-  Result<RewrapTarget> rewrap_target(const TeeEpoch& target, SysTime now);
+  Result<RewrapDestination> rewrap_destination(const TeeEpoch& target, SysTime now);
   bool only_unmigratable_left(const SourceFolders& on_sources) const;
   bool store_migrated_key(const IpnsRepublish& folder, const EncryptedKeyRef& key, SysTime now);
   void set_migrated(TeeEpoch& target, bool done, Reason reason, const std::string& message,

@@ -15,33 +15,10 @@
 #include "api/v1alpha1/tee_epoch.h"
 #include "cbx/base/duration.h"
 #include "cbx/base/result.h"
-#include "clients/signer_client.h"
 #include "controllers/epoch/decommission.h"
+#include "controllers/epoch/signer_port.h"
 
 namespace cbx::op {
-
-// One signer as the epoch reconciler uses it: the epoch key with its quote, and re-encryption of
-// sealed keys to another epoch (pre-rotation).
-class EpochSigner {
- public:
-  virtual ~EpochSigner() = default;
-  virtual Result<EpochPublicKey> epoch_public_key(std::uint64_t epoch,
-                                                  const std::string& nonce_hex) = 0;
-  // Request-level refusals keep the signer's code (APPROVAL_REQUIRED, APPROVAL_INVALID,
-  // TARGET_ATTESTATION_*); per-entry errors come back in the results.
-  virtual Result<std::vector<RewrapResult>> rewrap(const RewrapTarget& target,
-                                                   const std::vector<RewrapEntry>& entries) = 0;
-};
-
-class EpochSignerPool {
- public:
-  virtual ~EpochSignerPool() = default;
-  // The signer a TeeEpoch's signer spec names. Error: it cannot be used (e.g. its token Secret
-  // is unreadable).
-  virtual Result<std::shared_ptr<EpochSigner>> signer_for(const SignerSpec& spec) = 0;
-  // Forgets every signer whose URL is not in `in_use`.
-  virtual void retain(const std::set<std::string>& in_use) = 0;
-};
 
 class TeeEpochWriter {
  public:

@@ -8,11 +8,12 @@
 #include <mutex>
 
 #include "../../../common/tests/http_client/test_server.h"
+#include "../controllers/signer_handles.h"
+#include "app/client_signer_handle.h"
 #include "cbx/http/beast_client.h"
 #include "clients/signer_answers.h"
 #include "clients/signer_client.h"
 #include "controllers/republish/sign_batcher.h"
-#include "signer_handles.h"
 
 namespace cbx::op {
 namespace {
@@ -224,25 +225,9 @@ TEST(HostileSignerAnswersTest, PublicKeyAndRewrapAnswersAreCheckedToo) {
 TEST(HostileSignerAnswersTest, TheBatcherSurvivesEveryMalformedAnswer) {
   ScriptedSigner signer;
   auto http = transport();
-  SignerClient client(*http, signer.server.url("/"), token());
-  // The client behind a handle, as app/client_signer_handle puts it (only the fields read here).
-  auto handle = testing::signer_answering(
-      "s",
-      [&](std::uint64_t epoch,
-          const std::vector<SignRequest>& requests) -> Result<std::vector<SignOutcome>> {
-        std::vector<SignEntry> entries;
-        for (const auto& r : requests) entries.push_back(entry(r.id));
-        auto results = client.sign(epoch, entries);
-        if (!results) return results.error();
-        std::vector<SignOutcome> outcomes;
-        for (const auto& r : *results) {
-          SignOutcome o;
-          o.id = r.id;
-          o.ok = r.ok;
-          outcomes.push_back(o);
-        }
-        return outcomes;
-      });
+  // The client behind the handle the signer pool hands out.
+  SignerRef handle = std::make_shared<ClientSignerHandle>(
+      std::make_shared<SignerClient>(*http, signer.server.url("/"), token()), nullptr);
   SignBatcher batcher(nullptr, BatcherOptions{50, 1ms, 2});
   for (const auto& hostile : hostile_answers()) {
     signer.answer(hostile.body, hostile.content_type);
