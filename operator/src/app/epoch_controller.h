@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/epoch_ports.h"
+#include "app/ledger_informer.h"
 #include "app/metrics.h"
 #include "app/signer_directory.h"
 #include "controllers/epoch/epoch_reconciler.h"
@@ -25,7 +26,7 @@ struct EpochControllerOptions {
   KeyLedgerWriter* ledger_writer = nullptr;
   // The KeyLedger informer (retirement counts the ledger's copies, decommission.h) and the
   // namespace its objects live in; nullptr: no ledger.
-  kube::Informer* ledgers = nullptr;
+  LedgerInformer* ledgers = nullptr;
   std::string ledger_namespace;
 };
 

@@ -97,7 +97,7 @@ void PrometheusEpochMetrics::set_folder_counts(const FolderCounts& counts) {
   metrics_.set_folder_counts(counts);
 }
 
-void feed_folder_index(FolderInformer& republishes, kube::Informer* ledgers, FolderIndex& index) {
+void feed_folder_index(FolderInformer& republishes, LedgerInformer* ledgers, FolderIndex& index) {
   // The typed cache decoded the object once; the index keeps what the epoch reconciler reads.
   auto upsert = [&index](const CachedFolder& folder) {
     IndexedFolder entry = folder.invalid_spec ? IndexedFolder{} : index_entry(folder);
@@ -108,16 +108,13 @@ void feed_folder_index(FolderInformer& republishes, kube::Informer* ledgers, Fol
       {upsert, [upsert](const CachedFolder&, const CachedFolder& folder) { upsert(folder); },
        [&index](const CachedFolder& last_known) { index.remove(last_known.key()); }});
   if (!ledgers) return;
-  auto upsert_ledger = [&index](const nlohmann::json& object) {
-    index.upsert_ledger(kube::key_of(object), ledger_key_copies_of(object));
+  auto upsert_ledger = [&index](const CachedLedger& ledger) {
+    index.upsert_ledger(ledger.key(), ledger.copies);
   };
-  ledgers->add_handlers({upsert_ledger,
-                         [upsert_ledger](const nlohmann::json&, const nlohmann::json& object) {
-                           upsert_ledger(object);
-                         },
-                         [&index](const nlohmann::json& last_known) {
-                           index.remove_ledger(kube::key_of(last_known));
-                         }});
+  ledgers->add_handlers(
+      {upsert_ledger,
+       [upsert_ledger](const CachedLedger&, const CachedLedger& ledger) { upsert_ledger(ledger); },
+       [&index](const CachedLedger& last_known) { index.remove_ledger(last_known.key()); }});
 }
 
 }  // namespace cbx::op

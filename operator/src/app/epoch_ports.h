@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/folder_informer.h"
+#include "app/ledger_informer.h"
 #include "app/metrics.h"
 #include "app/signer_directory.h"
 #include "controllers/epoch/folder_index.h"
@@ -109,6 +110,6 @@ class SystemEpochClock : public EpochClock {
 
 // Registers handlers (before the informers run) that keep `index` in step with every delta.
 // ledgers: nullptr when there is no key ledger.
-void feed_folder_index(FolderInformer& republishes, kube::Informer* ledgers, FolderIndex& index);
+void feed_folder_index(FolderInformer& republishes, LedgerInformer* ledgers, FolderIndex& index);
 
 }  // namespace cbx::op

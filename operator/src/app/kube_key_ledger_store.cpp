@@ -34,44 +34,41 @@ Status KubeKeyLedgerStore::remove(const KeyLedger& ledger) {
 
 std::optional<KeyLedger> KubeKeyLedgerStore::cached(const std::string& ipns_name) const {
   if (!valid_ledger_name(ipns_name)) return std::nullopt;
-  auto object = ledgers_.store().get(kube::object_key(ns_, ipns_name));
+  auto object = ledgers_.store().get_shared(kube::object_key(ns_, ipns_name));
   if (!object) return std::nullopt;
-  auto ledger = parse_key_ledger(*object);
-  if (!ledger) {
-    log::warn("unreadable KeyLedger ignored",
-              {{"name", ipns_name}, {"error", ledger.error().message}});
+  if (!object->ledger) {
+    log::warn("unreadable KeyLedger ignored", {{"name", ipns_name}, {"error", object->error}});
     return std::nullopt;
   }
-  return std::move(*ledger);
+  return *object->ledger;
 }
 
 bool KubeKeyLedgerStore::cached_has_pending_record(const std::string& ipns_name) const {
   if (!valid_ledger_name(ipns_name)) return false;
-  auto object = ledgers_.store().get(kube::object_key(ns_, ipns_name));
-  if (!object) return false;
-  auto spec = object->find("spec");
-  return spec != object->end() && spec->is_object() && spec->contains("pendingRecord");
+  auto object = ledgers_.store().get_shared(kube::object_key(ns_, ipns_name));
+  return object && object->has_pending_record;
 }
 
 std::vector<KeyLedger> KubeKeyLedgerStore::all_cached() const {
   std::vector<KeyLedger> out;
-  ledgers_.store().for_each([&](const nlohmann::json& object) {
-    if (auto ledger = parse_key_ledger(object)) out.push_back(std::move(*ledger));
+  ledgers_.store().for_each([&](const CachedLedger& object) {
+    if (object.ledger) out.push_back(*object.ledger);
   });
   return out;
 }
 
 Result<std::vector<KeyLedger>> KubeKeyLedgerStore::list_all(bool fresh) const {
-  std::vector<nlohmann::json> objects;
-  if (fresh) {
-    auto listed = client_.list(kube::resources::kKeyLedger, ns_);
-    if (!listed) return listed.error();
-    objects = std::move(listed->items);
-  } else {
-    objects = ledgers_.store().list();
-  }
   std::vector<KeyLedger> out;
-  for (const auto& object : objects) {
+  if (!fresh) {
+    for (const auto& object : ledgers_.store().list_shared()) {
+      if (!object->ledger) return make_error("INVALID_LEDGER", object->error);
+      out.push_back(*object->ledger);
+    }
+    return out;
+  }
+  auto listed = client_.list(kube::resources::kKeyLedger, ns_);
+  if (!listed) return listed.error();
+  for (const auto& object : listed->items) {
     auto ledger = parse_key_ledger(object);
     if (!ledger) return ledger.error();
     out.push_back(std::move(*ledger));

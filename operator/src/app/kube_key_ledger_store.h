@@ -6,15 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "app/ledger_informer.h"
 #include "controllers/ledger/ledger_store.h"
 #include "kube/client.h"
-#include "kube/informer.h"
 
 namespace cbx::op {
 
 class KubeKeyLedgerStore : public KeyLedgerStore {
  public:
-  KubeKeyLedgerStore(kube::KubeClient& client, kube::Informer& ledgers, std::string ns)
+  KubeKeyLedgerStore(kube::KubeClient& client, LedgerInformer& ledgers, std::string ns)
       : client_(client), ledgers_(ledgers), ns_(std::move(ns)) {}
   Result<std::optional<KeyLedger>> get(const std::string& ipns_name) override;
   Result<KeyLedger> put(const KeyLedger& ledger) override;
@@ -34,7 +34,7 @@ class KubeKeyLedgerStore : public KeyLedgerStore {
 
  private:
   kube::KubeClient& client_;
-  kube::Informer& ledgers_;
+  LedgerInformer& ledgers_;
   std::string ns_;
 };
 

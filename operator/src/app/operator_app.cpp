@@ -10,6 +10,7 @@
 #include "app/kube_key_ledger_store.h"
 #include "app/kube_ports.h"
 #include "app/ledger_controller.h"
+#include "app/ledger_informer.h"
 #include "app/metrics.h"
 #include "app/quote_chain_setup.h"
 #include "app/readback_controller.h"
@@ -332,9 +333,7 @@ int run_operator(const OperatorOptions& options) {
   OwnWrites status_writer(api_status_writer);
   KubeEventSink event_sink(recorder);
   // KeyLedger objects live in the operator's own namespace only (controllers/ledger).
-  kube::InformerOptions ledger_informer;
-  ledger_informer.namespace_name = ns;
-  auto& ledgers = manager.add_informer(kube::resources::kKeyLedger, ledger_informer);
+  auto& ledgers = add_ledger_informer(manager, ns);
   KubeKeyLedgerStore ledger_store(**client, ledgers, ns);
   KeyLedgerWriter ledger_writer(ledger_store);
   // The pipeline's publish stage: signed cycles publish and record their outcome here, never on
@@ -429,10 +428,9 @@ int run_operator(const OperatorOptions& options) {
     ledger_controller.track(republishes, ledger_ctl);  // after the claims: owners are known
     // Every ledger is looked at once the caches are synced (workers wait for that): a folder
     // deleted while no operator ran is noticed by its ledger still listing it.
-    manager.watch(ledgers, ledger_ctl, [](const nlohmann::json& ledger) {
-      auto name = kube::key_of(ledger);
-      name = name.substr(name.find('/') + 1);
-      return valid_ledger_name(name) ? std::vector<std::string>{name} : std::vector<std::string>{};
+    manager.watch(ledgers, ledger_ctl, [](const CachedLedger& ledger) {
+      return valid_ledger_name(ledger.name) ? std::vector<std::string>{ledger.name}
+                                            : std::vector<std::string>{};
     });
     // The retention sweep starts with the first epoch event and then runs on its own period.
     manager.watch(epochs, ledger_ctl, [](const nlohmann::json&) {

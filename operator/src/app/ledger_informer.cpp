@@ -1,0 +1,54 @@
+#include "app/ledger_informer.h"
+
+#include "controllers/epoch/ledger_copies.h"
+#include "kube/resource.h"
+
+namespace cbx::op {
+namespace {
+
+std::string metadata_string(const nlohmann::json& object, const char* field) {
+  if (!object.is_object()) return "";
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return "";
+  auto value = meta->find(field);
+  return value != meta->end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+bool holds_pending_record(const nlohmann::json& object) {
+  if (!object.is_object()) return false;
+  auto spec = object.find("spec");
+  return spec != object.end() && spec->is_object() && spec->contains("pendingRecord");
+}
+
+}  // namespace
+
+CachedLedger decode_cached_ledger(const nlohmann::json& object) {
+  CachedLedger out;
+  out.ns = metadata_string(object, "namespace");
+  out.name = metadata_string(object, "name");
+  out.resource_version = metadata_string(object, "resourceVersion");
+  out.has_pending_record = holds_pending_record(object);
+  out.copies = ledger_key_copies_of(object);
+  try {
+    auto ledger = parse_key_ledger(object);
+    if (ledger) {
+      out.ledger = std::move(*ledger);
+    } else {
+      out.error = ledger.error().message;
+    }
+  } catch (const std::exception& e) {
+    out.error = std::string("unreadable: ") + e.what();
+  }
+  return out;
+}
+
+LedgerInformer& add_ledger_informer(kube::Manager& manager, const std::string& ns) {
+  kube::InformerOptions options;
+  options.namespace_name = ns;
+  options.transform = nullptr;  // managedFields are never decoded: no need to strip them first
+  return manager.add_typed_informer<CachedLedger>(
+      kube::resources::kKeyLedger,
+      [](nlohmann::json&& object) { return decode_cached_ledger(object); }, options);
+}
+
+}  // namespace cbx::op
