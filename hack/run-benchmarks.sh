@@ -13,6 +13,11 @@ for b in "${benches[@]}"; do
   "$b" --benchmark_min_time=0.5
 done
 
+if [ -x "$build/bin/cbx_cache_cost" ]; then
+  echo "== cbx_cache_cost: the operator's cache per folder"
+  "$build/bin/cbx_cache_cost" --count 100000
+fi
+
 peers=$root/tests/interop/peers
 vectors=$root/tests/vectors/attestation
 if [ -d "$root/tests/interop/node_modules/@phala/dcap-qvl" ] && command -v node >/dev/null; then
