@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "cbx/base/encoding.h"
+
 namespace cbx::json {
 
 using nlohmann::json;
@@ -25,6 +27,10 @@ const json* FieldReader::find(std::string_view key) const {
 
 bool FieldReader::has(std::string_view key) const {
   return find(key) != nullptr;
+}
+
+const json* FieldReader::value(std::string_view key) const {
+  return find(key);
 }
 
 std::string FieldReader::path_of(std::string_view key) const {
@@ -56,20 +62,90 @@ Result<std::string> FieldReader::string(std::string_view key, std::size_t max_si
   return std::move(**s);
 }
 
+Result<std::string> FieldReader::nonempty_string(std::string_view key, std::size_t max_size) const {
+  auto s = string(key, max_size);
+  if (s && s->empty()) return error(key, "must not be empty");
+  return s;
+}
+
+Result<std::string> FieldReader::base64_text(std::string_view key, std::size_t max_chars) const {
+  auto s = nonempty_string(key, max_chars);
+  if (s && !base64_decode(*s)) return error(key, "expected base64");
+  return s;
+}
+
+// Text of an encoding that decodes to at most max_bytes; longer text is refused before decoding.
+Result<Bytes> FieldReader::decoded(std::string_view key, std::size_t max_bytes,
+                                   std::size_t max_chars, const char* encoding,
+                                   std::optional<Bytes> (*decode)(std::string_view)) const {
+  const std::string too_long = "longer than " + std::to_string(max_bytes) + " bytes decoded";
+  auto s = string(key);
+  if (!s) return s.error();
+  if (s->size() > max_chars) return error(key, too_long);
+  auto bytes = decode(*s);
+  if (!bytes) return error(key, std::string("expected ") + encoding);
+  if (bytes->size() > max_bytes) return error(key, too_long);
+  return std::move(*bytes);
+}
+
+Result<Bytes> FieldReader::base64(std::string_view key, std::size_t max_bytes) const {
+  // Whitespace and padding aside, 4 characters carry 3 bytes.
+  const std::size_t max_chars = max_bytes >= kNoLimit / 2 ? kNoLimit : max_bytes / 3 * 4 + 8;
+  return decoded(key, max_bytes, max_chars, "base64", &base64_decode);
+}
+
+Result<Bytes> FieldReader::hex(std::string_view key, std::size_t max_bytes) const {
+  const std::size_t max_chars = max_bytes >= kNoLimit / 2 ? kNoLimit : max_bytes * 2 + 2;  // 0x
+  return decoded(key, max_bytes, max_chars, "hex", &hex_decode);
+}
+
+namespace {
+
+bool accepts_numbers(Uint64Form form) {
+  return form != Uint64Form::kCanonicalDecimalString;
+}
+
+bool accepts_strings(Uint64Form form) {
+  return form != Uint64Form::kNumber;
+}
+
+bool canonical_only(Uint64Form form) {
+  return form == Uint64Form::kCanonicalDecimalString ||
+         form == Uint64Form::kNumberOrCanonicalDecimalString;
+}
+
+const char* expected_uint64(Uint64Form form) {
+  switch (form) {
+    case Uint64Form::kNumber:
+      return "expected an unsigned 64-bit integer";
+    case Uint64Form::kCanonicalDecimalString:
+      return "expected the decimal string of an unsigned 64-bit integer";
+    default:
+      return "expected an unsigned 64-bit integer or its decimal string";
+  }
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> decimal_uint64(std::string_view text, bool leading_zeros_allowed) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  if (!leading_zeros_allowed && text.size() > 1 && text[0] == '0') return std::nullopt;
+  std::uint64_t out = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  return out;
+}
+
 std::optional<std::uint64_t> uint64_of(const json& value, Uint64Form form) {
+  if (value.is_number_integer() && !accepts_numbers(form)) return std::nullopt;
   if (value.is_number_unsigned()) return value.get<std::uint64_t>();
   if (value.is_number_integer()) {
     auto n = value.get<std::int64_t>();
     if (n < 0) return std::nullopt;
     return static_cast<std::uint64_t>(n);
   }
-  if (form != Uint64Form::kNumberOrDecimalString || !value.is_string()) return std::nullopt;
-  const auto& s = value.get_ref<const std::string&>();
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  std::uint64_t out = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
-  return out;
+  if (!accepts_strings(form) || !value.is_string()) return std::nullopt;
+  return decimal_uint64(value.get_ref<const std::string&>(), !canonical_only(form));
 }
 
 Result<std::optional<std::uint64_t>> FieldReader::optional_uint64(std::string_view key,
@@ -77,11 +153,7 @@ Result<std::optional<std::uint64_t>> FieldReader::optional_uint64(std::string_vi
   const json* v = find(key);
   if (!v) return std::optional<std::uint64_t>{};
   auto n = uint64_of(*v, form);
-  if (!n) {
-    return error(key, form == Uint64Form::kNumber
-                          ? "expected an unsigned 64-bit integer"
-                          : "expected an unsigned 64-bit integer or its decimal string");
-  }
+  if (!n) return error(key, expected_uint64(form));
   return std::optional<std::uint64_t>(*n);
 }
 
@@ -90,6 +162,16 @@ Result<std::uint64_t> FieldReader::uint64(std::string_view key, Uint64Form form)
   if (!n) return n.error();
   if (!*n) return error(key, "required");
   return **n;
+}
+
+Result<std::uint64_t> FieldReader::uint64_in(std::string_view key, std::uint64_t min,
+                                             std::uint64_t max, Uint64Form form) const {
+  auto n = uint64(key, form);
+  if (n && (*n < min || *n > max)) {
+    return error(key,
+                 "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return n;
 }
 
 Result<std::optional<std::int64_t>> FieldReader::optional_int64(std::string_view key) const {
@@ -137,6 +219,14 @@ Result<FieldReader> FieldReader::object(std::string_view key) const {
   if (!o) return o.error();
   if (!*o) return error(key, "required");
   return std::move(**o);
+}
+
+Result<FieldReader> FieldReader::element_object(std::string_view key, const json& array,
+                                                std::size_t index) const {
+  if (!array.is_array() || index >= array.size()) {
+    return make_error(code_, element_path(key, index) + ": required");
+  }
+  return of(array[index], element_path(key, index), code_);
 }
 
 Result<std::optional<const json*>> FieldReader::optional_array(std::string_view key,
