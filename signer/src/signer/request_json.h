@@ -1,35 +1,28 @@
 #pragma once
-// Strict, exception-free reading of request JSON. Every failure is Error{"BAD_REQUEST", ...}
-// naming the field; values are never echoed (they may be ciphertexts).
-#include <cstdint>
+// Request bodies of the signer's API: parsed with a nesting limit, their fields read with the
+// shared strict reader (cbx/json/field_reader.h). Every field error is Error{"BAD_REQUEST",
+// "<path>: why"} naming the field ("entries[2].encryptedKey: expected base64"); values are never
+// echoed (they may be ciphertexts).
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <string_view>
 
-#include "cbx/base/encoding.h"
 #include "cbx/base/result.h"
+#include "cbx/json/field_reader.h"
 
 namespace cbx::signer {
 
 using nlohmann::json;
+using RequestFields = cbx::json::FieldReader;
 
 inline constexpr std::size_t kMaxJsonDepth = 8;
+inline constexpr char kBadRequest[] = "BAD_REQUEST";
 
 // Parses a request body; BAD_JSON for invalid JSON, nesting deeper than kMaxJsonDepth, or a
 // top level that is not an object.
 Result<json> parse_json_object(std::string_view body);
 
-bool has(const json& obj, const char* key);
-Result<std::string> get_string(const json& obj, const char* key, std::size_t max_size);
-// A JSON integer >= 0 (not a float, not a string).
-Result<std::uint64_t> get_uint(const json& obj, const char* key);
-// A decimal string "0".."18446744073709551615" without sign, spaces or leading zeros.
-Result<std::uint64_t> get_decimal_string(const json& obj, const char* key);
-// Standard base64; decoded size at most max_size.
-Result<Bytes> get_base64(const json& obj, const char* key, std::size_t max_size);
-Result<Bytes> get_hex(const json& obj, const char* key, std::size_t max_size);
-
-std::optional<std::uint64_t> parse_decimal_u64(std::string_view text);
+// The reader of a request body (a parsed object).
+RequestFields request_fields(const json& body);
 
 }  // namespace cbx::signer

@@ -8,56 +8,57 @@
 namespace cbx::signer {
 namespace {
 
-Result<RewrapTarget> external_target(const json& target,
+Result<RewrapTarget> external_target(const RequestFields& body,
                                      const std::optional<ed25519::PublicKey>& authority,
                                      const TargetAttestationPolicy& policy) {
-  if (!target.is_object()) return make_error("BAD_REQUEST", "field \"target\" must be an object");
-  auto epoch = get_uint(target, "epoch");
+  auto target = body.object("target");
+  if (!target) return target.error();
+  auto epoch = target->uint64("epoch");
   if (!epoch) return epoch.error();
   if (*epoch == 0 || *epoch > kMaxEpoch)
     return make_error("UNKNOWN_EPOCH", "target epoch out of range");
-  auto pk_hex = get_string(target, "publicKey", 200);
+  auto pk_hex = target->string("publicKey", 200);
   if (!pk_hex) return pk_hex.error();
-  auto compose_hash = get_string(target, "composeHash", 200);
+  auto compose_hash = target->string("composeHash", 200);
   if (!compose_hash) return compose_hash.error();
   auto subject = epoch::approval_subject_from_hex(*epoch, *pk_hex, *compose_hash);
-  if (!subject) return make_error("BAD_REQUEST", subject.error().message);
+  if (!subject) return make_error(kBadRequest, subject.error().message);
   if (!authority) {
     return make_error("APPROVAL_REQUIRED",
                       "no rotation authority is configured: rewrap to an external key is refused");
   }
-  if (!has(target, "approval") || (target["approval"].is_string() &&
-                                   target["approval"].get_ref<const std::string&>().empty())) {
+  auto approval = target->optional_string("approval", 200);
+  if (!approval) return approval.error();
+  if (!*approval || (*approval)->empty()) {
     return make_error("APPROVAL_REQUIRED", "an approval by the rotation authority is required");
   }
-  auto approval = get_string(target, "approval", 200);
-  if (!approval) return approval.error();
-  if (!epoch::verify_approval(*authority, *subject, *approval)) {
+  if (!epoch::verify_approval(*authority, *subject, **approval)) {
     return make_error("APPROVAL_INVALID",
                       "the approval is not a valid signature by the rotation authority");
   }
-  auto attested = verify_target_attestation(target, *subject, policy);
+  auto attested = verify_target_attestation(*target, *subject, policy);
   if (!attested) return attested.error();
   return RewrapTarget{*epoch, std::move(subject->public_key), true, attested->chain_verified};
 }
 
 }  // namespace
 
-Result<RewrapEntryRequest> parse_rewrap_entry(const json& entry, std::string& id) {
-  if (!entry.is_object()) return make_error("BAD_REQUEST", "entry must be a JSON object");
+Result<RewrapEntryRequest> parse_rewrap_entry(const json& entry, std::string path,
+                                              std::string& id) {
+  auto fields = RequestFields::of(entry, std::move(path), kBadRequest);
+  if (!fields) return fields.error();
+  const RequestFields& r = *fields;
   RewrapEntryRequest req;
-  auto got_id = get_string(entry, "id", kMaxIdSize);
+  auto got_id = r.string("id", kMaxIdSize);
   if (!got_id) return got_id.error();
   id = req.id = std::move(*got_id);
-  if (has(entry, "ipnsName")) {
-    auto name = get_string(entry, "ipnsName", 128);
-    if (!name) return name.error();
-    req.ipns_name = std::move(*name);
-  }
-  auto key = get_base64(entry, "encryptedKey", kMaxCiphertextSize);
+  auto name = r.optional_string("ipnsName", 128);
+  if (!name) return name.error();
+  req.ipns_name = std::move(*name);
+  auto key = r.base64("encryptedKey", kMaxCiphertextSize);
   if (!key) return key.error();
   req.encrypted_key = std::move(*key);
-  auto epoch = get_uint(entry, "keyEpoch");
+  auto epoch = r.uint64("keyEpoch");
   if (!epoch) return epoch.error();
   req.key_epoch = *epoch;
   return req;
@@ -66,12 +67,13 @@ Result<RewrapEntryRequest> parse_rewrap_entry(const json& entry, std::string& id
 Result<RewrapTarget> resolve_rewrap_target(const json& body, EpochKeyCache& keys,
                                            const std::optional<ed25519::PublicKey>& authority,
                                            const TargetAttestationPolicy& policy) {
-  const bool local = has(body, "targetEpoch"), external = has(body, "target");
+  const RequestFields r = request_fields(body);
+  const bool local = r.has("targetEpoch"), external = r.has("target");
   if (local == external) {
-    return make_error("BAD_REQUEST", "exactly one of \"targetEpoch\" or \"target\" is required");
+    return make_error(kBadRequest, "exactly one of \"targetEpoch\" or \"target\" is required");
   }
-  if (external) return external_target(body["target"], authority, policy);
-  auto epoch = get_uint(body, "targetEpoch");
+  if (external) return external_target(r, authority, policy);
+  auto epoch = r.uint64("targetEpoch");
   if (!epoch) return epoch.error();
   auto key = keys.get(*epoch);
   if (!key) return key.error();
@@ -84,7 +86,7 @@ Result<Bytes> rewrap_entry(const RewrapEntryRequest& req, EpochKeyCache& keys,
   if (req.ipns_name) {
     auto parsed = ipns::parse_name(*req.ipns_name);
     if (!parsed || !parsed->ed25519_public_key()) {
-      return make_error("BAD_REQUEST", "field \"ipnsName\" is not an Ed25519 IPNS name");
+      return make_error(kBadRequest, "ipnsName: not an Ed25519 IPNS name");
     }
     name = std::move(*parsed);
   }

@@ -24,7 +24,8 @@ struct RewrapTarget {
   bool chain_verified = false;  // external: its quote chain verified here (not for a simulator)
 };
 
-Result<RewrapEntryRequest> parse_rewrap_entry(const json& entry, std::string& id);
+// BAD_REQUEST naming the field's path (`path` is the entry's, "entries[3]").
+Result<RewrapEntryRequest> parse_rewrap_entry(const json& entry, std::string path, std::string& id);
 
 // Request-level target resolution. Errors (with the HTTP status the handler uses):
 //   BAD_REQUEST 400, UNKNOWN_EPOCH 400, APPROVAL_REQUIRED 403, APPROVAL_INVALID 403,

@@ -27,16 +27,16 @@ Result<std::string> signed_validity(const SignEntryRequest& req, const SignConte
   ipns::TimePoint until;
   if (req.validity) {
     auto t = ipns::parse_validity(*req.validity);
-    if (!t) return make_error("BAD_REQUEST", "field \"validity\" is not an RFC 3339 time");
+    if (!t) return make_error(kBadRequest, "validity: not an RFC 3339 time");
     until = *t;
   } else if (req.lifetime_seconds) {
     auto cap = std::chrono::duration_cast<std::chrono::seconds>(ctx.limits.max_lifetime).count();
     auto secs = std::min<std::uint64_t>(*req.lifetime_seconds, static_cast<std::uint64_t>(cap) + 1);
     until = ctx.now + std::chrono::seconds(secs);
   } else {
-    return make_error("BAD_REQUEST", "one of \"validity\" or \"lifetimeSeconds\" is required");
+    return make_error(kBadRequest, "one of \"validity\" or \"lifetimeSeconds\" is required");
   }
-  if (until <= ctx.now) return make_error("BAD_REQUEST", "validity is not in the future");
+  if (until <= ctx.now) return make_error(kBadRequest, "validity: not in the future");
   until = std::min(until, ctx.now + ctx.limits.max_lifetime);  // lifetime capped (--max-lifetime)
   return ipns::format_validity(until);
 }
@@ -67,45 +67,44 @@ Result<ipns::Record> check_proof(const SignEntryRequest& req, const ipns::Name& 
 
 }  // namespace
 
-Result<SignEntryRequest> parse_sign_entry(const json& entry, std::string& id) {
-  if (!entry.is_object()) return make_error("BAD_REQUEST", "entry must be a JSON object");
+Result<SignEntryRequest> parse_sign_entry(const json& entry, std::string path, std::string& id) {
+  auto fields = RequestFields::of(entry, std::move(path), kBadRequest);
+  if (!fields) return fields.error();
+  const RequestFields& r = *fields;
   SignEntryRequest req;
-  auto got_id = get_string(entry, "id", kMaxIdSize);
+  auto got_id = r.string("id", kMaxIdSize);
   if (!got_id) return got_id.error();
   id = req.id = std::move(*got_id);
-  auto name = get_string(entry, "ipnsName", kMaxNameSize);
+  auto name = r.string("ipnsName", kMaxNameSize);
   if (!name) return name.error();
   req.ipns_name = std::move(*name);
-  auto key = get_base64(entry, "encryptedKey", kMaxCiphertextSize);
+  auto key = r.base64("encryptedKey", kMaxCiphertextSize);
   if (!key) return key.error();
   req.encrypted_key = std::move(*key);
-  if (has(entry, "keyEpoch")) {
-    auto e = get_uint(entry, "keyEpoch");
-    if (!e) return e.error();
-    req.key_epoch = *e;
-  }
-  auto value = get_string(entry, "value", kMaxValueSize);
+  auto key_epoch = r.optional_uint64("keyEpoch");
+  if (!key_epoch) return key_epoch.error();
+  req.key_epoch = *key_epoch;
+  auto value = r.string("value", kMaxValueSize);
   if (!value) return value.error();
   req.value = std::move(*value);
-  auto proof = get_base64(entry, "proofRecord", ipns::kMaxRecordSize);
+  auto proof = r.base64("proofRecord", ipns::kMaxRecordSize);
   if (!proof) return proof.error();
   req.proof_record = std::move(*proof);
-  auto seq = get_decimal_string(entry, "sequence");
+  auto seq = r.uint64("sequence", cbx::json::Uint64Form::kCanonicalDecimalString);
   if (!seq) return seq.error();
   req.sequence = *seq;
-  if (has(entry, "validity")) {
-    auto v = get_string(entry, "validity", kMaxValiditySize);
+  if (r.has("validity")) {
+    auto v = r.string("validity", kMaxValiditySize);
     if (!v) return v.error();
     req.validity = std::move(*v);
-  } else if (has(entry, "lifetimeSeconds")) {
-    auto l = get_uint(entry, "lifetimeSeconds");
+  } else if (r.has("lifetimeSeconds")) {
+    auto l = r.uint64("lifetimeSeconds");
     if (!l) return l.error();
     req.lifetime_seconds = *l;
   }
-  if (has(entry, "ttlSeconds")) {
-    auto t = get_uint(entry, "ttlSeconds");
+  if (r.has("ttlSeconds")) {
+    auto t = r.uint64_in("ttlSeconds", 0, kMaxTtlSeconds);
     if (!t) return t.error();
-    if (*t > kMaxTtlSeconds) return make_error("BAD_REQUEST", "field \"ttlSeconds\" is too large");
     req.ttl_seconds = *t;
   }
   return req;
@@ -127,7 +126,7 @@ Result<std::shared_ptr<const EpochKey>> key_for_epoch(EpochKeyCache& keys, const
 Result<SignedEntry> sign_entry(const SignEntryRequest& req, SignContext& ctx) {
   auto name = ipns::parse_name(req.ipns_name);
   if (!name || !name->ed25519_public_key()) {
-    return make_error("BAD_REQUEST", "field \"ipnsName\" is not an Ed25519 IPNS name");
+    return make_error(kBadRequest, "ipnsName: not an Ed25519 IPNS name");
   }
   auto value_cid = cid_of_path(req.value);
   if (!value_cid) return make_error("BAD_VALUE", "value must be /ipfs/<cid>");

@@ -10,7 +10,7 @@
 
 #include "cbx/ipns/validity.h"
 #include "signer/epoch_key_cache.h"
-#include "signer/json_fields.h"
+#include "signer/request_json.h"
 #include "signer/verified_record_cache.h"
 
 namespace cbx::signer {
@@ -55,9 +55,9 @@ struct SignContext {
   ipns::TimePoint now;
 };
 
-// BAD_REQUEST naming the offending field. `id` is filled in as soon as it is known so that the
-// error can be attributed.
-Result<SignEntryRequest> parse_sign_entry(const json& entry, std::string& id);
+// BAD_REQUEST naming the offending field's path (`path` is the entry's, "entries[3]"). `id` is
+// filled in as soon as it is known so that the error can be attributed.
+Result<SignEntryRequest> parse_sign_entry(const json& entry, std::string path, std::string& id);
 
 // Per-entry error codes: BAD_REQUEST, BAD_VALUE, VALUE_NOT_OWNER_SIGNED, SEQUENCE_NOT_NEWER,
 // UNKNOWN_EPOCH, DECRYPT_FAILED, BAD_KEY, KEY_NAME_MISMATCH, SIGN_FAILED.

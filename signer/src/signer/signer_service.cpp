@@ -43,10 +43,9 @@ json error_json(const Error& e) {
 
 // {entries: [...]} within the batch limit, else the 4xx to answer.
 std::optional<http::Response> check_entries(const json& body, std::size_t max_batch) {
-  if (!has(body, "entries") || !body["entries"].is_array()) {
-    return error_response(400, "BAD_REQUEST", "field \"entries\" must be an array");
-  }
-  if (body["entries"].size() > max_batch) {
+  auto entries = request_fields(body).array("entries");
+  if (!entries) return error_of(entries.error());
+  if ((*entries)->size() > max_batch) {
     return error_response(413, "BATCH_TOO_LARGE",
                           "at most " + std::to_string(max_batch) + " entries per request");
   }
@@ -75,8 +74,12 @@ void append_signed_result(std::string& out, const std::string& id, const SignedE
   out += '}';
 }
 
+std::string entry_path(std::size_t index) {
+  return "entries[" + std::to_string(index) + "]";
+}
+
 std::optional<std::uint64_t> parse_epoch_segment(std::string_view text) {
-  auto n = parse_decimal_u64(text);
+  auto n = cbx::json::decimal_uint64(text, /*leading_zeros_allowed=*/false);
   if (!n || *n == 0 || *n > kMaxEpoch) return std::nullopt;
   return n;
 }
@@ -178,7 +181,7 @@ http::Response SignerService::sign(const http::Request& req) {
   auto body = parse_json_object(req.body);
   if (!body) return error_response(400, body.error().code, body.error().message);
   if (auto bad = check_entries(*body, config_.max_batch)) return *bad;
-  auto current_epoch = get_uint(*body, "currentEpoch");
+  auto current_epoch = request_fields(*body).uint64("currentEpoch");
   if (!current_epoch) return error_of(current_epoch.error());
   auto current = keys_.get(*current_epoch);
   if (!current) return error_of(current.error());
@@ -192,9 +195,9 @@ http::Response SignerService::sign(const http::Request& req) {
   std::string out = "{\"results\":[";
   out.reserve(entries.size() * 768);
   std::size_t failed = 0;
-  for (const auto& entry : entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
     std::string id;
-    auto parsed = parse_sign_entry(entry, id);
+    auto parsed = parse_sign_entry(entries[i], entry_path(i), id);
     auto signed_entry = parsed ? sign_entry(*parsed, ctx) : Result<SignedEntry>(parsed.error());
     if (out.back() != '[') out += ',';
     if (signed_entry) {
@@ -232,9 +235,9 @@ http::Response SignerService::rewrap(const http::Request& req) {
   metrics_.batch("rewrap", entries.size());
   json results = json::array();
   std::size_t failed = 0;
-  for (const auto& entry : entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
     std::string id;
-    auto parsed = parse_rewrap_entry(entry, id);
+    auto parsed = parse_rewrap_entry(entries[i], entry_path(i), id);
     auto resealed = parsed ? rewrap_entry(*parsed, keys_, *target) : Result<Bytes>(parsed.error());
     json r = {{"id", id}, {"ok", resealed.ok()}};
     if (resealed) {

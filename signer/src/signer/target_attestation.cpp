@@ -18,12 +18,12 @@ Error invalid(const std::string& why) {
   return make_error("TARGET_ATTESTATION_INVALID", "target attestation: " + why);
 }
 
-Result<TargetChainVerdict> check_chain(const json& attestation, ByteView quote,
+Result<TargetChainVerdict> check_chain(const RequestFields& attestation, ByteView quote,
                                        const TargetAttestationPolicy& policy) {
   if (!policy.chain) return invalid("this signer cannot verify quote chains");
-  if (!has(attestation, "collateral")) return invalid("collateral is required");
-  const auto& c = attestation["collateral"];
-  std::string collateral = c.is_string() ? c.get<std::string>() : c.dump();
+  const json* c = attestation.value("collateral");
+  if (!c) return invalid("collateral is required");
+  std::string collateral = c->is_string() ? c->get<std::string>() : c->dump();
   auto verdict = policy.chain(quote, collateral);
   if (!verdict) return invalid("no chain verdict: " + verdict.error().message);
   if (!verdict->verified) return invalid("quote chain rejected: " + verdict->error);
@@ -50,20 +50,21 @@ TargetChainCheck dcap_target_chain(attest::TrustAnchors anchors) {
   };
 }
 
-Result<TargetAttestation> verify_target_attestation(const json& target,
+Result<TargetAttestation> verify_target_attestation(const RequestFields& target,
                                                     const epoch::ApprovalSubject& subject,
                                                     const TargetAttestationPolicy& policy) {
-  if (!has(target, "attestation")) {
+  if (!target.has("attestation")) {
     return make_error("TARGET_ATTESTATION_REQUIRED",
                       "an external target needs its attestation (quote, eventLog, nonce)");
   }
-  const auto& a = target["attestation"];
-  if (!a.is_object()) return make_error("BAD_REQUEST", "field \"attestation\" must be an object");
-  auto quote_bytes = get_hex(a, "quote", kMaxQuoteSize);
+  auto attestation = target.object("attestation");
+  if (!attestation) return attestation.error();
+  const RequestFields& a = *attestation;
+  auto quote_bytes = a.hex("quote", kMaxQuoteSize);
   if (!quote_bytes) return quote_bytes.error();
-  auto event_log = get_string(a, "eventLog", attest::kMaxEventLogSize);
+  auto event_log = a.string("eventLog", attest::kMaxEventLogSize);
   if (!event_log) return event_log.error();
-  auto nonce = get_hex(a, "nonce", epoch::kMaxNonceSize);
+  auto nonce = a.hex("nonce", epoch::kMaxNonceSize);
   if (!nonce) return nonce.error();
 
   auto quote = epoch::parse_tdx_quote(*quote_bytes);

@@ -15,7 +15,7 @@
 
 #include "cbx/attest/trust_anchors.h"
 #include "cbx/epoch/approval.h"
-#include "signer/json_fields.h"
+#include "signer/request_json.h"
 
 namespace cbx::signer {
 
@@ -48,7 +48,8 @@ TargetChainCheck dcap_target_chain(attest::TrustAnchors anchors);
 
 // Errors: TARGET_ATTESTATION_REQUIRED (no attestation), TARGET_ATTESTATION_INVALID (anything that
 // does not verify, with the reason), BAD_REQUEST (malformed fields).
-Result<TargetAttestation> verify_target_attestation(const json& target,
+// `target` is the request's "target" object.
+Result<TargetAttestation> verify_target_attestation(const RequestFields& target,
                                                     const epoch::ApprovalSubject& subject,
                                                     const TargetAttestationPolicy& policy);
 

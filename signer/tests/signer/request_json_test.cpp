@@ -1,11 +1,11 @@
-#include "signer/json_fields.h"
+#include "signer/request_json.h"
 
 #include <gtest/gtest.h>
 
 namespace cbx::signer {
 namespace {
 
-TEST(JsonFieldsTest, NestingLimitCountsBracketsOutsideStringsOnly) {
+TEST(RequestJsonTest, NestingLimitCountsBracketsOutsideStringsOnly) {
   EXPECT_TRUE(parse_json_object(R"({"a":"[[[[[[[[[[[[[[[[{{{{{{{{{{"})"));
   EXPECT_TRUE(parse_json_object(R"({"a":"quote \" then [[[[[[[[[[[[[[[[[[", "b":1})"));
   EXPECT_TRUE(parse_json_object(R"({"a":"backslash \\", "b":[1]})"));
@@ -19,30 +19,20 @@ TEST(JsonFieldsTest, NestingLimitCountsBracketsOutsideStringsOnly) {
   EXPECT_FALSE(parse_json_object("[]"));
 }
 
-TEST(JsonFieldsTest, DecimalStringsAreStrict) {
-  EXPECT_EQ(parse_decimal_u64("0"), 0u);
-  EXPECT_EQ(parse_decimal_u64("18446744073709551615"), 18446744073709551615ULL);
-  EXPECT_FALSE(parse_decimal_u64("18446744073709551616"));
-  EXPECT_FALSE(parse_decimal_u64("01"));
-  EXPECT_FALSE(parse_decimal_u64("+1"));
-  EXPECT_FALSE(parse_decimal_u64(" 1"));
-  EXPECT_FALSE(parse_decimal_u64(""));
-}
-
-TEST(JsonFieldsTest, TypedGettersNameTheFieldAndRejectWrongTypes) {
-  json j = json::parse(R"({"s":"x","n":5,"neg":-1,"f":1.5,"b64":"AAEC","hex":"00ff","seq":"7"})");
-  EXPECT_EQ(*get_string(j, "s", 10), "x");
-  EXPECT_FALSE(get_string(j, "n", 10));
-  EXPECT_FALSE(get_string(j, "s", 0));
-  EXPECT_EQ(*get_uint(j, "n"), 5u);
-  EXPECT_FALSE(get_uint(j, "neg"));
-  EXPECT_FALSE(get_uint(j, "f"));
-  EXPECT_EQ(get_uint(j, "missing").error().message, "field \"missing\" is required");
-  EXPECT_EQ(*get_base64(j, "b64", 3), (Bytes{0, 1, 2}));
-  EXPECT_FALSE(get_base64(j, "b64", 2));
-  EXPECT_EQ(*get_hex(j, "hex", 2), (Bytes{0, 255}));
-  EXPECT_EQ(*get_decimal_string(j, "seq"), 7u);
-  EXPECT_FALSE(get_decimal_string(j, "n"));
+TEST(RequestJsonTest, FieldErrorsAreBadRequestsNamingThePath) {
+  json j = json::parse(R"({"s":"x","n":5,"neg":-1,"f":1.5,"o":{"seq":"07"}})");
+  auto r = request_fields(j);
+  EXPECT_EQ(*r.string("s", 10), "x");
+  EXPECT_EQ(*r.uint64("n"), 5u);
+  for (const auto& e : {r.uint64("neg").error(), r.uint64("f").error(), r.string("n").error(),
+                        r.uint64("missing").error()}) {
+    EXPECT_EQ(e.code, "BAD_REQUEST");
+  }
+  EXPECT_EQ(r.uint64("missing").error().message, "missing: required");
+  auto o = r.object("o");
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->uint64("seq", cbx::json::Uint64Form::kCanonicalDecimalString).error().message,
+            "o.seq: expected the decimal string of an unsigned 64-bit integer");
 }
 
 }  // namespace

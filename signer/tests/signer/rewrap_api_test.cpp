@@ -39,8 +39,7 @@ struct External {
 // What the new signer's GetQuote gives (simulated quote layout): a quote binding (epoch, key,
 // nonce) whose RTMR3 the dstack-shaped event log measuring `compose_hash` replays to.
 json attestation_of(const External& ext, std::uint64_t epoch,
-                    const std::string& compose_hash = kComposeHash) {
-  Bytes nonce(16, 0x5a);
+                    const std::string& compose_hash = kComposeHash, Bytes nonce = Bytes(16, 0x5a)) {
   auto log = attest::build_runtime_event_log(attest::dstack_boot_events(
       {compose_hash, std::string(40, 'a'), std::string(40, 'b'), "{}", ""}));
   std::array<epoch::Measurement, 4> rtmr{};
@@ -191,6 +190,25 @@ TEST(RewrapApiTest, ExternalTargetMustBeAttestedForTheApprovedComposeHash) {
     EXPECT_EQ(refused.body["error"]["code"], "TARGET_ATTESTATION_INVALID");
   }
   auto ok = post(target);
+  ASSERT_EQ(ok.status, 200u) << ok.raw;
+  EXPECT_EQ(open(ext.private_key, ok.body["results"][0]), a.seed);
+}
+
+// The nonce is at most 64 bytes (epoch::kMaxNonceSize) even when the quote binds a longer one.
+TEST(RewrapApiTest, AnOversizedNonceIsABadRequestNamingItsPath) {
+  auto authority = authority_key();
+  SignerHarness h(authority.public_key);
+  Folder a = make_folder(0x69);
+  External ext;
+  json entries = json::array({rewrap_entry_json(h, a, 1, "a")});
+  auto target = external_target(ext, 2, approve(authority, ext, 2));
+  target["attestation"] = attestation_of(ext, 2, kComposeHash, Bytes(65, 0x5a));
+  auto r = h.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
+  EXPECT_EQ(r.status, 400u) << r.raw;
+  EXPECT_EQ(r.body["error"]["code"], "BAD_REQUEST") << r.raw;
+  EXPECT_EQ(r.body["error"]["message"], "target.attestation.nonce: longer than 64 bytes decoded");
+  target["attestation"] = attestation_of(ext, 2, kComposeHash, Bytes(64, 0x5a));
+  auto ok = h.post("/v1/rewrap", {{"target", target}, {"entries", entries}});
   ASSERT_EQ(ok.status, 200u) << ok.raw;
   EXPECT_EQ(open(ext.private_key, ok.body["results"][0]), a.seed);
 }

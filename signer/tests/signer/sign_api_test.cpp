@@ -253,6 +253,37 @@ TEST(SignApiTest, EachBadEntryGetsItsDocumentedCode) {
   EXPECT_EQ(h.get("/healthz").status, 200u);
 }
 
+// A refused field names its path in the batch and never echoes the value (a ciphertext).
+TEST(SignApiTest, AMalformedFieldIsNamedByItsPathWithoutItsValue) {
+  SignerHarness h;
+  Folder f = make_folder(0x33);
+  json good = h.entry(f, 1, 4, "good");
+  json bad_key = h.entry(f, 1, 4, "bad-key");
+  bad_key["encryptedKey"] = "!!sealed-secret!!";
+  json huge_ttl = h.entry(f, 1, 4, "huge-ttl");
+  huge_ttl["ttlSeconds"] = 18446744073709551615ULL;
+  json negative_epoch = h.entry(f, 1, 4, "negative-epoch");
+  negative_epoch["keyEpoch"] = -1;
+  auto r = h.sign(1, json::array({good, bad_key, huge_ttl, negative_epoch}));
+  ASSERT_EQ(r.status, 200u) << r.raw;
+  const auto& results = r.body["results"];
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_TRUE(results[0]["ok"].get<bool>()) << results[0].dump();
+  const std::pair<std::size_t, const char*> expected[] = {
+      {1, "entries[1].encryptedKey: expected base64"},
+      {2, "entries[2].ttlSeconds: expected an integer from 0 to 31536000"},
+      {3, "entries[3].keyEpoch: expected an unsigned 64-bit integer"},
+  };
+  for (const auto& [i, message] : expected) {
+    EXPECT_EQ(results[i]["error"]["code"], "BAD_REQUEST") << results[i].dump();
+    EXPECT_EQ(results[i]["error"]["message"], message) << results[i].dump();
+  }
+  EXPECT_EQ(r.raw.find("sealed-secret"), std::string::npos) << r.raw;
+  auto no_entries = h.call(bhttp::verb::post, "/v1/sign", json{{"currentEpoch", 1}}.dump());
+  EXPECT_EQ(no_entries.status, 400u) << no_entries.raw;
+  EXPECT_EQ(no_entries.body["error"]["message"], "entries: required") << no_entries.raw;
+}
+
 struct RequestCase {
   const char* name;
   std::string body;
