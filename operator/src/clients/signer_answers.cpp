@@ -5,6 +5,7 @@
 
 #include "cbx/base/encoding.h"
 #include "cbx/ipns/record.h"
+#include "cbx/json/field_reader.h"
 
 namespace cbx::op {
 namespace {
@@ -18,45 +19,19 @@ constexpr std::size_t kMaxKeyBase64 = 1024;  // as spec.encryptedKey in the CRD
 constexpr std::size_t kMaxCodeSize = 64;
 constexpr std::size_t kMaxMessageSize = 1024;
 
+using Fields = cbx::json::FieldReader;
+using cbx::json::Uint64Form;
+
+constexpr char kBadResponse[] = "BAD_RESPONSE";
+
 Error protocol_error(const std::string& what) {
-  return make_error("BAD_RESPONSE", what);
+  return make_error(kBadResponse, what);
 }
 
-const json* field(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
-
-// A string field of at most max bytes; nullopt when absent, Error when of another type or size.
-Result<std::optional<std::string>> optional_string(const json& obj, const char* key,
-                                                   std::size_t max) {
-  const json* v = field(obj, key);
-  if (!v) return std::optional<std::string>{};
-  if (!v->is_string()) return protocol_error(std::string("\"") + key + "\" is not a string");
-  const auto& s = v->get_ref<const std::string&>();
-  if (s.size() > max) return protocol_error(std::string("\"") + key + "\" is too long");
-  return std::optional<std::string>{s};
-}
-
-Result<std::string> required_string(const json& obj, const char* key, std::size_t max) {
-  auto s = optional_string(obj, key, max);
-  if (!s) return s.error();
-  if (!*s || (*s)->empty()) return protocol_error(std::string("\"") + key + "\" is missing");
-  return std::move(**s);
-}
-
-Result<std::uint64_t> required_u64(const json& obj, const char* key) {
-  const json* v = field(obj, key);
-  auto n = v ? answer_u64(*v) : std::nullopt;
-  if (!n) return protocol_error(std::string("\"") + key + "\" is not an unsigned 64-bit number");
-  return *n;
-}
-
-Result<std::string> required_base64(const json& obj, const char* key, std::size_t max) {
-  auto s = required_string(obj, key, max);
-  if (!s) return s;
-  if (!base64_decode(*s)) return protocol_error(std::string("\"") + key + "\" is not base64");
-  return s;
+// A uint64 as the signer writes it: a decimal string without sign, spaces or leading zeros, or
+// a non-negative JSON integer.
+Result<std::uint64_t> answer_u64(const Fields& r, std::string_view key) {
+  return r.uint64(key, Uint64Form::kNumberOrCanonicalDecimalString);
 }
 
 bool is_code(const std::string& code) {
@@ -68,80 +43,80 @@ bool is_code(const std::string& code) {
   return true;
 }
 
-// {"code","message"} of a refused entry or request.
-Result<SignerRefusal> refusal_of(const json& error) {
-  if (!error.is_object()) return protocol_error("\"error\" is not an object");
-  auto code = required_string(error, "code", kMaxCodeSize);
-  if (!code || !is_code(*code)) return protocol_error("\"error.code\" is not an error code");
-  const json* message = field(error, "message");
-  if (message && !message->is_string()) return protocol_error("\"error.message\" is not a string");
-  std::string text = message ? message->get<std::string>().substr(0, kMaxMessageSize) : "";
+// {"code","message"} of a refused entry or request; the message is cut at kMaxMessageSize.
+Result<SignerRefusal> refusal_of(const Fields& error) {
+  auto code = error.nonempty_string("code", kMaxCodeSize);
+  if (!code) return code.error();
+  if (!is_code(*code)) return error.error("code", "not an error code");
+  auto message = error.optional_string("message");
+  if (!message) return message.error();
+  std::string text = message->value_or("").substr(0, kMaxMessageSize);
   return SignerRefusal{std::move(*code), std::move(text)};
 }
 
-Result<bool> required_bool(const json& obj, const char* key) {
-  const json* v = field(obj, key);
-  if (!v || !v->is_boolean())
-    return protocol_error(std::string("\"") + key + "\" is not a boolean");
-  return v->get<bool>();
-}
-
 // The "results" array, each element an object whose id was asked exactly once.
-Result<std::vector<const json*>> results_for(const json& answer,
-                                             const std::vector<std::string>& asked_ids) {
-  const json* results = answer.is_object() ? field(answer, "results") : nullptr;
-  if (!results || !results->is_array()) return protocol_error("the answer has no results array");
+Result<std::vector<Fields>> results_for(const json& answer,
+                                        const std::vector<std::string>& asked_ids) {
+  auto top = Fields::of(answer, "", kBadResponse);
+  if (!top) return top.error();
+  auto results = top->array("results");
+  if (!results) return results.error();
   std::set<std::string> asked(asked_ids.begin(), asked_ids.end());
   std::set<std::string> seen;
-  std::vector<const json*> out;
-  for (const auto& r : *results) {
-    if (!r.is_object()) return protocol_error("a result is not an object");
-    auto id = required_string(r, "id", kMaxIdSize);
+  std::vector<Fields> out;
+  for (std::size_t i = 0; i < (*results)->size(); ++i) {
+    auto r = top->element_object("results", **results, i);
+    if (!r) return r.error();
+    auto id = r->nonempty_string("id", kMaxIdSize);
     if (!id) return id.error();
-    if (!asked.contains(*id)) return protocol_error("a result for an entry that was not sent");
-    if (!seen.insert(*id).second) return protocol_error("two results for one entry");
-    out.push_back(&r);
+    if (!asked.contains(*id)) return r->error("id", "a result for an entry that was not sent");
+    if (!seen.insert(*id).second) return r->error("id", "a second result for one entry");
+    out.push_back(std::move(*r));
   }
-  if (seen.size() != asked.size()) return protocol_error("results missing for some entries");
+  if (seen.size() != asked.size()) return protocol_error("results: missing for some entries");
   return out;
 }
 
 // Reads the id, ok flag and, for a refused entry, its error into `out` (a SignResult or
 // RewrapResult); answers whether the entry succeeded.
 template <typename EntryResult>
-Result<bool> read_entry_outcome(const json& r, EntryResult& out) {
-  out.id = r["id"].get<std::string>();
-  auto ok = required_bool(r, "ok");
+Result<bool> read_entry_outcome(const Fields& r, EntryResult& out) {
+  auto id = r.nonempty_string("id", kMaxIdSize);
+  if (!id) return id.error();
+  out.id = std::move(*id);
+  auto ok = r.boolean("ok");
   if (!ok) return ok.error();
   out.ok = *ok;
   if (out.ok) return true;
-  const json* error = field(r, "error");
-  auto refusal = error ? refusal_of(*error) : Result<SignerRefusal>(protocol_error("no error"));
+  auto error = r.object("error");
+  if (!error) return error.error();
+  auto refusal = refusal_of(*error);
   if (!refusal) return refusal.error();
   out.error_code = std::move(refusal->code);
   out.error_message = std::move(refusal->message);
   return false;
 }
 
-Result<SignResult> sign_result_of(const json& r) {
+Result<SignResult> sign_result_of(const Fields& r) {
   SignResult out;
   auto succeeded = read_entry_outcome(r, out);
   if (!succeeded) return succeeded.error();
   if (!*succeeded) return out;
-  auto record = required_base64(r, "record", kMaxRecordBase64);
+  auto record = r.base64_text("record", kMaxRecordBase64);
   if (!record) return record.error();
   out.record = std::move(*record);
-  auto sequence = required_u64(r, "sequence");
+  auto sequence = answer_u64(r, "sequence");
   if (!sequence) return sequence.error();
   out.sequence = *sequence;
-  auto validity = required_string(r, "validity", kMaxValiditySize);
+  auto validity = r.nonempty_string("validity", kMaxValiditySize);
   if (!validity) return validity.error();
   out.validity = std::move(*validity);
-  if (const json* rewrapped = field(r, "rewrapped")) {
-    if (!rewrapped->is_object()) return protocol_error("\"rewrapped\" is not an object");
-    auto epoch = required_u64(*rewrapped, "epoch");
+  auto rewrapped = r.optional_object("rewrapped");
+  if (!rewrapped) return rewrapped.error();
+  if (*rewrapped) {
+    auto epoch = answer_u64(**rewrapped, "epoch");
     if (!epoch) return epoch.error();
-    auto key = required_base64(*rewrapped, "encryptedKey", kMaxKeyBase64);
+    auto key = (*rewrapped)->base64_text("encryptedKey", kMaxKeyBase64);
     if (!key) return key.error();
     out.rewrapped_epoch = *epoch;
     out.rewrapped_key = std::move(*key);
@@ -149,41 +124,21 @@ Result<SignResult> sign_result_of(const json& r) {
   return out;
 }
 
-Result<RewrapResult> rewrap_result_of(const json& r) {
+Result<RewrapResult> rewrap_result_of(const Fields& r) {
   RewrapResult out;
   auto succeeded = read_entry_outcome(r, out);
   if (!succeeded) return succeeded.error();
   if (!*succeeded) return out;
-  auto epoch = required_u64(r, "epoch");
+  auto epoch = answer_u64(r, "epoch");
   if (!epoch) return epoch.error();
   out.epoch = *epoch;
-  auto key = required_base64(r, "encryptedKey", kMaxKeyBase64);
+  auto key = r.base64_text("encryptedKey", kMaxKeyBase64);
   if (!key) return key.error();
   out.encrypted_key = std::move(*key);
   return out;
 }
 
 }  // namespace
-
-std::optional<std::uint64_t> answer_u64(const json& value) {
-  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
-  if (value.is_number_integer()) {
-    auto n = value.get<std::int64_t>();
-    if (n >= 0) return static_cast<std::uint64_t>(n);
-    return std::nullopt;
-  }
-  if (!value.is_string()) return std::nullopt;
-  const auto& s = value.get_ref<const std::string&>();
-  if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    auto digit = static_cast<std::uint64_t>(c - '0');
-    if (n > (UINT64_MAX - digit) / 10) return std::nullopt;
-    n = n * 10 + digit;
-  }
-  return n;
-}
 
 Result<json> parse_answer_object(std::string_view body) {
   if (body.size() > kMaxSignerAnswerBytes) return protocol_error("the answer is too large");
@@ -195,9 +150,9 @@ Result<json> parse_answer_object(std::string_view body) {
 }
 
 std::optional<SignerRefusal> parse_refusal(const json& answer) {
-  const json* error = answer.is_object() ? field(answer, "error") : nullptr;
-  if (!error) return std::nullopt;
-  auto refusal = refusal_of(*error);
+  auto error = Fields(answer, "", kBadResponse).optional_object("error");
+  if (!error || !*error) return std::nullopt;
+  auto refusal = refusal_of(**error);
   if (!refusal) return std::nullopt;
   return std::move(*refusal);
 }
@@ -208,8 +163,8 @@ Result<std::vector<SignResult>> parse_sign_answer(const json& answer,
   if (!results) return results.error();
   std::vector<SignResult> out;
   out.reserve(results->size());
-  for (const json* r : *results) {
-    auto parsed = sign_result_of(*r);
+  for (const Fields& r : *results) {
+    auto parsed = sign_result_of(r);
     if (!parsed) return parsed.error();
     out.push_back(std::move(*parsed));
   }
@@ -222,8 +177,8 @@ Result<std::vector<RewrapResult>> parse_rewrap_answer(const json& answer,
   if (!results) return results.error();
   std::vector<RewrapResult> out;
   out.reserve(results->size());
-  for (const json* r : *results) {
-    auto parsed = rewrap_result_of(*r);
+  for (const Fields& r : *results) {
+    auto parsed = rewrap_result_of(r);
     if (!parsed) return parsed.error();
     out.push_back(std::move(*parsed));
   }
@@ -231,9 +186,11 @@ Result<std::vector<RewrapResult>> parse_rewrap_answer(const json& answer,
 }
 
 Result<EpochPublicKey> parse_public_key_answer(const json& answer) {
-  if (!answer.is_object()) return protocol_error("the answer is not a JSON object");
+  auto fields = Fields::of(answer, "", kBadResponse);
+  if (!fields) return fields.error();
+  const Fields& r = *fields;
   EpochPublicKey out;
-  auto epoch = required_u64(answer, "epoch");
+  auto epoch = answer_u64(r, "epoch");
   if (!epoch) return epoch.error();
   out.epoch = *epoch;
   struct Text {
@@ -243,20 +200,19 @@ Result<EpochPublicKey> parse_public_key_answer(const json& answer) {
   for (auto [key, into] : {Text{"publicKey", &out.public_key_hex},
                            Text{"reportData", &out.report_data_hex}, Text{"quote", &out.quote_hex},
                            Text{"composeHash", &out.compose_hash}, Text{"appId", &out.app_id}}) {
-    auto text = optional_string(answer, key, kMaxSignerAnswerBytes);
+    auto text = r.optional_string(key, kMaxSignerAnswerBytes);
     if (!text) return text.error();
     *into = text->value_or("");
   }
-  if (const json* log = field(answer, "eventLog")) {
+  if (const json* log = r.value("eventLog")) {  // its text, or the JSON it is
     out.event_log = log->is_string() ? log->get<std::string>()
                                      : log->dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  if (const json* simulated = field(answer, "simulated")) {
-    if (!simulated->is_boolean()) return protocol_error("\"simulated\" is not a boolean");
-    out.simulated = simulated->get<bool>();
-  }
+  auto simulated = r.optional_boolean("simulated");
+  if (!simulated) return simulated.error();
+  out.simulated = simulated->value_or(false);
   if (out.public_key_hex.size() != 130 || !hex_decode(out.public_key_hex)) {
-    return protocol_error("epoch public key is not a 65-byte uncompressed key");
+    return r.error("publicKey", "not a 65-byte uncompressed key in hex");
   }
   return out;
 }

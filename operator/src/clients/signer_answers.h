@@ -1,8 +1,9 @@
 #pragma once
 // Parsers of the signer's JSON answers (DESIGN §5). Nothing the signer sends is trusted: every
-// field is type-, size- and charset-checked, and any deviation is Error{"BAD_RESPONSE"} for the
-// whole answer (the folders of that call fail with reason SignerProtocolError and retry with
-// backoff). No input throws.
+// field is type-, size- and charset-checked (cbx/json/field_reader.h), and any deviation is
+// Error{"BAD_RESPONSE", "<path>: why"} (e.g. "results[3].sequence: …") for the whole answer (the
+// folders of that call fail with reason SignerProtocolError and retry with backoff). No input
+// throws.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -38,9 +39,5 @@ Result<std::vector<RewrapResult>> parse_rewrap_answer(const nlohmann::json& answ
                                                       const std::vector<std::string>& asked_ids);
 // GET /v1/epochs/{n}/public-key.
 Result<EpochPublicKey> parse_public_key_answer(const nlohmann::json& answer);
-
-// A uint64 as the signer writes it: a decimal string without sign, spaces or leading zeros, or
-// a non-negative JSON integer.
-std::optional<std::uint64_t> answer_u64(const nlohmann::json& value);
 
 }  // namespace cbx::op

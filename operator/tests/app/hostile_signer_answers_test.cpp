@@ -220,6 +220,42 @@ TEST(HostileSignerAnswersTest, PublicKeyAndRewrapAnswersAreCheckedToo) {
   }
 }
 
+// The parse error names the JSON path of the field at fault (the shared strict reader).
+TEST(HostileSignerAnswersTest, ErrorsNameThePathOfTheFieldAtFault) {
+  const std::vector<std::string> asked = {"ns/a", "ns/b"};
+  auto message_of = [&](const std::string& results) {
+    auto answer = parse_answer_object(answer_of(results));
+    if (!answer) return answer.error().message;
+    auto parsed = parse_sign_answer(*answer, asked);
+    return parsed ? std::string("parsed") : parsed.error().code + " " + parsed.error().message;
+  };
+  const std::string refusal_b = R"({"id":"ns/b","ok":false,"error":{"code":"X"}})";
+  EXPECT_EQ(message_of(refusal_b + "," + ok_result("ns/a", "\"03\"")),
+            "BAD_RESPONSE results[1].sequence: expected an unsigned 64-bit integer or its decimal "
+            "string");
+  EXPECT_EQ(message_of(refusal_b + "," + ok_result("ns/a", "-3")),
+            "BAD_RESPONSE results[1].sequence: expected an unsigned 64-bit integer or its decimal "
+            "string");
+  EXPECT_EQ(message_of(refusal_b + "," + ok_result("ns/a", "18446744073709551616")),
+            "BAD_RESPONSE results[1].sequence: expected an unsigned 64-bit integer or its decimal "
+            "string");
+  EXPECT_EQ(message_of(refusal_b + R"(,{"id":"ns/a","ok":false,"error":{"code":"NO GOOD"}})"),
+            "BAD_RESPONSE results[1].error.code: not an error code");
+  EXPECT_EQ(message_of(R"({"id":"ns/a","ok":true,"record":"!!","sequence":"3","validity":"x"},)" +
+                       refusal_b),
+            "BAD_RESPONSE results[0].record: expected base64");
+  EXPECT_EQ(
+      message_of(
+          refusal_b +
+          R"(,{"id":"ns/a","ok":true,"record":"AAAA","sequence":"3","validity":"x","rewrapped":{"epoch":true,"encryptedKey":"AAAA"}})"),
+      "BAD_RESPONSE results[1].rewrapped.epoch: expected an unsigned 64-bit integer or its "
+      "decimal string");
+  EXPECT_EQ(message_of(refusal_b + ",7"), "BAD_RESPONSE results[1]: expected an object");
+  auto key = parse_public_key_answer(nlohmann::json{{"epoch", 1}, {"publicKey", "04"}});
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().message, "publicKey: not a 65-byte uncompressed key in hex");
+}
+
 // The batcher's worker threads run the signer client: a malformed answer there used to throw
 // out of the thread (std::terminate). Now it fails that batch and the next batch is served.
 TEST(HostileSignerAnswersTest, TheBatcherSurvivesEveryMalformedAnswer) {
