@@ -151,6 +151,30 @@ TEST(KeyLedgerTest, RefusesMalformedObjects) {
   }
 }
 
+// The error names the JSON path of the field (the shared strict reader), never its value.
+TEST(KeyLedgerTest, ErrorsNameThePathOfTheRefusedField) {
+  auto message_of = [](auto edit) {
+    json o = valid_object();
+    edit(o);
+    auto ledger = parse_key_ledger(o);
+    return ledger ? std::string("parsed") : ledger.error().message;
+  };
+  EXPECT_EQ(message_of([](json& o) { o["spec"]["keys"][1]["encryptedKey"] = "!!secret!!"; }),
+            "spec.keys[1].encryptedKey: expected base64");
+  EXPECT_EQ(message_of([](json& o) { o["spec"]["keys"][0]["epoch"] = 0; }),
+            "spec.keys[0].epoch: expected an integer from 1 to 18446744073709551615");
+  EXPECT_EQ(message_of([](json& o) { o["spec"]["keys"][0]["epoch"] = 1.5; }),
+            "spec.keys[0].epoch: expected an unsigned 64-bit integer");
+  EXPECT_EQ(message_of([](json& o) { o["spec"]["keys"][1] = "x"; }),
+            "spec.keys[1]: expected an object");
+  EXPECT_EQ(message_of([](json& o) { o["spec"]["pendingRecord"]["sequence"] = -7; }),
+            "spec.pendingRecord.sequence: expected an unsigned 64-bit integer or its decimal "
+            "string");
+  EXPECT_EQ(message_of([](json& o) { o["spec"]["folders"][2] = 5; }),
+            "spec.folders[2]: expected a string namespace/name of at most 317 characters");
+  EXPECT_EQ(message_of([](json& o) { o["metadata"].erase("name"); }), "metadata.name: required");
+}
+
 }  // namespace
 }  // namespace cbx::op
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "cbx/ipns/name.h"
+#include "cbx/json/field_reader.h"
 #include "kube/resource.h"
 
 // Binds `var` to the value of a Result-returning expression, or returns its error.
@@ -16,33 +17,27 @@ namespace cbx::op {
 namespace {
 
 using nlohmann::json;
+using Fields = cbx::json::FieldReader;
 
-Error invalid(const std::string& why) {
-  return make_error("INVALID_LEDGER", why);
-}
+constexpr char kInvalidLedger[] = "INVALID_LEDGER";
+constexpr std::size_t kMaxFolderChars = 317;  // namespace (63) + "/" + name (253)
 
-Result<std::string> required_string(const json& obj, const char* key, std::size_t max_chars,
-                                    const std::string& where) {
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_string()) return invalid(where + key + ": must be a string");
-  const auto& text = it->get_ref<const std::string&>();
-  if (text.empty() || text.size() > max_chars)
-    return invalid(where + key + ": must be 1.." + std::to_string(max_chars) + " characters");
-  return text;
-}
-
-Result<SysTime> required_time(const json& obj, const char* key, const std::string& where) {
-  LEDGER_TRY(text, required_string(obj, key, 64, where));
+Result<SysTime> required_time(const Fields& r, std::string_view key) {
+  LEDGER_TRY(text, r.nonempty_string(key, 64));
   auto at = parse_rfc3339(text);
-  if (!at) return invalid(where + key + ": not an RFC 3339 time");
+  if (!at) return r.error(key, "not an RFC 3339 time");
   return *at;
 }
 
-Result<std::optional<SysTime>> optional_time(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::optional<SysTime>{};
-  LEDGER_TRY(at, required_time(obj, key, "spec."));
+Result<std::optional<SysTime>> optional_time(const Fields& r, std::string_view key) {
+  if (!r.has(key)) return std::optional<SysTime>{};
+  LEDGER_TRY(at, required_time(r, key));
   return std::optional<SysTime>(at);
+}
+
+// A sequence as the CRDs hold it: a decimal string (or an integer, from older writers).
+Result<std::uint64_t> sequence_of(const Fields& r, std::string_view key) {
+  return r.uint64(key, cbx::json::Uint64Form::kNumberOrDecimalString);
 }
 
 bool known_source(const std::string& s) {
@@ -50,83 +45,75 @@ bool known_source(const std::string& s) {
          s == ledger_source::kRewrapped;
 }
 
-Result<LedgerKey> parse_key(const json& item, std::size_t index) {
-  std::string where = "spec.keys[" + std::to_string(index) + "].";
-  if (!item.is_object()) return invalid(where + ": must be an object");
-  auto epoch = item.find("epoch");
-  // An integer >= 1 (the JSON parser gives unsigned numbers, code that built the object may
-  // give signed ones).
-  bool ok =
-      epoch != item.end() && ((epoch->is_number_unsigned() && epoch->get<std::uint64_t>() >= 1) ||
-                              (epoch->is_number_integer() && epoch->get<std::int64_t>() >= 1));
-  if (!ok) return invalid(where + "epoch: must be an integer >= 1");
+Result<LedgerKey> parse_key(const Fields& item) {
   LedgerKey out;
-  out.epoch = epoch->get<std::uint64_t>();
-  LEDGER_TRY(key, required_string(item, "encryptedKey", kLedgerMaxKeyChars, where));
-  if (!base64_decode(key)) return invalid(where + "encryptedKey: not base64");
-  out.encrypted_key = key;
-  LEDGER_TRY(source, required_string(item, "source", 16, where));
-  if (!known_source(source)) return invalid(where + "source: not Spec, Migrated or Rewrapped");
-  out.source = source;
-  LEDGER_TRY(at, required_time(item, "recordedAt", where));
+  LEDGER_TRY(epoch, item.uint64_in("epoch", 1, UINT64_MAX));
+  out.epoch = epoch;
+  LEDGER_TRY(key, item.base64_text("encryptedKey", kLedgerMaxKeyChars));
+  out.encrypted_key = std::move(key);
+  LEDGER_TRY(source, item.nonempty_string("source", 16));
+  if (!known_source(source)) return item.error("source", "not Spec, Migrated or Rewrapped");
+  out.source = std::move(source);
+  LEDGER_TRY(at, required_time(item, "recordedAt"));
   out.recorded_at = at;
   return out;
 }
 
-Result<std::vector<LedgerKey>> parse_keys(const json& spec) {
+Result<std::vector<LedgerKey>> parse_keys(const Fields& spec) {
   std::vector<LedgerKey> out;
-  auto it = spec.find("keys");
-  if (it == spec.end() || it->is_null()) return out;
-  if (!it->is_array()) return invalid("spec.keys: must be a list");
-  if (it->size() > kLedgerMaxKeys)
-    return invalid("spec.keys: more than " + std::to_string(kLedgerMaxKeys) + " entries");
+  LEDGER_TRY(keys, spec.optional_array("keys", kLedgerMaxKeys));
+  if (!keys) return out;
   std::set<std::uint64_t> epochs;
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    LEDGER_TRY(key, parse_key((*it)[i], i));
-    if (!epochs.insert(key.epoch).second)
-      return invalid("spec.keys: two entries for epoch " + std::to_string(key.epoch));
+  for (std::size_t i = 0; i < (*keys)->size(); ++i) {
+    LEDGER_TRY(item, spec.element_object("keys", **keys, i));
+    LEDGER_TRY(key, parse_key(item));
+    if (!epochs.insert(key.epoch).second) {
+      return spec.error("keys", "two entries for epoch " + std::to_string(key.epoch));
+    }
     out.push_back(std::move(key));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.epoch < b.epoch; });
   return out;
 }
 
-Result<std::vector<std::string>> parse_folders(const json& spec) {
+bool folder_key(const json& f) {
+  if (!f.is_string()) return false;
+  const auto& key = f.get_ref<const std::string&>();
+  auto slash = key.find('/');
+  return key.size() <= kMaxFolderChars && slash != std::string::npos && slash != 0 &&
+         slash + 1 != key.size();
+}
+
+Result<std::vector<std::string>> parse_folders(const Fields& spec) {
   std::vector<std::string> out;
-  auto it = spec.find("folders");
-  if (it == spec.end() || it->is_null()) return out;
-  if (!it->is_array()) return invalid("spec.folders: must be a list");
-  if (it->size() > kLedgerMaxFolders)
-    return invalid("spec.folders: more than " + std::to_string(kLedgerMaxFolders) + " entries");
-  for (const auto& f : *it) {
-    if (!f.is_string()) return invalid("spec.folders: entries must be strings");
-    const auto& key = f.get_ref<const std::string&>();
-    auto slash = key.find('/');
-    if (key.size() > 317 || slash == std::string::npos || slash == 0 || slash + 1 == key.size())
-      return invalid("spec.folders: entries must be namespace/name");
-    out.push_back(key);
+  LEDGER_TRY(folders, spec.optional_array("folders", kLedgerMaxFolders));
+  if (!folders) return out;
+  for (std::size_t i = 0; i < (*folders)->size(); ++i) {
+    const json& f = (**folders)[i];
+    if (!folder_key(f)) {
+      return make_error(kInvalidLedger, spec.element_path("folders", i) + ": expected a string " +
+                                            "namespace/name of at most 317 characters");
+    }
+    out.push_back(f.get<std::string>());
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
-Result<std::optional<LedgerPendingRecord>> parse_pending(const json& spec) {
-  auto it = spec.find("pendingRecord");
-  if (it == spec.end() || it->is_null()) return std::optional<LedgerPendingRecord>{};
-  if (!it->is_object()) return invalid("spec.pendingRecord: must be an object");
-  const std::string where = "spec.pendingRecord.";
+Result<std::optional<LedgerPendingRecord>> parse_pending(const Fields& spec) {
+  LEDGER_TRY(pending, spec.optional_object("pendingRecord"));
+  if (!pending) return std::optional<LedgerPendingRecord>{};
+  const Fields& p = *pending;
   LedgerPendingRecord out;
-  auto sequence = it->contains("sequence") ? sequence_from_json((*it)["sequence"]) : std::nullopt;
-  if (!sequence) return invalid(where + "sequence: must be a decimal string");
-  out.sequence = *sequence;
-  LEDGER_TRY(record, required_string(*it, "record", kLedgerMaxRecordChars, where));
-  if (!base64_decode(record)) return invalid(where + "record: not base64");
-  out.record = record;
-  LEDGER_TRY(valid_until, required_time(*it, "validUntil", where));
+  LEDGER_TRY(sequence, sequence_of(p, "sequence"));
+  out.sequence = sequence;
+  LEDGER_TRY(record, p.base64_text("record", kLedgerMaxRecordChars));
+  out.record = std::move(record);
+  LEDGER_TRY(valid_until, required_time(p, "validUntil"));
   out.valid_until = valid_until;
-  LEDGER_TRY(folder, required_string(*it, "folder", 317, where));
-  out.folder = folder;
+  LEDGER_TRY(folder, p.nonempty_string("folder", kMaxFolderChars));
+  out.folder = std::move(folder);
   return std::optional(std::move(out));
 }
 
@@ -148,32 +135,34 @@ const LedgerKey* KeyLedger::key_for(std::uint64_t epoch) const {
 }
 
 Result<KeyLedger> parse_key_ledger(const json& object) {
-  if (!object.is_object()) return invalid("not an object");
-  auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return invalid("metadata: missing");
+  LEDGER_TRY(top, Fields::of(object, "", kInvalidLedger));
+  LEDGER_TRY(meta, top.object("metadata"));
   KeyLedger out;
-  LEDGER_TRY(name, required_string(*meta, "name", 253, "metadata."));
-  out.name = name;
-  if (auto rv = meta->find("resourceVersion"); rv != meta->end() && rv->is_string())
+  LEDGER_TRY(name, meta.nonempty_string("name", 253));
+  out.name = std::move(name);
+  // Only the API server writes it; anything but a string is no version to send back.
+  if (const json* rv = meta.value("resourceVersion"); rv && rv->is_string()) {
     out.resource_version = rv->get<std::string>();
-  auto spec = object.find("spec");
-  if (spec == object.end() || !spec->is_object()) return invalid("spec: missing");
-  LEDGER_TRY(ipns_name, required_string(*spec, "ipnsName", 253, "spec."));
-  if (!valid_ledger_name(ipns_name)) return invalid("spec.ipnsName: not an IPNS name (k51…)");
-  if (ipns_name != out.name)
-    return invalid("metadata.name " + out.name + " is not spec.ipnsName " + ipns_name);
-  out.ipns_name = ipns_name;
-  LEDGER_TRY(keys, parse_keys(*spec));
-  out.keys = std::move(keys);
-  LEDGER_TRY(folders, parse_folders(*spec));
-  out.folders = std::move(folders);
-  LEDGER_TRY(deleted_at, optional_time(*spec, "deletedAt"));
-  out.deleted_at = deleted_at;
-  if (auto seq = spec->find("sequence"); seq != spec->end() && !seq->is_null()) {
-    out.sequence = sequence_from_json(*seq);
-    if (!out.sequence) return invalid("spec.sequence: must be a decimal string");
   }
-  LEDGER_TRY(pending, parse_pending(*spec));
+  LEDGER_TRY(spec, top.object("spec"));
+  LEDGER_TRY(ipns_name, spec.nonempty_string("ipnsName", 253));
+  if (!valid_ledger_name(ipns_name)) return spec.error("ipnsName", "not an IPNS name (k51…)");
+  if (ipns_name != out.name) {
+    return make_error(kInvalidLedger,
+                      "metadata.name " + out.name + " is not spec.ipnsName " + ipns_name);
+  }
+  out.ipns_name = std::move(ipns_name);
+  LEDGER_TRY(keys, parse_keys(spec));
+  out.keys = std::move(keys);
+  LEDGER_TRY(folders, parse_folders(spec));
+  out.folders = std::move(folders);
+  LEDGER_TRY(deleted_at, optional_time(spec, "deletedAt"));
+  out.deleted_at = deleted_at;
+  if (spec.has("sequence")) {
+    LEDGER_TRY(sequence, sequence_of(spec, "sequence"));
+    out.sequence = sequence;
+  }
+  LEDGER_TRY(pending, parse_pending(spec));
   out.pending_record = std::move(pending);
   return out;
 }
