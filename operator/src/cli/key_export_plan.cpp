@@ -7,16 +7,20 @@
 
 #include "api/v1alpha1/ipns_republish.h"
 #include "cbx/base/encoding.h"
+#include "cbx/json/field_reader.h"
 
 namespace cbx::cli {
 namespace {
 
 using nlohmann::json;
+using Fields = cbx::json::FieldReader;
+using cbx::json::Uint64Form;
 
 constexpr char kApiVersion[] = "republish.cipherbox.io/v1alpha1";
 constexpr char kKind[] = "IpnsRepublish";
 constexpr std::size_t kMaxKeyChars = 1024;  // an eciesjs ciphertext of a seed: 172
 constexpr std::size_t kMaxNameChars = 253;
+constexpr char kUnusable[] = "UNUSABLE";  // only the message (a reason to skip) is shown
 
 const json* member(const json& object, const char* name) {
   if (!object.is_object()) return nullptr;
@@ -38,28 +42,24 @@ bool object_name(const std::string& s) {
   });
 }
 
-bool ciphertext(const std::string& s) {
-  if (s.empty() || s.size() > kMaxKeyChars) return false;
-  bool charset = std::all_of(s.begin(), s.end(), [](char c) {
+// Base64 of the plain alphabet only: no whitespace or newline can reach a manifest or the
+// shell-quoted patch.
+bool base64_charset(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
            c == '/' || c == '=';
   });
-  return charset && base64_decode(s).has_value();
 }
 
-std::optional<std::uint64_t> epoch_of(const json& v) {
-  auto e = op::sequence_from_json(v);
-  if (!e || *e == 0) return std::nullopt;
-  return e;
-}
-
-// {epoch, encryptedKey} as status.migratedKey and the ledger's keys hold it.
-std::optional<KeyCiphertext> key_of(const json& v, const char* source) {
-  if (!v.is_object()) return std::nullopt;
-  const json* epoch = member(v, "epoch");
-  auto key = text(&v, "encryptedKey");
-  if (!epoch || !epoch_of(*epoch) || !ciphertext(key)) return std::nullopt;
-  return KeyCiphertext{*epoch_of(*epoch), key, source};
+// {epoch, encryptedKey} as status.migratedKey and the ledger's keys hold it; the epoch an
+// integer >= 1 or its decimal string.
+Result<KeyCiphertext> key_of(const Fields& r, const char* source) {
+  auto epoch = r.uint64_in("epoch", 1, UINT64_MAX, Uint64Form::kNumberOrDecimalString);
+  if (!epoch) return epoch.error();
+  auto key = r.base64_text("encryptedKey", kMaxKeyChars);
+  if (!key) return key.error();
+  if (!base64_charset(*key)) return r.error("encryptedKey", "expected base64 without whitespace");
+  return KeyCiphertext{*epoch, std::move(*key), source};
 }
 
 void emit(YAML::Emitter& out, const json& v) {
@@ -140,27 +140,39 @@ struct FolderRead {
   std::optional<KeyCiphertext> migrated;
 };
 
-// Empty string: usable; otherwise why not.
+// The folder's status.migratedKey, when its status carries one.
+Result<std::optional<KeyCiphertext>> migrated_key_of(const Fields& object) {
+  const json* status = object.value("status");
+  if (!status || !status->is_object()) return std::optional<KeyCiphertext>{};
+  auto migrated = Fields(*status, "status", kUnusable).optional_object("migratedKey");
+  if (!migrated) return migrated.error();
+  if (!*migrated) return std::optional<KeyCiphertext>{};
+  auto key = key_of(**migrated, "status.migratedKey");
+  if (!key) return key.error();
+  return std::optional<KeyCiphertext>(std::move(*key));
+}
+
+// Empty string: usable; otherwise why not (the path of the field at fault).
 std::string read_folder(const json& object, FolderRead& f) {
   if (!object.is_object()) return "an item that is not an object";
+  const Fields fields(object, "", kUnusable);
   const json* meta = member(object, "metadata");
   f.ns = text(meta, "namespace");
   f.name = text(meta, "name");
   f.label = (f.ns.empty() ? "?" : f.ns) + "/" + (f.name.empty() ? "?" : f.name);
   if (!object_name(f.ns) || !object_name(f.name)) return "metadata.namespace/name not valid";
+  auto spec = fields.object("spec");
+  if (!spec) return spec.error().message;
   f.spec = member(object, "spec");
-  if (!f.spec || !f.spec->is_object()) return "no spec";
-  if (const json* e = member(*f.spec, "keyEpoch")) {
-    auto epoch = epoch_of(*e);
-    if (!epoch) return "spec.keyEpoch is not an integer >= 1";
+  if (spec->has("keyEpoch")) {
+    auto epoch = spec->uint64_in("keyEpoch", 1, UINT64_MAX, Uint64Form::kNumberOrDecimalString);
+    if (!epoch) return epoch.error().message;
     f.spec_epoch = *epoch;
   }
   f.ipns_name = text(f.spec, "ipnsName");
-  const json* status = member(object, "status");
-  if (const json* m = status ? member(*status, "migratedKey") : nullptr) {
-    f.migrated = key_of(*m, "status.migratedKey");
-    if (!f.migrated) return "status.migratedKey is malformed";
-  }
+  auto migrated = migrated_key_of(fields);
+  if (!migrated) return migrated.error().message;
+  f.migrated = std::move(*migrated);
   return "";
 }
 
@@ -180,8 +192,10 @@ LedgerCiphertexts read_ledger_copies(const std::vector<json>& objects,
       continue;
     }
     std::size_t bad = 0;
-    for (const auto& k : *keys) {
-      auto key = key_of(k, "ledger");
+    const Fields spec_fields(*spec, "spec", kUnusable);
+    for (std::size_t i = 0; i < keys->size(); ++i) {
+      auto item = spec_fields.element_object("keys", *keys, i);
+      auto key = item ? key_of(*item, "ledger") : Result<KeyCiphertext>(item.error());
       if (key) {
         out[name].push_back(std::move(*key));
       } else {

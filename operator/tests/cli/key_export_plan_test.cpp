@@ -179,6 +179,19 @@ TEST(KeyExportPlanTest, HostileFoldersAreSkippedAndNamedNeverExported) {
   EXPECT_EQ(plan.skipped.size(), hostile.size());
   EXPECT_NE(plan.skipped[4].find("team-a/f1"), std::string::npos) << plan.skipped[4];
   EXPECT_NE(plan.skipped[4].find("status.migratedKey"), std::string::npos) << plan.skipped[4];
+  // Each reason names the field at fault by its path.
+  const std::pair<std::size_t, const char*> reasons[] = {
+      {4, "status.migratedKey.encryptedKey: expected base64"},
+      {5, "status.migratedKey.encryptedKey: expected base64"},
+      {6, "status.migratedKey.epoch: expected an integer from 1 to"},
+      {7, "status.migratedKey.encryptedKey: longer than 1024 bytes"},
+      {8, "status.migratedKey: expected an object"},
+      {9, "spec.keyEpoch: expected an unsigned 64-bit integer or its decimal string"},
+      {10, "spec: expected an object"},
+  };
+  for (const auto& [i, reason] : reasons) {
+    EXPECT_NE(plan.skipped[i].find(reason), std::string::npos) << plan.skipped[i];
+  }
 }
 
 TEST(KeyExportPlanTest, MalformedLedgerObjectsAndKeysAreLeftOutAndCounted) {
