@@ -28,7 +28,6 @@ CachedLedger decode_cached_ledger(const nlohmann::json& object) {
   out.name = metadata_string(object, "name");
   out.resource_version = metadata_string(object, "resourceVersion");
   out.has_pending_record = holds_pending_record(object);
-  out.copies = ledger_key_copies_of(object);
   try {
     auto ledger = parse_key_ledger(object);
     if (ledger) {
@@ -39,6 +38,10 @@ CachedLedger decode_cached_ledger(const nlohmann::json& object) {
   } catch (const std::exception& e) {
     out.error = std::string("unreadable: ") + e.what();
   }
+  // Unreadable: no epoch is known, so it holds every one (named by metadata.name, as
+  // ledger_key_copies_of(json) names it).
+  out.copies =
+      out.ledger ? ledger_key_copies_of(*out.ledger) : LedgerKeyCopies{out.name, {}, false};
   return out;
 }
 

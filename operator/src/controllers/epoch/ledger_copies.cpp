@@ -23,8 +23,12 @@ LedgerKeyCopies ledger_key_copies_of(const nlohmann::json& object) {
   } catch (const std::exception&) {
   }
   if (!ledger) return LedgerKeyCopies{name_of(object), {}, false};
-  LedgerKeyCopies copies{ledger->ipns_name, {}, true};
-  for (const auto& key : ledger->keys) copies.epochs.insert(key.epoch);
+  return ledger_key_copies_of(*ledger);
+}
+
+LedgerKeyCopies ledger_key_copies_of(const KeyLedger& ledger) {
+  LedgerKeyCopies copies{ledger.ipns_name, {}, true};
+  for (const auto& key : ledger.keys) copies.epochs.insert(key.epoch);
   return copies;
 }
 
