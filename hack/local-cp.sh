@@ -99,6 +99,18 @@ is_running() {
     && [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$1" ]
 }
 
+# Between `&` and exec, the child is still bash: is_running would call it gone. Wait out that
+# window (or the child's early death) before anyone asks.
+await_exec() {
+  local pid
+  pid=$(pid_of "$1")
+  for _ in $(seq 1 200); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$1" ] && return 0
+    sleep 0.05
+  done
+}
+
 stop_proc() {
   local name=$1 pid
   pid=$(pid_of "$name")
@@ -134,6 +146,7 @@ start_etcd() {
     --unsafe-no-fsync --log-level=warn \
     </dev/null >>"$LOGS/etcd.log" 2>&1 8>&- &
   echo $! >"$RUN/etcd.pid"
+  await_exec etcd
 }
 
 etcd_healthy() { curl -fsS "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'; }
@@ -160,6 +173,7 @@ start_apiserver() {
     $extra \
     </dev/null >>"$LOGS/kube-apiserver.log" 2>&1 8>&- &
   echo $! >"$RUN/kube-apiserver.pid"
+  await_exec kube-apiserver
 }
 
 apiserver_ready() {

@@ -71,13 +71,31 @@ two_ready_operators() { [ "$(ready_operator_pods)" = 2 ]; }
 # The Pod holding the Lease (the identity is POD_PID_RANDOM).
 lease_holder() { kubectl -n "$NS" get lease cipherbox-republish -o jsonpath='{.spec.holderIdentity}' | sed 's/_[0-9]*_[0-9a-f]*$//'; }
 pod_ip() { kubectl -n "$NS" get pod "$1" -o jsonpath='{.status.podIP}'; }
-leader_metric() { curl -fsS "http://$(pod_ip "$1"):8080/metrics" | awk '$1 == "cipherbox_leader" {print $2}'; }
+leader_metric() { curl -fsS --max-time 5 "http://$(pod_ip "$1"):8080/metrics" | awk '$1 == "cipherbox_leader" {print $2}'; }
 leaders_by_metric() { # pods whose /metrics say cipherbox_leader 1
   local p
   for p in $(operator_pods); do [ "$(leader_metric "$p" 2>/dev/null)" = 1 ] && echo "$p"; done
   return 0
 }
 one_leader() { [ "$(leaders_by_metric | wc -l)" = 1 ] && [ "$(leaders_by_metric)" = "$(lease_holder)" ]; }
+# What one_leader saw, for a failure: each operator Pod (deleting or not, restarts, its
+# cipherbox_leader), the Lease, and the leadership lines of each Pod's log (kept in logs/).
+leader_report() {
+  local p
+  echo "--- leader report: Lease holder '$(lease_holder)'"
+  kubectl -n "$NS" get lease cipherbox-republish -o jsonpath='{.spec}{"\n"}' || true
+  for p in $(operator_pods); do
+    echo "$p: cipherbox_leader=$(leader_metric "$p" 2>&1 | tr '\n' ' ')" \
+      "deleting=$(kubectl -n "$NS" get pod "$p" -o jsonpath='{.metadata.deletionTimestamp}')" \
+      "restarts=$(kubectl -n "$NS" get pod "$p" -o jsonpath='{.status.containerStatuses[0].restartCount}')"
+    kubectl -n "$NS" logs "$p" --all-containers >"$E2E_STATE/logs/$p.log" 2>&1 || true
+    kubectl -n "$NS" logs "$p" --previous >>"$E2E_STATE/logs/$p.log" 2>/dev/null || true
+    grep -iE 'leader|lease|shutting|stopp|signal' "$E2E_STATE/logs/$p.log" | tail -15 | cut -c1-300
+  done
+}
+check_one_leader() { # description
+  if eventually 120 one_leader; then pass "$1"; else fail "$1"; leader_report; fi
+}
 
 # --- Pods Ready through their probes, one leader ----------------------------------------------
 check "two operator Pods Running and Ready" eventually 300 two_ready_operators
@@ -90,7 +108,7 @@ for p in $(operator_pods); do
   check_eq "$p: image built from operator/Dockerfile" "localhost/cipherbox-republish:${IMAGE_TAG:-node}" \
     "$(kubectl -n "$NS" get pod "$p" -o jsonpath='{.spec.containers[0].image}')"
 done
-check "exactly one leader: the Lease holder is the only Pod with cipherbox_leader 1" eventually 120 one_leader
+check_one_leader "exactly one leader: the Lease holder is the only Pod with cipherbox_leader 1"
 LEADER=$(lease_holder)
 LEASE_SECONDS=$(kubectl -n "$NS" get lease cipherbox-republish -o jsonpath='{.spec.leaseDurationSeconds}')
 say "leader $LEADER, lease duration $LEASE_SECONDS s"
@@ -205,7 +223,7 @@ for f in $FOLDERS; do
     eventually "$wait_s" status_above "$f" publishedSequence "${SEQ_BEFORE[$f]}"
 done
 check "the Deployment is back to two Ready replicas" eventually 300 two_ready_operators
-check "still exactly one leader" eventually 120 one_leader
+check_one_leader "still exactly one leader"
 
 # --- helm upgrade with a changed value: a rollout, state kept ----------------------------------
 old_rs=$(kubectl -n "$NS" get deploy "$RELEASE" -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')
@@ -220,7 +238,7 @@ check "the Deployment rolled to a new revision" \
 check "the new Pods run with --log-level=debug" \
   bash -c "kubectl -n $NS get pods -l $OPERATOR_LABELS -o jsonpath='{.items[*].spec.containers[0].args}' | grep -q -- --log-level=debug"
 check "two Ready operators after the rollout" eventually 300 two_ready_operators
-check "one leader after the rollout" eventually 120 one_leader
+check_one_leader "one leader after the rollout"
 check_eq "the signer token Secret kept its value" "$token_before" \
   "$(kubectl -n "$NS" get secret cipherbox-signer-token -o jsonpath='{.data.token}')"
 check_eq "epoch 1 kept its key (the seed Secret survived)" "$epoch_key" "$(epoch_public_key 1)"
