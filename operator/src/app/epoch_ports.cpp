@@ -1,6 +1,7 @@
 #include "app/epoch_ports.h"
 
 #include "app/client_epoch_signer.h"
+#include "app/kube_ports.h"
 #include "cbx/base/log.h"
 #include "controllers/epoch/ledger_copies.h"
 #include "kube/resource.h"
@@ -54,8 +55,7 @@ Status KubeTeeEpochWriter::create(const std::string& name, const TeeEpochSpec& s
 
 Status KubeFolderKeyWriter::write_status(const IpnsRepublish& folder,
                                          const IpnsRepublishStatus& status) {
-  auto written = client_.patch_status(kube::resources::kIpnsRepublish, folder.ns, folder.name,
-                                      folder.resource_version, status_to_json(status));
+  auto written = patch_folder_status(client_, folder, status);
   if (!written) return written.error();
   return ok_status();
 }

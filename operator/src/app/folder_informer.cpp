@@ -6,7 +6,7 @@ namespace cbx::op {
 
 CachedFolder decode_cached_folder(const nlohmann::json& object) {
   CachedFolder out;
-  static_cast<IpnsRepublish&>(out) = decode_ipns_republish(object);
+  static_cast<IpnsRepublish&>(out) = decode_ipns_republish(object, AuditDetail::kSequences);
   out.copies = folder_key_copies(object, !out.invalid_spec);
   out.copies.key.clear();
   out.copies.ipns_name.clear();

@@ -1,16 +1,25 @@
 #include "app/kube_ports.h"
 
+#include "api/v1alpha1/status_write.h"
 #include "cbx/base/log.h"
 #include "kube/resource.h"
 
 namespace cbx::op {
 
+Result<nlohmann::json> patch_folder_status(kube::KubeClient& client, const IpnsRepublish& before,
+                                           const IpnsRepublishStatus& after) {
+  auto write = status_write(before, after);
+  auto type = write.json_patch ? kube::PatchType::json_patch : kube::PatchType::merge;
+  return client.patch(kube::resources::kIpnsRepublish, before.ns, before.name, type, write.body,
+                      "status");
+}
+
 Result<IpnsRepublish> KubeStatusWriter::write_status(const IpnsRepublish& obj,
                                                      const IpnsRepublishStatus& status) {
-  auto written = client_.patch_status(kube::resources::kIpnsRepublish, obj.ns, obj.name, obj.resource_version,
-                                      status_to_json(status));
+  auto written = patch_folder_status(client_, obj, status);
   if (!written) return written.error();
-  return parse_ipns_republish(*written);
+  // The ring's entries are not kept (the cache holds its sequences only, and so does this copy).
+  return parse_ipns_republish(*written, AuditDetail::kSequences);
 }
 
 nlohmann::json object_reference(const IpnsRepublish& obj) {

@@ -7,6 +7,11 @@
 
 namespace cbx::op {
 
+// Writes a folder's status as api/v1alpha1/status_write.h composes it (the audit ring appended,
+// never rewritten); the object the API server answered with.
+Result<nlohmann::json> patch_folder_status(kube::KubeClient& client, const IpnsRepublish& before,
+                                           const IpnsRepublishStatus& after);
+
 class KubeStatusWriter : public StatusWriter {
  public:
   explicit KubeStatusWriter(kube::KubeClient& client) : client_(client) {}

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/v1alpha1/status_write.h"
 #include "cbx/crypto/hash.h"
 #include "republish_fixtures.h"
 
@@ -76,11 +77,18 @@ TEST(AuditTrail, SurvivesTheStatusJsonRoundTrip) {
                              {"cid", kCidA},
                              {"encryptedKey", "c2VhbGVk"},
                              {"keyEpoch", 1}}},
-                           {"status", status_to_json(st)}};
+                           {"status", status_write(IpnsRepublish{}, st).body["status"]}};
   auto parsed = parse_ipns_republish(object);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(status_to_json(parsed->status), status_to_json(st));
   EXPECT_EQ(parsed->status.audit.at(0).quote_sha256, "cd");
+  EXPECT_EQ(parsed->status.audit_sequences, std::vector<std::uint64_t>{9});
+  auto cached = parse_ipns_republish(object, AuditDetail::kSequences);
+  ASSERT_TRUE(cached);
+  EXPECT_TRUE(cached->status.audit.empty()) << "the cache keeps the ring's sequences only";
+  EXPECT_EQ(cached->status.audit_sequences, std::vector<std::uint64_t>{9});
+  EXPECT_EQ(cached->status.audit_length, 1u);
+  EXPECT_FALSE(append_publication(cached->status, 1, {})) << "known by its sequence";
 }
 
 }  // namespace

@@ -85,20 +85,15 @@ std::vector<AuditEntry> parse_audit(const json& list) {
   return out;
 }
 
-json audit_to_json(const std::vector<AuditEntry>& entries) {
-  auto out = json::array();
-  for (const auto& a : entries) {
-    json item = {{"sequence", sequence_to_string(a.sequence)},
-                 {"recordSha256", a.record_sha256},
-                 {"epoch", a.epoch}};
-    if (a.valid_until) item["validUntil"] = format_rfc3339(*a.valid_until);
-    if (a.published_at) item["publishedAt"] = format_rfc3339(*a.published_at);
-    if (!a.signer.empty()) item["signer"] = a.signer;
-    if (!a.compose_hash.empty()) item["composeHash"] = a.compose_hash;
-    if (!a.quote_sha256.empty()) item["quoteSha256"] = a.quote_sha256;
-    out.push_back(std::move(item));
+void read_audit(const json& list, AuditDetail detail, IpnsRepublishStatus& out) {
+  if (!list.is_array()) return;
+  out.audit_length = list.size();
+  for (const auto& e : list) {
+    auto sequence = e.is_object() && e.contains("sequence") ? sequence_from_json(e["sequence"])
+                                                            : std::nullopt;
+    if (sequence) out.audit_sequences.push_back(*sequence);
   }
-  return out;
+  if (detail == AuditDetail::kEntries) out.audit = parse_audit(list);
 }
 
 std::vector<EndpointStatus> parse_endpoints(const json& list) {
@@ -175,7 +170,7 @@ Result<IpnsRepublishSpec> parse_spec(const json& spec) {
   return out;
 }
 
-IpnsRepublishStatus parse_status(const json& st) {
+IpnsRepublishStatus parse_status(const json& st, AuditDetail audit_detail) {
   IpnsRepublishStatus out;
   if (!st.is_object()) return out;
   if (st.contains("sequence")) out.sequence = sequence_from_json(st["sequence"]);
@@ -205,7 +200,7 @@ IpnsRepublishStatus parse_status(const json& st) {
   }
   out.last_record = string_field(st, "lastRecord");
   if (st.contains("endpoints")) out.endpoints = parse_endpoints(st["endpoints"]);
-  if (st.contains("audit")) out.audit = parse_audit(st["audit"]);
+  if (st.contains("audit")) read_audit(st["audit"], audit_detail, out);
   out.last_handled_request = string_field(st, "lastHandledRequestAt");
   if (st.contains("failures") && st["failures"].is_object()) {
     const auto& f = st["failures"];
@@ -241,7 +236,7 @@ std::string sequence_to_string(std::uint64_t value) {
 
 namespace {
 
-IpnsRepublish decode_or_throw(const json& object) {
+IpnsRepublish decode_or_throw(const json& object, AuditDetail audit) {
   IpnsRepublish out;
   if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
     out.invalid_spec = make_error("INVALID_OBJECT", "not a Kubernetes object");
@@ -259,7 +254,7 @@ IpnsRepublish decode_or_throw(const json& object) {
   if (meta.contains("annotations") && meta["annotations"].is_object()) {
     out.requested_at = string_field(meta["annotations"], kRepublishRequestedAnnotation);
   }
-  if (object.contains("status")) out.status = parse_status(object["status"]);
+  if (object.contains("status")) out.status = parse_status(object["status"], audit);
   auto spec_json = object.find("spec");
   auto spec = parse_spec(spec_json != object.end() ? *spec_json : json::object());
   if (spec && generation) {
@@ -273,9 +268,9 @@ IpnsRepublish decode_or_throw(const json& object) {
 
 }  // namespace
 
-IpnsRepublish decode_ipns_republish(const json& object) {
+IpnsRepublish decode_ipns_republish(const json& object, AuditDetail audit) {
   try {
-    return decode_or_throw(object);
+    return decode_or_throw(object, audit);
   } catch (const json::exception& e) {
     // A field of a type the CRD schema does not allow (a status written by hand, an old API
     // server): cached as invalid rather than letting the informer thread die.
@@ -295,10 +290,22 @@ IpnsRepublish decode_ipns_republish(const json& object) {
   }
 }
 
-Result<IpnsRepublish> parse_ipns_republish(const json& object) {
-  auto out = decode_ipns_republish(object);
+Result<IpnsRepublish> parse_ipns_republish(const json& object, AuditDetail audit) {
+  auto out = decode_ipns_republish(object, audit);
   if (out.invalid_spec) return *out.invalid_spec;
   return out;
+}
+
+json audit_entry_to_json(const AuditEntry& a) {
+  json item = {{"sequence", sequence_to_string(a.sequence)},
+               {"recordSha256", a.record_sha256},
+               {"epoch", a.epoch}};
+  if (a.valid_until) item["validUntil"] = format_rfc3339(*a.valid_until);
+  if (a.published_at) item["publishedAt"] = format_rfc3339(*a.published_at);
+  if (!a.signer.empty()) item["signer"] = a.signer;
+  if (!a.compose_hash.empty()) item["composeHash"] = a.compose_hash;
+  if (!a.quote_sha256.empty()) item["quoteSha256"] = a.quote_sha256;
+  return item;
 }
 
 json status_to_json(const IpnsRepublishStatus& st) {
@@ -325,7 +332,6 @@ json status_to_json(const IpnsRepublishStatus& st) {
   out["lastHandledRequestAt"] =
       st.last_handled_request.empty() ? json(nullptr) : json(st.last_handled_request);
   out["endpoints"] = endpoints_to_json(st.endpoints);
-  out["audit"] = st.audit.empty() ? json(nullptr) : audit_to_json(st.audit);
   // Explicit nulls: status is written as a JSON merge patch, where an absent field keeps the
   // stored value (a success must clear the last failure's reason and message).
   json failures = {{"count", st.failures.count}};

@@ -100,7 +100,13 @@ struct IpnsRepublishStatus {
   std::string last_record;           // base64 of the last record published
   std::string last_handled_request;  // the manual-trigger annotation value last acted on
   std::vector<EndpointStatus> endpoints;
+  // The audit ring. Every decode reads the server's ring length and sequences; whole entries
+  // only where asked for (AuditDetail::kEntries: the CLI) or appended by this process
+  // (append_publication). The informer's cache keeps none: a status write appends new entries
+  // to the server's ring (status_write.h) instead of rewriting it.
   std::vector<AuditEntry> audit;
+  std::vector<std::uint64_t> audit_sequences;  // of the server's ring, oldest first
+  std::size_t audit_length = 0;                // entries in the server's ring (0: none, or no array)
   Failures failures;
   std::int64_t observed_generation = 0;
   std::vector<Condition> conditions;
@@ -123,13 +129,20 @@ struct IpnsRepublish {
   std::string key() const { return ns + "/" + name; }
 };
 
+// Whether status.audit is read in full or as its sequences only (what the operator decides on).
+enum class AuditDetail { kEntries, kSequences };
+
 // Parses a whole object (metadata, spec, status). Spec errors come back as Error{"INVALID_SPEC"}
 // naming the field; status fields the operator cannot read are treated as absent.
-Result<IpnsRepublish> parse_ipns_republish(const nlohmann::json& object);
+Result<IpnsRepublish> parse_ipns_republish(const nlohmann::json& object,
+                                           AuditDetail audit = AuditDetail::kEntries);
 // The same for the informer's typed cache: never fails; an unreadable spec is kept in
 // invalid_spec (an object that is not a Kubernetes object has empty metadata).
-IpnsRepublish decode_ipns_republish(const nlohmann::json& object);
+IpnsRepublish decode_ipns_republish(const nlohmann::json& object,
+                                    AuditDetail audit = AuditDetail::kEntries);
+// Every status field but status.audit, with explicit nulls for absent ones (a merge patch body).
 nlohmann::json status_to_json(const IpnsRepublishStatus& status);
+nlohmann::json audit_entry_to_json(const AuditEntry& entry);
 
 // The key the signer should use: a migrated key on a newer epoch than the user's wins.
 EncryptedKeyRef effective_key(const IpnsRepublish& obj);

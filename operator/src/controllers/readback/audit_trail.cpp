@@ -15,7 +15,9 @@ bool append_publication(IpnsRepublishStatus& status, std::uint64_t epoch,
                         const SignerEvidence& evidence) {
   if (!status.published_sequence || status.last_record.empty()) return false;
   auto sequence = *status.published_sequence;
-  bool present = std::any_of(status.audit.begin(), status.audit.end(),
+  const auto& held = status.audit_sequences;
+  bool present = std::find(held.begin(), held.end(), sequence) != held.end() ||
+                 std::any_of(status.audit.begin(), status.audit.end(),
                              [&](const AuditEntry& a) { return a.sequence == sequence; });
   if (present) return false;
   auto record = base64_decode(status.last_record);
@@ -26,6 +28,8 @@ bool append_publication(IpnsRepublishStatus& status, std::uint64_t epoch,
   if (status.audit.size() > kAuditEntries) {
     status.audit.erase(status.audit.begin(), status.audit.end() - kAuditEntries);
   }
+  // audit_sequences and audit_length stay the server's ring as read: the status write compares
+  // against them to append only what is new (api/v1alpha1/status_write.h).
   return true;
 }
 
