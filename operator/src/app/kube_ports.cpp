@@ -9,9 +9,12 @@ namespace cbx::op {
 Result<nlohmann::json> patch_folder_status(kube::KubeClient& client, const IpnsRepublish& before,
                                            const IpnsRepublishStatus& after) {
   auto write = status_write(before, after);
-  auto type = write.json_patch ? kube::PatchType::json_patch : kube::PatchType::merge;
-  return client.patch(kube::resources::kIpnsRepublish, before.ns, before.name, type, write.body,
-                      "status");
+  if (!write.json_patch) {
+    return client.patch_status(kube::resources::kIpnsRepublish, before.ns, before.name,
+                               before.resource_version, write.body);
+  }
+  return client.patch(kube::resources::kIpnsRepublish, before.ns, before.name,
+                      kube::PatchType::json_patch, write.body, "status");
 }
 
 Result<IpnsRepublish> KubeStatusWriter::write_status(const IpnsRepublish& obj,

@@ -31,9 +31,8 @@ TEST(StatusWrite, WithoutNewEntriesAMergePatchThatLeavesTheRingAlone) {
   after.failures.count = 1;
   auto write = status_write(before, after);
   EXPECT_FALSE(write.json_patch);
-  EXPECT_EQ(write.body["metadata"]["resourceVersion"], "42");
-  EXPECT_EQ(write.body["status"]["failures"]["count"], 1);
-  EXPECT_FALSE(write.body["status"].contains("audit")) << "absent in a merge patch: kept";
+  EXPECT_EQ(write.body["failures"]["count"], 1);
+  EXPECT_FALSE(write.body.contains("audit")) << "absent in a merge patch: kept";
 }
 
 TEST(StatusWrite, EntriesTheServerHoldsAreNotSentAgain) {
@@ -50,8 +49,8 @@ TEST(StatusWrite, TheFirstEntriesGoInTheMergePatch) {
   after.audit = {entry(1)};
   auto write = status_write(before, after);
   EXPECT_FALSE(write.json_patch);
-  ASSERT_EQ(write.body["status"]["audit"].size(), 1u);
-  EXPECT_EQ(write.body["status"]["audit"][0]["sequence"], "1");
+  ASSERT_EQ(write.body["audit"].size(), 1u);
+  EXPECT_EQ(write.body["audit"][0]["sequence"], "1");
 }
 
 TEST(StatusWrite, LaterEntriesAreAppendedAndTheOldestRemovedBeyondTheRing) {

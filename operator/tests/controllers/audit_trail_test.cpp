@@ -77,7 +77,7 @@ TEST(AuditTrail, SurvivesTheStatusJsonRoundTrip) {
                              {"cid", kCidA},
                              {"encryptedKey", "c2VhbGVk"},
                              {"keyEpoch", 1}}},
-                           {"status", status_write(IpnsRepublish{}, st).body["status"]}};
+                           {"status", status_write(IpnsRepublish{}, st).body}};
   auto parsed = parse_ipns_republish(object);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(status_to_json(parsed->status), status_to_json(st));

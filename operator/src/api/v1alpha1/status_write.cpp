@@ -19,12 +19,6 @@ std::vector<AuditEntry> new_audit_entries(const IpnsRepublishStatus& before,
 
 namespace {
 
-StatusWrite merge_patch(const IpnsRepublish& before, json status) {
-  return {false,
-          {{"metadata", {{"resourceVersion", before.resource_version}}},
-           {"status", std::move(status)}}};
-}
-
 json op(const char* name, const std::string& path) {
   return {{"op", name}, {"path", path}};
 }
@@ -53,12 +47,12 @@ StatusWrite appending_json_patch(const IpnsRepublish& before, const IpnsRepublis
 
 StatusWrite status_write(const IpnsRepublish& before, const IpnsRepublishStatus& after) {
   auto fresh = new_audit_entries(before.status, after);
-  if (fresh.empty()) return merge_patch(before, status_to_json(after));
+  if (fresh.empty()) return {false, status_to_json(after)};
   if (before.status.audit_length == 0) {
     auto status = status_to_json(after);
     auto& ring = status["audit"] = json::array();
     for (const auto& entry : fresh) ring.push_back(audit_entry_to_json(entry));
-    return merge_patch(before, std::move(status));
+    return {false, std::move(status)};
   }
   return appending_json_patch(before, after, fresh);
 }

@@ -14,8 +14,8 @@
 namespace cbx::op {
 
 struct StatusWrite {
-  bool json_patch = false;  // else a JSON merge patch
-  nlohmann::json body;
+  bool json_patch = false;  // the body is JSON Patch operations, resourceVersion included
+  nlohmann::json body;      // else the status for a merge patch (KubeClient::patch_status)
 };
 
 // `before` is the object as last read (its resourceVersion and the server's ring as decoded).
