@@ -105,8 +105,7 @@ await_exec() {
   local pid
   pid=$(pid_of "$1")
   for _ in $(seq 1 200); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$1" ] && return 0
+    is_running "$1" || ! kill -0 "$pid" 2>/dev/null && return 0
     sleep 0.05
   done
 }

@@ -77,12 +77,10 @@ start_proc() { # name, command...: log in logs/<name>.log
 # Between `&` and exec the child is still bash, which is_running would call gone (a node once
 # failed "kubelet exited" with an empty log that way). Wait out that window or the child's death.
 await_exec() {
-  local pid exe
+  local pid
   pid=$(pid_of "$1")
-  exe=$(cat "$RUN/$1.exe")
   for _ in $(seq 1 200); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$exe" ] && return 0
+    is_running "$1" || ! kill -0 "$pid" 2>/dev/null && return 0
     sleep 0.05
   done
 }
