@@ -2,17 +2,10 @@
 
 #include "controllers/epoch/ledger_copies.h"
 #include "kube/resource.h"
+#include "kube/store.h"
 
 namespace cbx::op {
 namespace {
-
-std::string metadata_string(const nlohmann::json& object, const char* field) {
-  if (!object.is_object()) return "";
-  auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return "";
-  auto value = meta->find(field);
-  return value != meta->end() && value->is_string() ? value->get<std::string>() : "";
-}
 
 bool holds_pending_record(const nlohmann::json& object) {
   if (!object.is_object()) return false;
@@ -24,9 +17,9 @@ bool holds_pending_record(const nlohmann::json& object) {
 
 CachedLedger decode_cached_ledger(const nlohmann::json& object) {
   CachedLedger out;
-  out.ns = metadata_string(object, "namespace");
-  out.name = metadata_string(object, "name");
-  out.resource_version = metadata_string(object, "resourceVersion");
+  out.ns = kube::metadata_field(object, "namespace");
+  out.name = kube::metadata_field(object, "name");
+  out.resource_version = kube::metadata_field(object, "resourceVersion");
   out.has_pending_record = holds_pending_record(object);
   try {
     auto ledger = parse_key_ledger(object);

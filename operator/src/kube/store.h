@@ -21,6 +21,8 @@
 
 namespace cbx::kube {
 
+// metadata.<field> when it is a string, else "" (whatever shape the object has); no copy made.
+std::string metadata_field(const json& object, const char* field);
 std::string key_of(const json& object);
 std::string resource_version_of(const json& object);
 

@@ -1,28 +1,17 @@
 #include "controllers/epoch/ledger_copies.h"
 
 #include "api/v1alpha1/key_ledger.h"
+#include "kube/store.h"
 
 namespace cbx::op {
-namespace {
-
-// metadata.name is the IPNS name by the ledger's design; "" when not even that is readable.
-std::string name_of(const nlohmann::json& object) {
-  if (!object.is_object()) return "";
-  auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return "";
-  auto name = meta->find("name");
-  return name != meta->end() && name->is_string() ? name->get<std::string>() : "";
-}
-
-}  // namespace
-
 LedgerKeyCopies ledger_key_copies_of(const nlohmann::json& object) {
   Result<KeyLedger> ledger = make_error("INVALID_OBJECT", "unreadable");
   try {
     ledger = parse_key_ledger(object);
   } catch (const std::exception&) {
   }
-  if (!ledger) return LedgerKeyCopies{name_of(object), {}, false};
+  // metadata.name is the IPNS name by the ledger's design; "" when not even that is readable.
+  if (!ledger) return LedgerKeyCopies{kube::metadata_field(object, "name"), {}, false};
   return ledger_key_copies_of(*ledger);
 }
 
